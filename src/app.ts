@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import type { Ctx } from './platform/context.ts';
+import type { Keys } from './platform/crypto.ts';
+import type { Database } from './platform/db.ts';
+import { AppError } from './platform/errors.ts';
+import { accountRoutes } from './modules/accounts/accounts.routes.ts';
+import { authPlugin } from './modules/auth/auth.plugin.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { unitRoutes } from './modules/units/units.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  keys: Keys;
+  clock: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    keys: Keys;
+    clock: Clock;
+    database: Database;
+    /** Runs a service call in one transaction: the change and its journal entries commit together. */
+    inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+  }
+}
+
+const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy,
+    genReqId: () => crypto.randomUUID(),
+    logger: {
+      level: config.env === 'test' ? 'silent' : config.logLevel,
+      // Paths only: query strings may carry search terms such as a personal ID.
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', config);
+  app.decorate('keys', deps.keys);
+  app.decorate('clock', deps.clock);
+  app.decorate('database', deps.database);
+  app.decorate('inTx', function inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    return deps.database.db.transaction((tx) =>
+      fn({
+        actor: req.actor,
+        tx,
+        clock: deps.clock,
+        config,
+        keys: deps.keys,
+        ip: req.ip,
+        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300),
+        requestId: req.id,
+        sessionId: req.session?.id ?? null,
+      }),
+    );
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.status(400).send({
+        error: {
+          code: 'invalid_input',
+          message: 'Dữ liệu gửi lên không hợp lệ.',
+          messageEn: 'Invalid input.',
+          details: error.validation.map((v) => ({ path: v.instancePath || v.params?.issue?.path?.join('.') || '', message: v.message })),
+        },
+      });
+    }
+    if (error instanceof AppError) {
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.messageVi, messageEn: error.messageEn, details: error.details } });
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) {
+      return reply.status(status).send({ error: { code: (error as { code?: string }).code ?? 'bad_request', message: 'Yêu cầu không hợp lệ.', messageEn: error instanceof Error ? error.message : 'Bad request.' } });
+    }
+    req.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị (mã yêu cầu: ' + req.id + ').', messageEn: `Internal error (request ${req.id}).` } });
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    hsts: config.secureCookies,
+  });
+  await app.register(cookie);
+  await app.register(authPlugin, { inTx: (req, fn) => app.inTx(req, fn) });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'motcua API', version: '0.1.0', description: 'One-stop-shop system for provinces and communes. Errors carry a stable `code`.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'motcua_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await app.register(authRoutes);
+  await app.register(unitRoutes);
+  await app.register(accountRoutes);
+
+  if (fs.existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && fs.existsSync(`${WEB_DIST}index.html`)) {
+      // The SPA owns every other path (/setup, /accounts/…).
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: 'Không tìm thấy.', messageEn: 'Not found.' } });
+  });
+
+  return app;
+}

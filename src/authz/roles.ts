@@ -1,0 +1,79 @@
+/** Named permissions; routes and policies speak only in these. */
+export const PERMISSIONS = [
+  'units.manage',
+  'accounts.read',
+  'accounts.manage',
+  'roles.grant',
+  'sessions.manage',
+  'system.configure',
+  'system.operate',
+  'dossiers.receive',
+  'dossiers.process',
+  'dossiers.approve',
+  'npd.lookup',
+  'journal.read',
+  'accounts.review',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface RoleDefinition {
+  nameVi: string;
+  nameEn: string;
+  permissions: readonly Permission[];
+  /** Which role may grant this one, in the unit subtree where the granter holds it. */
+  grantedBy: 'system_admin' | 'unit_admin';
+}
+
+export const ROLES = {
+  system_admin: {
+    nameVi: 'Quản trị hệ thống',
+    nameEn: 'System administrator',
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read'],
+    grantedBy: 'system_admin',
+  },
+  unit_admin: {
+    nameVi: 'Quản trị đơn vị',
+    nameEn: 'Unit administrator',
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage'],
+    grantedBy: 'unit_admin',
+  },
+  leader: {
+    nameVi: 'Lãnh đạo',
+    nameEn: 'Leader',
+    permissions: ['accounts.read', 'accounts.review', 'dossiers.process', 'dossiers.approve', 'npd.lookup'],
+    grantedBy: 'unit_admin',
+  },
+  reception_officer: {
+    nameVi: 'Cán bộ tiếp nhận (Một cửa)',
+    nameEn: 'Reception officer',
+    permissions: ['dossiers.receive', 'npd.lookup'],
+    grantedBy: 'unit_admin',
+  },
+  processing_officer: {
+    nameVi: 'Cán bộ xử lý',
+    nameEn: 'Processing officer',
+    permissions: ['dossiers.process', 'npd.lookup'],
+    grantedBy: 'unit_admin',
+  },
+  inspector: {
+    nameVi: 'Thanh tra / Công an (chỉ xem)',
+    nameEn: 'Inspector / police (read-only)',
+    permissions: ['accounts.read', 'journal.read'],
+    grantedBy: 'system_admin',
+  },
+  contractor: {
+    nameVi: 'Nhà thầu vận hành',
+    nameEn: 'Contractor / operator',
+    permissions: ['system.operate'],
+    grantedBy: 'system_admin',
+  },
+} as const satisfies Record<string, RoleDefinition>;
+
+export type Role = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as Role[];
+
+/** R04: a second factor for every role that can reach citizen data or administer accounts. */
+const OTP_FREE: readonly Permission[] = ['system.operate'];
+export function roleRequiresOtp(role: Role): boolean {
+  return ROLES[role].permissions.some((p) => !OTP_FREE.includes(p));
+}

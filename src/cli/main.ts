@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { loadConfig, ConfigError } from '../platform/config.ts';
+import { systemClock } from '../platform/clock.ts';
+import { DataDirLockedError } from '../platform/data-dir-lock.ts';
+import { lockDormantAccounts } from '../modules/accounts/accounts.service.ts';
+import { createSetupToken, systemAdminExists } from '../modules/auth/auth.service.ts';
+import { provinceNames } from '../modules/units/units.service.ts';
+import { openDatabase, systemInTx } from '../system.ts';
+import { serve } from '../server.ts';
+
+/** Commands that touch data open it under the same data-directory lock as the server, so they refuse while it runs. */
+async function withDatabase(fn: (inTx: ReturnType<typeof systemInTx>) => Promise<void>) {
+  const config = loadConfig();
+  const { database, keys, release } = await openDatabase(config);
+  try {
+    await fn(systemInTx(database, config, keys, systemClock));
+  } finally {
+    await database.close();
+    release();
+  }
+}
+
+const program = new Command('motcua').description('motcua: the one-stop-shop system (configuration from the environment, see README)');
+
+program.command('serve').description('run the web server (the default of `npm start`)').action(serve);
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(() => withDatabase(async () => console.log('migrations applied')));
+
+program
+  .command('setup-link')
+  .description('print a new one-time link to create the first system administrator (only while none exists)')
+  .action(() =>
+    withDatabase((inTx) =>
+      inTx(async (ctx) => {
+        if (await systemAdminExists(ctx)) throw new Error('A system administrator already exists; the setup link is only for the first one.');
+        console.log(`${ctx.config.publicUrl}/setup#${await createSetupToken(ctx)}`);
+      }),
+    ),
+  );
+
+program
+  .command('lock-dormant')
+  .description('lock accounts unused for MOTCUA_DORMANT_DAYS days now (the server also does this every hour)')
+  .action(() => withDatabase(async (inTx) => console.log(`${await inTx(lockDormantAccounts)} account(s) locked`)));
+
+program
+  .command('provinces')
+  .description('list the province codes MOTCUA_PROVINCE_CODE accepts')
+  .action(() => provinceNames().forEach((p) => console.log(`${p.code}  ${p.fullName}`)));
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) console.error(err.message);
+  else console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

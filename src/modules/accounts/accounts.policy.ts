@@ -1,0 +1,40 @@
+import { hasPermission, hasRole, isWithin, type Actor } from '../../authz/actor.ts';
+import { definePolicy } from '../../authz/policy.ts';
+import { ROLES, type Role } from '../../authz/roles.ts';
+
+/** What the policies need to know of an account: its unit's path. */
+export interface AccountScope {
+  id: string;
+  unitPath: string;
+  status: 'active' | 'locked' | 'left';
+}
+
+const manages = (actor: Actor, account: AccountScope) => hasPermission(actor, 'accounts.manage', account.unitPath);
+const notSelf = (actor: Actor, account: AccountScope) => actor.accountId !== account.id;
+const present = (account: AccountScope) => account.status !== 'left';
+
+export const accountPolicy = definePolicy<AccountScope, 'update' | 'lock' | 'unlock' | 'transfer' | 'leave' | 'resetPassword' | 'resetOtp' | 'grantRoles' | 'endSessions'>({
+  read: (actor, a) => actor.accountId === a.id || hasPermission(actor, 'accounts.read', a.unitPath),
+  update: (actor, a) => present(a) && manages(actor, a),
+  // Nobody locks, transfers, ends or re-grants themself: another admin must (separation of duties).
+  lock: (actor, a) => a.status === 'active' && notSelf(actor, a) && manages(actor, a),
+  unlock: (actor, a) => a.status === 'locked' && notSelf(actor, a) && manages(actor, a),
+  transfer: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
+  leave: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
+  resetPassword: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
+  resetOtp: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
+  grantRoles: (actor, a) => present(a) && notSelf(actor, a) && hasPermission(actor, 'roles.grant', a.unitPath),
+  endSessions: (actor, a) => actor.accountId === a.id || hasPermission(actor, 'sessions.manage', a.unitPath),
+});
+
+/**
+ * Whether the actor may grant (or revoke) `role` at a unit for an account: they hold the granting role over that
+ * unit, and the unit is inside the account's own unit (R18: rights of one's duties), except for the roles only a
+ * system administrator grants (police, contractors), which are not tied to where the account sits.
+ */
+export function canGrant(actor: Actor, account: AccountScope, role: Role, unitPath: string): boolean {
+  const { grantedBy } = ROLES[role];
+  const granterHolds = hasRole(actor, 'system_admin', unitPath) || (grantedBy === 'unit_admin' && hasRole(actor, 'unit_admin', unitPath));
+  const placed = grantedBy === 'system_admin' || isWithin(unitPath, account.unitPath);
+  return accountPolicy.can(actor, 'grantRoles', account) && granterHolds && placed;
+}

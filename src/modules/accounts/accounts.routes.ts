@@ -1,0 +1,146 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLE_NAMES, ROLES } from '../../authz/roles.ts';
+import { errorResponses, idParams, reasonBody, unitRef } from '../../platform/schemas.ts';
+import * as accounts from './accounts.service.ts';
+
+const status = z.enum(['active', 'locked', 'left']);
+const summary = z.object({
+  id: z.string(),
+  username: z.string(),
+  fullName: z.string(),
+  position: z.string(),
+  unit: unitRef,
+  status,
+  lastSignInAt: z.string().nullable(),
+  otpEnabled: z.boolean(),
+});
+const detail = summary.extend({
+  personalId: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  statusReason: z.string().nullable(),
+  mustChangePassword: z.boolean(),
+  passwordChangedAt: z.string(),
+  passwordExpiresAt: z.string(),
+  otpRequired: z.boolean(),
+  createdAt: z.string(),
+  roles: z.array(z.object({ id: z.string(), role: z.string(), unit: unitRef, grantedAt: z.string(), revocable: z.boolean() })),
+  sessions: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string(), userAgent: z.string(), concurrent: z.boolean() })),
+  abilities: z.record(z.string(), z.boolean()),
+});
+const editable = {
+  fullName: z.string().trim().min(2).max(120),
+  position: z.string().trim().max(120),
+  email: z.email().max(200).or(z.literal('')),
+  phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/, 'Số điện thoại chỉ gồm chữ số'),
+};
+const withPassword = z.object({ account: detail.nullable(), oneTimePassword: z.string() });
+const role = z.enum(ROLE_NAMES as [string, ...string[]]);
+
+export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/api/roles', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'The roles and the permissions they carry',
+      response: { 200: z.object({ items: z.array(z.object({ role: z.string(), nameVi: z.string(), nameEn: z.string(), permissions: z.array(z.string()), grantedBy: z.string() })) }), ...errorResponses },
+    },
+  }, async () => ({ items: ROLE_NAMES.map((r) => ({ role: r, ...ROLES[r], permissions: [...ROLES[r].permissions] })) }));
+
+  app.get('/api/accounts', {
+    config: { access: 'accounts.read' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Accounts in the units one may read; `q` ignores diacritics',
+      querystring: z.strictObject({
+        q: z.string().trim().max(100).optional(),
+        unitId: z.uuid().optional(),
+        status: status.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
+      response: { 200: z.object({ total: z.number(), items: z.array(summary.extend({ roles: z.array(z.string()) })) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => accounts.listAccounts(ctx, req.query)));
+
+  app.post('/api/accounts', {
+    config: { access: 'accounts.manage' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Issue an account with a one-time password (shown once)',
+      body: z.strictObject({
+        username: z.string().trim().regex(/^[a-z0-9._-]{3,40}$/i, 'Tên đăng nhập: 3–40 ký tự chữ không dấu, số, . _ -'),
+        personalId: z.string().regex(/^\d{12}$/, 'Số định danh gồm 12 chữ số'),
+        unitId: z.uuid(),
+        ...editable,
+      }),
+      response: { 200: withPassword, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => accounts.issueAccount(ctx, req.body)));
+
+  app.post('/api/accounts/require-password-change', {
+    config: { access: 'accounts.manage' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'R45: every active account in one’s units must change its password at next sign-in',
+      body: reasonBody,
+      response: { 200: z.object({ accounts: z.number() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => accounts.requirePasswordChangeAll(ctx, req.body.reason)));
+
+  app.get('/api/accounts/:id', {
+    config: { access: 'signedIn' },
+    schema: { tags: ['accounts'], summary: 'One account, with what the caller may do to it', params: idParams, response: { 200: detail, ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => accounts.getAccount(ctx, req.params.id)));
+
+  app.patch('/api/accounts/:id', {
+    config: { access: 'accounts.manage' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Edit an account’s contact details',
+      params: idParams,
+      body: z.strictObject(editable).partial().refine((b) => Object.keys(b).length > 0, 'Không có gì để sửa'),
+      response: { 200: detail, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => accounts.updateAccount(ctx, req.params.id, req.body)));
+
+  const lifecycle = [
+    ['lock', 'Lock an account (sessions end)', accounts.lockAccount],
+    ['unlock', 'Unlock an account', accounts.unlockAccount],
+    ['leave', 'The officer left: disable, revoke every role, end sessions', accounts.leaveAccount],
+    ['reset-otp', 'Clear the one-time-code enrollment (lost phone)', accounts.resetOtp],
+  ] as const;
+  for (const [action, summaryText, act] of lifecycle) {
+    app.post(`/api/accounts/:id/${action}`, {
+      config: { access: 'accounts.manage' },
+      schema: { tags: ['accounts'], summary: summaryText, params: idParams, body: reasonBody, response: { 200: detail, ...errorResponses } },
+    }, async (req) => app.inTx(req, (ctx) => act(ctx, req.params.id, req.body.reason)));
+  }
+
+  app.post('/api/accounts/:id/reset-password', {
+    config: { access: 'accounts.manage' },
+    schema: { tags: ['accounts'], summary: 'Issue a new one-time password (shown once); sessions end', params: idParams, body: reasonBody, response: { 200: withPassword, ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => accounts.resetPassword(ctx, req.params.id, req.body.reason)));
+
+  app.post('/api/accounts/:id/transfer', {
+    config: { access: 'accounts.manage' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'R18: move the officer to another unit; every role is revoked and sessions end at once',
+      params: idParams,
+      body: reasonBody.extend({ unitId: z.uuid() }),
+      response: { 200: z.object({ account: detail.nullable() }), ...errorResponses },
+    },
+  }, async (req) => ({ account: await app.inTx(req, (ctx) => accounts.transferAccount(ctx, req.params.id, req.body)) }));
+
+  app.post('/api/accounts/:id/roles', {
+    config: { access: 'roles.grant' },
+    schema: { tags: ['accounts'], summary: 'Grant a role at a unit', params: idParams, body: z.strictObject({ role, unitId: z.uuid() }), response: { 200: detail, ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => accounts.grantRole(ctx, req.params.id, req.body as { role: keyof typeof ROLES; unitId: string })));
+
+  app.delete('/api/accounts/:id/roles/:grantId', {
+    config: { access: 'roles.grant' },
+    schema: { tags: ['accounts'], summary: 'Revoke a role grant', params: z.strictObject({ id: z.uuid(), grantId: z.uuid() }), response: { 200: detail, ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => accounts.revokeRole(ctx, req.params.id, req.params.grantId)));
+};

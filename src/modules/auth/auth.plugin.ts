@@ -1,0 +1,106 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasPermission, type Actor } from '../../authz/actor.ts';
+import { PERMISSIONS, type Permission } from '../../authz/roles.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError, forbidden } from '../../platform/errors.ts';
+import { loadActor } from '../accounts/accounts.service.ts';
+import type { SessionRow } from './auth.tables.ts';
+import { checkToken } from './sessions.service.ts';
+
+/**
+ * What a route requires, declared on every /api route (deny by default: a route without one is refused at
+ * start-up): `public`; `pending` (a session at any sign-in step); `signedIn` (fully signed in); or a permission
+ * the officer must hold somewhere (the service then checks the record's unit).
+ */
+export type Access = 'public' | 'pending' | 'signedIn' | Permission;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    session: SessionRow | null;
+    actor: Actor | null;
+  }
+}
+
+export const SESSION_COOKIE = 'motcua_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const sessionRequired = (reason: 'missing' | 'expired' | 'idle') =>
+  reason === 'idle'
+    ? new AppError(401, 'session_idle_locked', 'Phiên làm việc đã khóa do không hoạt động quá thời gian quy định. Vui lòng đăng nhập lại.', 'The session locked after inactivity. Please sign in again.')
+    : new AppError(401, 'not_signed_in', 'Vui lòng đăng nhập.', 'Please sign in.');
+
+export interface AuthPluginOptions {
+  /** Runs a function in a transaction with a Ctx built from the request. */
+  inTx: <T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>) => Promise<T>;
+}
+
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app: FastifyInstance, { inTx }) => {
+    app.decorateRequest('session', null);
+    app.decorateRequest('actor', null);
+
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api/')) return;
+      // The documentation routes belong to @fastify/swagger-ui; the spec itself is public like the code.
+      if (route.url.startsWith('/api/docs')) {
+        route.config = { ...route.config, access: 'public' };
+        return;
+      }
+      const access = route.config?.access;
+      const known = access === 'public' || access === 'pending' || access === 'signedIn' || (PERMISSIONS as readonly string[]).includes(access ?? '');
+      if (!known) throw new Error(`Route ${route.method} ${route.url} declares no access rule (deny by default)`);
+    });
+
+    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+      const access = req.routeOptions.config.access;
+      if (!access) return;
+      if (UNSAFE.has(req.method)) checkOrigin(req, app);
+      if (access === 'public') return;
+      const token = req.cookies[SESSION_COOKIE];
+      const check = await inTx(req, (ctx) => checkToken(ctx, token));
+      if (!check.ok) {
+        if (token) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        throw sessionRequired(check.reason);
+      }
+      req.session = check.session;
+      if (UNSAFE.has(req.method)) {
+        const sent = Buffer.from(String(req.headers['x-csrf-token'] ?? ''));
+        const expected = Buffer.from(app.keys.csrfToken(check.session.id));
+        if (sent.length !== expected.length || !crypto.timingSafeEqual(sent, expected)) {
+          throw new AppError(403, 'csrf', 'Yêu cầu không hợp lệ (CSRF). Tải lại trang rồi thử lại.', 'Invalid request (CSRF). Reload the page and try again.');
+        }
+      }
+      if (access === 'pending') {
+        req.actor = (await inTx(req, (ctx) => loadActor(ctx.tx, check.session.accountId))) ?? null;
+        return;
+      }
+      if (check.session.stage !== 'full') {
+        throw new AppError(403, 'sign_in_incomplete', 'Hãy hoàn tất các bước đăng nhập (đổi mật khẩu, mã xác thực) trước.', 'Finish signing in (password change, one-time code) first.', { stage: check.session.stage });
+      }
+      const actor = await inTx(req, (ctx) => loadActor(ctx.tx, check.session.accountId));
+      if (!actor) throw sessionRequired('missing');
+      req.actor = actor;
+      if (access !== 'signedIn' && !hasPermission(actor, access)) throw forbidden();
+    });
+  },
+  { name: 'motcua-auth' },
+);
+
+/** A cross-site form or script cannot send a state-changing request: the Origin, when sent, must be ours. */
+function checkOrigin(req: FastifyRequest, app: FastifyInstance) {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  const own = [new URL(app.config.publicUrl).origin, `${req.protocol}://${req.host}`];
+  if (!own.includes(origin)) {
+    throw new AppError(403, 'csrf', 'Yêu cầu từ trang khác bị từ chối.', 'Cross-site request refused.');
+  }
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean) {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, secure, sameSite: 'strict' });
+}

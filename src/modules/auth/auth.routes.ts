@@ -1,0 +1,232 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PERMISSIONS, ROLES } from '../../authz/roles.ts';
+import { errorResponses, noContent } from '../../platform/schemas.ts';
+import { findAccountById, getAccount, grantsOf, otpRequired } from '../accounts/accounts.service.ts';
+import { hasPermission } from '../../authz/actor.ts';
+import { record } from '../journal/journal.service.ts';
+import { notFound } from '../../platform/errors.ts';
+import { completeSetup, confirmOtpEnrollment, changeOwnPassword, setupStatus, signIn, startOtpEnrollment, verifySecondFactor } from './auth.service.ts';
+import { SESSION_COOKIE, setSessionCookie } from './auth.plugin.ts';
+import { endSession, findSession, liveSessions, presentSession } from './sessions.service.ts';
+
+const stageBody = z.object({ stage: z.enum(['otp', 'password_change', 'otp_enrollment', 'full']) });
+const password = z.string().min(1).max(256);
+const sessionSchema = z.object({
+  id: z.string(),
+  stage: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  idleExpiresAt: z.string(),
+  expiresAt: z.string(),
+  ip: z.string(),
+  userAgent: z.string(),
+  current: z.boolean(),
+  concurrent: z.boolean(),
+});
+
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const secure = app.config.secureCookies;
+
+  app.post('/api/auth/sign-in', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Password step of sign-in',
+      body: z.strictObject({ username: z.string().trim().min(1).max(100), password }),
+      response: { 200: stageBody, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const previous = req.cookies[SESSION_COOKIE]?.split('.')[0] ?? null;
+    const { token, session } = await signIn((fn) => app.inTx(req, fn), { ...req.body, previousSessionId: previous });
+    setSessionCookie(reply, token, secure);
+    return { stage: session.stage };
+  });
+
+  app.post('/api/auth/otp', {
+    config: { access: 'pending' },
+    schema: {
+      tags: ['auth'],
+      summary: 'One-time code step: a TOTP code or a recovery code',
+      body: z.union([z.strictObject({ code: z.string().regex(/^\d{6}$/) }), z.strictObject({ recoveryCode: z.string().min(10).max(20) })]),
+      response: { 200: stageBody, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const { token, session } = await verifySecondFactor((fn) => app.inTx(req, fn), req.session!, req.body);
+    setSessionCookie(reply, token, secure);
+    return { stage: session.stage };
+  });
+
+  app.post('/api/auth/password', {
+    config: { access: 'pending' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Change one’s own password (required at first sign-in and on expiry)',
+      body: z.strictObject({ currentPassword: password, newPassword: password }),
+      response: { 200: stageBody, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const { token, session } = await app.inTx(req, (ctx) => changeOwnPassword(ctx, req.session!, req.body));
+    setSessionCookie(reply, token, secure);
+    return { stage: session.stage };
+  });
+
+  app.post('/api/auth/otp/enrollment', {
+    config: { access: 'pending' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Start TOTP enrollment: the key is shown this once',
+      response: { 200: z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => startOtpEnrollment(ctx, req.session!)));
+
+  app.post('/api/auth/otp/enrollment/confirm', {
+    config: { access: 'pending' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Confirm TOTP enrollment with a first code; returns ten single-use recovery codes',
+      body: z.strictObject({ code: z.string().regex(/^\d{6}$/) }),
+      response: { 200: stageBody.extend({ recoveryCodes: z.array(z.string()) }), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const { token, session, recoveryCodes } = await app.inTx(req, (ctx) => confirmOtpEnrollment(ctx, req.session!, req.body.code));
+    setSessionCookie(reply, token, secure);
+    return { stage: session.stage, recoveryCodes };
+  });
+
+  app.post('/api/auth/sign-out', {
+    config: { access: 'pending' },
+    schema: { tags: ['auth'], summary: 'End this session on the server', response: { 204: noContent, ...errorResponses } },
+  }, async (req, reply) => {
+    await app.inTx(req, async (ctx) => {
+      await endSession(ctx, req.session!.id, 'sign_out');
+      await record(ctx, { type: 'auth.sign_out', actorAccountId: req.session!.accountId });
+    });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/me', {
+    config: { access: 'pending' },
+    schema: {
+      tags: ['auth'],
+      summary: 'The signed-in officer, their sign-in step, permissions and session timing',
+      response: {
+        200: z.object({
+          stage: stageBody.shape.stage,
+          csrfToken: z.string(),
+          idleTimeoutSeconds: z.number(),
+          session: sessionSchema,
+          account: z.object({
+            id: z.string(),
+            username: z.string(),
+            fullName: z.string(),
+            unit: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+            otpEnabled: z.boolean(),
+            otpRequired: z.boolean(),
+            passwordExpiresAt: z.string(),
+          }),
+          roles: z.array(z.object({ role: z.string(), nameVi: z.string(), nameEn: z.string(), unit: z.object({ id: z.string(), code: z.string(), name: z.string() }) })),
+          permissions: z.array(z.string()),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) =>
+    app.inTx(req, async (ctx) => {
+      const session = req.session!;
+      const account = (await findAccountById(ctx.tx, session.accountId))!;
+      const grants = await grantsOf(ctx.tx, account.id);
+      const full = session.stage === 'full' && req.actor;
+      return {
+        stage: session.stage,
+        csrfToken: app.keys.csrfToken(session.id),
+        idleTimeoutSeconds: app.config.session.idleMs / 1000,
+        session: presentSession(session, session.id, app.config.session.idleMs),
+        account: {
+          id: account.id,
+          username: account.username,
+          fullName: account.fullName,
+          unit: { id: account.unitId, code: account.unitCode, name: account.unitName },
+          otpEnabled: account.otpEnabledAt !== null,
+          otpRequired: otpRequired(grants),
+          passwordExpiresAt: new Date(account.passwordChangedAt.getTime() + app.config.password.maxAgeMs).toISOString(),
+        },
+        roles: full ? grants.map((g) => ({ role: g.role, nameVi: ROLES[g.role].nameVi, nameEn: ROLES[g.role].nameEn, unit: { id: g.unitId, code: g.unitCode, name: g.unitName } })) : [],
+        permissions: full ? PERMISSIONS.filter((p) => hasPermission(req.actor!, p)) : [],
+      };
+    }),
+  );
+
+  app.post('/api/auth/keepalive', {
+    config: { access: 'signedIn' },
+    schema: { tags: ['auth'], summary: 'The officer is still working: restart the idle clock', response: { 200: z.object({ idleExpiresAt: z.string() }), ...errorResponses } },
+  }, async (req) => ({ idleExpiresAt: new Date(req.session!.lastSeenAt.getTime() + app.config.session.idleMs).toISOString() }));
+
+  app.post('/api/setup/status', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['setup'],
+      summary: 'Whether a first-start setup link is still valid',
+      body: z.strictObject({ token: z.string().min(10).max(100) }),
+      response: { 200: z.object({ valid: z.boolean(), province: z.object({ code: z.string(), name: z.string() }).nullable() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => setupStatus(ctx, req.body.token)));
+
+  app.post('/api/setup', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['setup'],
+      summary: 'First start: the first system administrator chooses a password with the one-time setup link',
+      body: z.strictObject({
+        token: z.string().min(10).max(100),
+        username: z.string().trim().regex(/^[a-z0-9._-]{3,40}$/i),
+        fullName: z.string().trim().min(2).max(120),
+        personalId: z.string().regex(/^\d{12}$/),
+        position: z.string().trim().max(120).default(''),
+        email: z.email().max(200).or(z.literal('')).default(''),
+        phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/).default(''),
+        password,
+      }),
+      response: { 200: stageBody, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const { token, session } = await app.inTx(req, (ctx) => completeSetup(ctx, req.body));
+    setSessionCookie(reply, token, secure);
+    return { stage: session.stage };
+  });
+
+  app.get('/api/sessions', {
+    config: { access: 'signedIn' },
+    schema: { tags: ['sessions'], summary: 'My live sessions', response: { 200: z.object({ items: z.array(sessionSchema) }), ...errorResponses } },
+  }, async (req) =>
+    app.inTx(req, async (ctx) => ({
+      items: (await liveSessions(ctx, req.session!.accountId)).map((s) => presentSession(s, req.session!.id, app.config.session.idleMs)),
+    })),
+  );
+
+  app.delete('/api/sessions/:id', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['sessions'],
+      summary: 'End a session: one’s own, or (with sessions.manage) one of an account in one’s units',
+      params: z.strictObject({ id: z.string().min(10).max(64) }),
+      response: { 204: noContent, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    await app.inTx(req, async (ctx) => {
+      const session = await findSession(ctx.tx, req.params.id);
+      if (!session || session.endedAt) throw notFound();
+      const own = session.accountId === req.actor!.accountId;
+      if (!own) {
+        // Visible and permitted only through the account policy: another unit's session answers 404.
+        const account = await getAccount(ctx, session.accountId).catch(() => null);
+        if (!account?.abilities.endSessions) throw notFound();
+      }
+      await endSession(ctx, session.id, own ? 'ended_by_owner' : 'ended_by_admin');
+      await record(ctx, { type: 'session.end', target: { type: 'account', id: session.accountId }, details: { sessionId: session.id, by: own ? 'owner' : 'admin' } });
+    });
+    return reply.status(204).send(null);
+  });
+};
+

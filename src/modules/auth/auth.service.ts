@@ -1,0 +1,227 @@
+import { and, eq, isNull, or, lt } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import type { Role } from '../../authz/roles.ts';
+import type { Ctx, InTx } from '../../platform/context.ts';
+import { randomToken, sha256 } from '../../platform/crypto.ts';
+import { AppError, invalid } from '../../platform/errors.ts';
+import { foldVietnamese } from '../../platform/text.ts';
+import {
+  changePassword,
+  findAccountById,
+  findAccountByUsername,
+  grantsOf,
+  hashRecoveryCode,
+  insertAccount,
+  insertGrant,
+  otpRequired,
+  passwordExpired,
+  type AccountInput,
+} from '../accounts/accounts.service.ts';
+import { accounts, recoveryCodes, roleGrants } from '../accounts/accounts.tables.ts';
+import { assertStrongPassword, verifyDecoy, verifyPassword } from '../accounts/passwords.ts';
+import { record } from '../journal/journal.service.ts';
+import { getProvince } from '../units/units.service.ts';
+import { setupTokens, type SessionRow, type SessionStage } from './auth.tables.ts';
+import { advanceSession, createSession, endAccountSessions, endSession } from './sessions.service.ts';
+import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, type ThrottleRefusal } from './throttle.ts';
+import { newRecoveryCodes, newTotpKey, normalizeRecoveryCode, totpKeyFromText, totpKeyToStorage, totpKeyToText, totpUri, verifyTotp } from './totp.ts';
+
+export const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.', 'Wrong username or password.');
+
+function refusal(r: ThrottleRefusal): AppError {
+  const minutes = Math.ceil(r.retryAfterSeconds / 60);
+  return r.refused === 'locked'
+    ? new AppError(429, 'temporarily_locked', `Đăng nhập tạm khóa do nhập sai nhiều lần. Thử lại sau ${minutes} phút.`, `Too many failed attempts. Try again in ${minutes} minutes.`, { retryAfterSeconds: r.retryAfterSeconds })
+    : new AppError(429, 'slow_down', `Vui lòng chờ ${r.retryAfterSeconds} giây rồi thử lại.`, `Wait ${r.retryAfterSeconds} seconds before trying again.`, { retryAfterSeconds: r.retryAfterSeconds });
+}
+
+/** Where the officer goes next. The order matters: the one-time code is asked before any other step. */
+async function nextStage(ctx: Ctx, accountId: string, otpPassed: boolean): Promise<SessionStage> {
+  const account = (await findAccountById(ctx.tx, accountId))!;
+  if (account.otpEnabledAt && !otpPassed) return 'otp';
+  if (account.mustChangePassword || passwordExpired(ctx, account)) return 'password_change';
+  if (!account.otpEnabledAt && otpRequired(await grantsOf(ctx.tx, accountId))) return 'otp_enrollment';
+  return 'full';
+}
+
+async function stageReached(ctx: Ctx, accountId: string, stage: SessionStage) {
+  if (stage !== 'full') return;
+  await ctx.tx.update(accounts).set({ lastSignInAt: ctx.clock.now() }).where(eq(accounts.id, accountId));
+  await record(ctx, { type: 'auth.sign_in', actorAccountId: accountId, target: { type: 'account', id: accountId } });
+}
+
+export interface SignedIn {
+  token: string;
+  session: SessionRow;
+}
+
+/**
+ * Password step. The same answer whether or not the username exists: budgets are kept per username, and an
+ * unknown username costs a decoy hash. The attempt is reserved (committed) before the password is checked.
+ */
+export async function signIn(inTx: InTx, input: { username: string; password: string; previousSessionId: string | null }): Promise<SignedIn> {
+  const username = input.username.trim().toLowerCase();
+  const userKey = `user:${foldVietnamese(username)}`;
+  const refused = await inTx(async (ctx) => {
+    const r = await reserveAttempt(ctx, [
+      { key: userKey, budget: accountBudget(ctx) },
+      { key: `address:${ctx.ip}`, budget: addressBudget(ctx) },
+    ]);
+    if (r) {
+      const account = await findAccountByUsername(ctx.tx, username);
+      await record(ctx, { type: 'auth.sign_in', outcome: 'refused', actorAccountId: account?.id, details: { reason: r.refused } });
+    }
+    return r;
+  });
+  if (refused) throw refusal(refused);
+
+  const account = await inTx((ctx) => findAccountByUsername(ctx.tx, username));
+  const passwordOk = account ? await verifyPassword(account.passwordHash, input.password) : await verifyDecoy(input.password);
+
+  return inTx(async (ctx) => {
+    if (!account || !passwordOk) {
+      const failures = await failuresOf(ctx, userKey);
+      await record(ctx, { type: 'auth.sign_in', outcome: 'failure', actorAccountId: account?.id, details: { reason: account ? 'wrong_password' : 'unknown_username', failures } });
+      if (account && failures >= ctx.config.lockout.threshold) {
+        await record(ctx, { type: 'auth.lockout', actorAccountId: account.id, target: { type: 'account', id: account.id }, details: { minutes: ctx.config.lockout.durationMs / 60_000 } });
+      }
+      throw invalidCredentials();
+    }
+    await forgiveAttempts(ctx, userKey);
+    if (account.status !== 'active') {
+      await record(ctx, { type: 'auth.sign_in', outcome: 'refused', actorAccountId: account.id, details: { reason: `account_${account.status}` } });
+      throw account.status === 'locked'
+        ? new AppError(403, 'account_locked', 'Tài khoản đang bị khóa. Liên hệ quản trị đơn vị để mở khóa.', 'This account is locked. Ask your unit administrator.')
+        : invalidCredentials();
+    }
+    if (input.previousSessionId) await endSession(ctx, input.previousSessionId, 'replaced');
+    const stage = await nextStage(ctx, account.id, false);
+    const signedIn = await createSession(ctx, account.id, stage);
+    await record(ctx, { type: 'auth.password_verified', actorAccountId: account.id, details: { nextStage: stage } });
+    await stageReached(ctx, account.id, stage);
+    return signedIn;
+  });
+}
+
+/** Second step: a TOTP code (replay-guarded) or an unused recovery code. */
+export async function verifySecondFactor(inTx: InTx, session: SessionRow, input: { code?: string; recoveryCode?: string }): Promise<SignedIn> {
+  if (session.stage !== 'otp') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the one-time code step.');
+  const otpKey = `otp:${session.accountId}`;
+  const refused = await inTx((ctx) => reserveAttempt(ctx, [{ key: otpKey, budget: accountBudget(ctx) }]));
+  if (refused) throw refusal(refused);
+  return inTx(async (ctx) => {
+    const account = (await findAccountById(ctx.tx, session.accountId))!;
+    let accepted = false;
+    if (input.code && account.otpSecret) {
+      const key = totpKeyFromText(ctx.keys.open(account.otpSecret, `otp:${account.id}`));
+      const step = verifyTotp(key, input.code, ctx.clock.now(), account.otpLastStep);
+      // The compare-and-set makes a code usable once, even by concurrent requests.
+      accepted =
+        step !== null &&
+        (await ctx.tx
+          .update(accounts)
+          .set({ otpLastStep: step })
+          .where(and(eq(accounts.id, account.id), or(isNull(accounts.otpLastStep), lt(accounts.otpLastStep, step))))
+          .returning({ id: accounts.id })).length === 1;
+    } else if (input.recoveryCode) {
+      const used = await ctx.tx
+        .update(recoveryCodes)
+        .set({ usedAt: ctx.clock.now() })
+        .where(and(eq(recoveryCodes.accountId, account.id), eq(recoveryCodes.codeHash, hashRecoveryCode(normalizeRecoveryCode(input.recoveryCode))), isNull(recoveryCodes.usedAt)))
+        .returning();
+      accepted = used.length === 1;
+    }
+    if (!accepted) {
+      await record(ctx, { type: 'auth.otp', outcome: 'failure', actorAccountId: account.id, details: { method: input.code ? 'totp' : 'recovery_code' } });
+      throw new AppError(401, 'invalid_code', 'Mã xác thực không đúng hoặc đã được dùng.', 'The code is wrong or was already used.');
+    }
+    await forgiveAttempts(ctx, otpKey);
+    await record(ctx, { type: 'auth.otp', actorAccountId: account.id, details: { method: input.code ? 'totp' : 'recovery_code' } });
+    const stage = await nextStage(ctx, account.id, true);
+    const advanced = await advanceSession(ctx, session, stage);
+    await stageReached(ctx, account.id, stage);
+    return advanced;
+  });
+}
+
+/** Password change at sign-in (first sign-in, expiry, R45) or later from the profile; other sessions end. */
+export async function changeOwnPassword(ctx: Ctx, session: SessionRow, input: { currentPassword: string; newPassword: string }): Promise<SignedIn> {
+  if (session.stage !== 'password_change' && session.stage !== 'full') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the password step.');
+  await changePassword(ctx, session.accountId, input.currentPassword, input.newPassword);
+  await endAccountSessions(ctx, session.accountId, 'password_changed', session.id);
+  const stage = session.stage === 'full' ? 'full' : await nextStage(ctx, session.accountId, true);
+  const advanced = await advanceSession(ctx, session, stage);
+  if (session.stage !== 'full') await stageReached(ctx, session.accountId, stage);
+  return advanced;
+}
+
+/** R04: enrollment shows the seed once (QR and text); it is stored sealed and never shown again. */
+export async function startOtpEnrollment(ctx: Ctx, session: SessionRow) {
+  if (session.stage !== 'otp_enrollment') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the enrollment step.');
+  const account = (await findAccountById(ctx.tx, session.accountId))!;
+  const key = newTotpKey();
+  await ctx.tx.update(accounts).set({ otpSecret: ctx.keys.seal(totpKeyToStorage(key), `otp:${account.id}`), otpEnabledAt: null, otpLastStep: null }).where(eq(accounts.id, account.id));
+  const uri = totpUri(`motcua ${account.unitCode}`, account.username, key);
+  return { secret: totpKeyToText(key), uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
+}
+
+export async function confirmOtpEnrollment(ctx: Ctx, session: SessionRow, code: string): Promise<SignedIn & { recoveryCodes: string[] }> {
+  if (session.stage !== 'otp_enrollment') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the enrollment step.');
+  const account = (await findAccountById(ctx.tx, session.accountId))!;
+  if (!account.otpSecret) throw invalid('enrollment_not_started', 'Hãy bắt đầu đăng ký mã xác thực trước.', 'Start the enrollment first.');
+  const step = verifyTotp(totpKeyFromText(ctx.keys.open(account.otpSecret, `otp:${account.id}`)), code, ctx.clock.now(), null);
+  if (step === null) {
+    await record(ctx, { type: 'auth.otp_enroll', outcome: 'failure', actorAccountId: account.id });
+    throw new AppError(400, 'invalid_code', 'Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.', 'Wrong code. Check the phone clock and try again.');
+  }
+  await ctx.tx.update(accounts).set({ otpEnabledAt: ctx.clock.now(), otpLastStep: step }).where(eq(accounts.id, account.id));
+  const codes = newRecoveryCodes();
+  await ctx.tx.delete(recoveryCodes).where(eq(recoveryCodes.accountId, account.id));
+  await ctx.tx.insert(recoveryCodes).values(codes.map((c) => ({ accountId: account.id, codeHash: hashRecoveryCode(c) })));
+  await record(ctx, { type: 'auth.otp_enroll', actorAccountId: account.id, target: { type: 'account', id: account.id } });
+  const stage = await nextStage(ctx, account.id, true);
+  const advanced = await advanceSession(ctx, session, stage);
+  await stageReached(ctx, account.id, stage);
+  return { ...advanced, recoveryCodes: codes };
+}
+
+// ——— First start: no default password (ASVS 6.3.2), a one-time setup link for the first administrator ———
+
+export async function systemAdminExists(ctx: Pick<Ctx, 'tx'>): Promise<boolean> {
+  const [grant] = await ctx.tx.select({ id: roleGrants.id }).from(roleGrants).where(eq(roleGrants.role, 'system_admin')).limit(1);
+  return grant !== undefined;
+}
+
+export async function createSetupToken(ctx: Pick<Ctx, 'tx' | 'clock' | 'config'>): Promise<string> {
+  const token = randomToken(24);
+  await ctx.tx.insert(setupTokens).values({ tokenHash: sha256(token), expiresAt: new Date(ctx.clock.now().getTime() + ctx.config.setupLinkMs) });
+  return token;
+}
+
+async function claimSetupToken(ctx: Ctx, token: string): Promise<boolean> {
+  const claimed = await ctx.tx
+    .update(setupTokens)
+    .set({ usedAt: ctx.clock.now() })
+    .where(and(eq(setupTokens.tokenHash, sha256(token)), isNull(setupTokens.usedAt)))
+    .returning();
+  return claimed.length === 1 && claimed[0]!.expiresAt > ctx.clock.now();
+}
+
+export async function setupStatus(ctx: Ctx, token: string) {
+  const [row] = await ctx.tx.select().from(setupTokens).where(eq(setupTokens.tokenHash, sha256(token)));
+  const province = await getProvince(ctx.tx);
+  return { valid: !!row && !row.usedAt && row.expiresAt > ctx.clock.now() && !(await systemAdminExists(ctx)), province: province ? { code: province.code, name: province.fullName } : null };
+}
+
+export async function completeSetup(ctx: Ctx, input: AccountInput & { token: string; password: string }): Promise<SignedIn> {
+  if ((await systemAdminExists(ctx)) || !(await claimSetupToken(ctx, input.token))) {
+    throw new AppError(410, 'setup_link_invalid', 'Liên kết thiết lập đã hết hạn hoặc đã được dùng. Khởi động lại máy chủ để nhận liên kết mới.', 'The setup link has expired or was used. Restart the server for a new one.');
+  }
+  const province = (await getProvince(ctx.tx))!;
+  assertStrongPassword(input.password, input);
+  const account = await insertAccount(ctx, { ...input, unitId: province.id, mustChangePassword: false });
+  await record(ctx, { type: 'account.issue', actorAccountId: account.id, target: { type: 'account', id: account.id }, unitId: province.id, details: { username: account.username, via: 'setup_link' } });
+  await insertGrant(ctx, account.id, 'system_admin' satisfies Role, province.id);
+  return createSession(ctx, account.id, 'otp_enrollment');
+}

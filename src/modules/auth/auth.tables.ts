@@ -1,0 +1,39 @@
+import { customType, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
+
+export type SessionStage = 'otp' | 'password_change' | 'otp_enrollment' | 'full';
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  secretHash: bytea('secret_hash').notNull(),
+  accountId: uuid('account_id').notNull(),
+  stage: text('stage').$type<SessionStage>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  endReason: text('end_reason'),
+  ip: text('ip').notNull(),
+  userAgent: text('user_agent').notNull(),
+  concurrentWith: text('concurrent_with'),
+});
+
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});
+
+export const setupTokens = pgTable('setup_tokens', {
+  tokenHash: bytea('token_hash').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+export type SessionRow = typeof sessions.$inferSelect;

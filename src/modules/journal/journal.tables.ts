@@ -1,0 +1,19 @@
+import { bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const journal = pgTable('journal', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  type: text('type').notNull(),
+  outcome: text('outcome').$type<'success' | 'failure' | 'refused'>().notNull(),
+  actorAccountId: uuid('actor_account_id'),
+  actorUnitId: uuid('actor_unit_id'),
+  actorRoles: text('actor_roles').array().notNull(),
+  targetType: text('target_type'),
+  targetId: text('target_id'),
+  unitId: uuid('unit_id'),
+  reason: text('reason'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  requestId: text('request_id'),
+});

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MOTCUA_PUBLIC_URL: z.url().optional(),
+  MOTCUA_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  MOTCUA_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
+  MOTCUA_PROVINCE_CODE: z.string().regex(/^\d{2}$/, 'must be a 2-digit GSO province code').default('19'),
+  MOTCUA_DEMO: bool.optional(),
+  MOTCUA_TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MOTCUA_SESSION_IDLE_MINUTES: positiveInt.default(10),
+  MOTCUA_SESSION_ABSOLUTE_HOURS: positiveInt.default(8),
+  MOTCUA_PASSWORD_MAX_AGE_DAYS: positiveInt.default(90),
+  MOTCUA_PASSWORD_HISTORY: positiveInt.default(5),
+  MOTCUA_DORMANT_DAYS: positiveInt.default(45),
+  MOTCUA_LOCKOUT_THRESHOLD: positiveInt.default(5),
+  MOTCUA_LOCKOUT_MINUTES: positiveInt.default(15),
+  MOTCUA_ADDRESS_FAILURE_LIMIT: positiveInt.default(30),
+  MOTCUA_SETUP_LINK_MINUTES: positiveInt.default(60),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** Secure cookies everywhere except a plain-HTTP localhost, where browsers would drop them. */
+  secureCookies: boolean;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  masterKey: string | undefined;
+  provinceCode: string;
+  demo: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  session: { idleMs: number; absoluteMs: number };
+  password: { maxAgeMs: number; history: number };
+  dormantMs: number;
+  lockout: { threshold: number; durationMs: number; addressLimit: number };
+  setupLinkMs: number;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; every bad value is listed with its variable name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.MOTCUA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const url = new URL(publicUrl);
+  const localhost = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (e.NODE_ENV === 'production' && !e.MOTCUA_MASTER_KEY) {
+    throw new ConfigError('MOTCUA_MASTER_KEY is required in production (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+  if (e.NODE_ENV === 'production' && e.MOTCUA_DEMO) {
+    throw new ConfigError('MOTCUA_DEMO cannot be enabled in production');
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: url.protocol === 'https:' || !localhost,
+    dataDir: path.resolve(e.MOTCUA_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    masterKey: e.MOTCUA_MASTER_KEY,
+    provinceCode: e.MOTCUA_PROVINCE_CODE,
+    demo: e.NODE_ENV === 'development' && (e.MOTCUA_DEMO ?? true),
+    trustProxy: e.MOTCUA_TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    session: { idleMs: e.MOTCUA_SESSION_IDLE_MINUTES * MINUTE, absoluteMs: e.MOTCUA_SESSION_ABSOLUTE_HOURS * 60 * MINUTE },
+    password: { maxAgeMs: e.MOTCUA_PASSWORD_MAX_AGE_DAYS * DAY, history: e.MOTCUA_PASSWORD_HISTORY },
+    dormantMs: e.MOTCUA_DORMANT_DAYS * DAY,
+    lockout: {
+      threshold: e.MOTCUA_LOCKOUT_THRESHOLD,
+      durationMs: e.MOTCUA_LOCKOUT_MINUTES * MINUTE,
+      addressLimit: e.MOTCUA_ADDRESS_FAILURE_LIMIT,
+    },
+    setupLinkMs: e.MOTCUA_SETUP_LINK_MINUTES * MINUTE,
+  };
+}

@@ -1,0 +1,73 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Envelope of every secret kept at rest (TOTP seeds now, NPD credentials and documents later):
+ * AES-256-GCM under a key derived from the master key, bound to what the secret belongs to (AAD),
+ * so a ciphertext copied onto another row does not decrypt.
+ */
+export class Keys {
+  readonly #secretsKey: Buffer;
+  readonly #csrfKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error('master key must be 32 bytes');
+    this.#secretsKey = Buffer.from(crypto.hkdfSync('sha256', masterKey, Buffer.alloc(0), 'motcua secrets v1', 32));
+    this.#csrfKey = Buffer.from(crypto.hkdfSync('sha256', masterKey, Buffer.alloc(0), 'motcua csrf v1', 32));
+  }
+
+  static random(): Keys {
+    return new Keys(crypto.randomBytes(32));
+  }
+
+  seal(plaintext: string, context: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.#secretsKey, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64'), body.toString('base64'), cipher.getAuthTag().toString('base64')].join('.');
+  }
+
+  open(sealed: string, context: string): string {
+    const [version, iv, body, tag] = sealed.split('.');
+    if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown secret envelope');
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.#secretsKey, Buffer.from(iv, 'base64'));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+  }
+
+  /** The CSRF token of a session: derived, so nothing more is stored. */
+  csrfToken(sessionId: string): string {
+    return crypto.createHmac('sha256', this.#csrfKey).update(sessionId).digest('base64url');
+  }
+}
+
+export interface MasterKeySource {
+  key: Buffer;
+  createdFile?: string;
+}
+
+/** The master key comes from the environment, or in development from a key file created on first start. */
+export function loadMasterKey(fromEnv: string | undefined, dataDir: string): MasterKeySource {
+  if (fromEnv) return { key: Buffer.from(fromEnv, 'base64') };
+  const file = path.join(dataDir, 'master.key');
+  if (fs.existsSync(file)) return { key: Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64') };
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const key = crypto.randomBytes(32);
+  fs.writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  return { key, createdFile: file };
+}
+
+export function sha256(data: string | Buffer): Buffer {
+  return crypto.createHash('sha256').update(data).digest();
+}
+
+export function randomToken(bytes = 20): string {
+  return crypto.randomBytes(bytes).toString('base64url');
+}
+
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}

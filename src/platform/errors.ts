@@ -1,0 +1,18 @@
+/** An error a person will read: a stable English code for programs, Vietnamese and English text for people. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    readonly messageVi: string,
+    readonly messageEn: string,
+    readonly details?: unknown,
+  ) {
+    super(messageEn);
+  }
+}
+
+export const notFound = () => new AppError(404, 'not_found', 'Không tìm thấy.', 'Not found.');
+export const forbidden = () =>
+  new AppError(403, 'forbidden', 'Bạn không có quyền thực hiện thao tác này.', 'You are not allowed to do this.');
+export const invalid = (code: string, vi: string, en: string, details?: unknown) => new AppError(400, code, vi, en, details);
+export const conflict = (code: string, vi: string, en: string) => new AppError(409, code, vi, en);

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Shapes shared by every module's routes. */
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), messageEn: z.string(), details: z.unknown().optional() }),
+});
+export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 410: errorBody, 429: errorBody };
+export const idParams = z.strictObject({ id: z.uuid() });
+export const reasonBody = z.strictObject({ reason: z.string().trim().min(3, 'Hãy ghi lý do.').max(500) });
+export const unitRef = z.object({ id: z.string(), code: z.string(), name: z.string() });
+export const isoDate = z.string();
+export const noContent = z.null();

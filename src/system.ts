@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import type { Ctx } from './platform/context.ts';
+import { Keys, loadMasterKey } from './platform/crypto.ts';
+import { lockDataDir } from './platform/data-dir-lock.ts';
+import { migrate, openPglite, openPostgres, type Database } from './platform/db.ts';
+import { startJobs } from './platform/jobs.ts';
+import { lockDormantAccounts } from './modules/accounts/accounts.service.ts';
+import { createSetupToken, systemAdminExists } from './modules/auth/auth.service.ts';
+import { loadDemoData } from './modules/demo/demo.service.ts';
+import { importProvince } from './modules/units/units.service.ts';
+
+export interface System {
+  app: FastifyInstance;
+  database: Database;
+  /** Lines for the operator at start-up (setup link, demo passwords), printed by the caller. */
+  notices: string[];
+  close(): Promise<void>;
+}
+
+/** Opens the database (PGlite under the data-directory lock, or PostgreSQL), brings it up to date, holds the keys. */
+export async function openDatabase(config: Config): Promise<{ database: Database; keys: Keys; notices: string[]; release: () => void }> {
+  const notices: string[] = [];
+  const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  try {
+    const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite({ dataDir: `${config.dataDir}/pgdata` });
+    await migrate(database);
+    const master = loadMasterKey(config.masterKey, config.dataDir);
+    if (master.createdFile) {
+      notices.push(`CẢNH BÁO / WARNING: created a development master key at ${master.createdFile}. In production set MOTCUA_MASTER_KEY from a secret store.`);
+    }
+    return { database, keys: new Keys(master.key), notices, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** A Ctx for work the system does itself (start-up, scheduled jobs): no actor, one transaction. */
+export function systemInTx(database: Database, config: Config, keys: Keys, clock: Clock) {
+  return <T>(fn: (ctx: Ctx) => Promise<T>) =>
+    database.db.transaction((tx) => fn({ actor: null, tx, clock, config, keys, ip: 'system', userAgent: 'motcua', requestId: 'system', sessionId: null }));
+}
+
+export async function startSystem(config: Config, clock: Clock = systemClock): Promise<System> {
+  const { database, keys, notices, release } = await openDatabase(config);
+  const inTx = systemInTx(database, config, keys, clock);
+  await inTx(async (ctx) => {
+    await importProvince(ctx.tx, config.provinceCode, clock.now());
+    if (config.demo) notices.push(...(await loadDemoData(ctx)));
+    if (!(await systemAdminExists(ctx))) {
+      const token = await createSetupToken(ctx);
+      notices.push(
+        `Thiết lập lần đầu / first start: open ${config.publicUrl}/setup#${token} within ${config.setupLinkMs / 60_000} minutes to create the first system administrator (restart for a new link).`,
+      );
+    }
+  });
+  const app = await buildApp({ config, database, keys, clock });
+  const jobs = startJobs(app.log, [{ name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) }]);
+  return {
+    app,
+    database,
+    notices,
+    async close() {
+      await jobs.stop();
+      await app.close();
+      await database.close();
+      release();
+    },
+  };
+}
