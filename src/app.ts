@@ -14,6 +14,7 @@ import type { Ctx } from './platform/context.ts';
 import type { Keys } from './platform/crypto.ts';
 import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
+import { record } from './modules/journal/journal.service.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -63,20 +64,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('keys', deps.keys);
   app.decorate('clock', deps.clock);
   app.decorate('database', deps.database);
-  app.decorate('inTx', function inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-    return deps.database.db.transaction((tx) =>
-      fn({
-        actor: req.actor,
-        tx,
-        clock: deps.clock,
-        config,
-        keys: deps.keys,
-        ip: req.ip,
-        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300),
-        requestId: req.id,
-        sessionId: req.session?.id ?? null,
-      }),
-    );
+  app.decorate('inTx', async function inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    const run = <R>(body: (ctx: Ctx) => Promise<R>) =>
+      deps.database.db.transaction((tx) =>
+        body({
+          actor: req.actor,
+          tx,
+          clock: deps.clock,
+          config,
+          keys: deps.keys,
+          ip: req.ip,
+          userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300),
+          requestId: req.id,
+          sessionId: req.session?.id ?? null,
+        }),
+      );
+    try {
+      return await run(fn);
+    } catch (err) {
+      if (err instanceof AppError && err.events.length > 0) {
+        await run(async (ctx) => {
+          for (const event of err.events) await record(ctx, event);
+        });
+      }
+      throw err;
+    }
   });
 
   app.setErrorHandler((error, req, reply) => {

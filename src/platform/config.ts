@@ -16,14 +16,15 @@ const envSchema = z.object({
   MOTCUA_DEMO: bool.optional(),
   MOTCUA_TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MOTCUA_SESSION_IDLE_MINUTES: positiveInt.default(10),
+  // fractional minutes are allowed so that end-to-end tests can watch the idle lock happen
+  MOTCUA_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(10),
   MOTCUA_SESSION_ABSOLUTE_HOURS: positiveInt.default(8),
   MOTCUA_PASSWORD_MAX_AGE_DAYS: positiveInt.default(90),
   MOTCUA_PASSWORD_HISTORY: positiveInt.default(5),
   MOTCUA_DORMANT_DAYS: positiveInt.default(45),
   MOTCUA_LOCKOUT_THRESHOLD: positiveInt.default(5),
   MOTCUA_LOCKOUT_MINUTES: positiveInt.default(15),
-  MOTCUA_ADDRESS_FAILURE_LIMIT: positiveInt.default(30),
+  MOTCUA_ADDRESS_FAILURE_LIMIT: positiveInt.default(50),
   MOTCUA_SETUP_LINK_MINUTES: positiveInt.default(60),
 });
 

@@ -16,6 +16,8 @@ export type Executor = Db | Tx;
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
+  /** PGlite only: the data directory as a tarball (tests restore a migrated database from it). */
+  dumpDataDir(): Promise<Blob>;
   /** Runs a multi-statement SQL script in one transaction (migrations). */
   runScript(sql: string, after: (tx: Db) => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
         await after(drizzlePglite(tx as unknown as PGlite) as unknown as Db);
       });
     },
+    dumpDataDir: () => client.dumpDataDir('gzip') as Promise<Blob>,
     close: () => client.close(),
   };
 }
@@ -62,6 +65,7 @@ export async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+    dumpDataDir: () => Promise.reject(new Error('only the embedded database can be dumped')),
     close: () => pool.end(),
   };
 }

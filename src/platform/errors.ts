@@ -1,5 +1,10 @@
+import type { JournalEvent } from '../modules/journal/journal.service.ts';
+
 /** An error a person will read: a stable English code for programs, Vietnamese and English text for people. */
 export class AppError extends Error {
+  /** Refusals and failures to journal: the transaction rolls back, so they are recorded in a new one. */
+  events: JournalEvent[] = [];
+
   constructor(
     readonly statusCode: number,
     readonly code: string,
@@ -8,6 +13,11 @@ export class AppError extends Error {
     readonly details?: unknown,
   ) {
     super(messageEn);
+  }
+
+  recording(...events: JournalEvent[]): this {
+    this.events.push(...events);
+    return this;
   }
 }
 

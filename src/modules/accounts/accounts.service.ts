@@ -373,8 +373,13 @@ export async function changePassword(ctx: Ctx, accountId: string, currentPasswor
   const account = await findAccountById(ctx.tx, accountId);
   if (!account) throw notFound();
   if (!(await verifyPassword(account.passwordHash, currentPassword))) {
-    await record(ctx, { type: 'account.password_change', outcome: 'failure', actorAccountId: accountId, target: { type: 'account', id: accountId }, details: { reason: 'wrong_current_password' } });
-    throw invalid('wrong_current_password', 'Mật khẩu hiện tại không đúng.', 'The current password is wrong.');
+    throw invalid('wrong_current_password', 'Mật khẩu hiện tại không đúng.', 'The current password is wrong.').recording({
+      type: 'account.password_change',
+      outcome: 'failure',
+      actorAccountId: accountId,
+      target: { type: 'account', id: accountId },
+      details: { reason: 'wrong_current_password' },
+    });
   }
   assertStrongPassword(newPassword, account);
   const history = await ctx.tx

@@ -82,18 +82,24 @@ export async function signIn(inTx: InTx, input: { username: string; password: st
   return inTx(async (ctx) => {
     if (!account || !passwordOk) {
       const failures = await failuresOf(ctx, userKey);
-      await record(ctx, { type: 'auth.sign_in', outcome: 'failure', actorAccountId: account?.id, details: { reason: account ? 'wrong_password' : 'unknown_username', failures } });
+      const error = invalidCredentials().recording({
+        type: 'auth.sign_in',
+        outcome: 'failure',
+        actorAccountId: account?.id,
+        details: { reason: account ? 'wrong_password' : 'unknown_username', failures },
+      });
       if (account && failures >= ctx.config.lockout.threshold) {
-        await record(ctx, { type: 'auth.lockout', actorAccountId: account.id, target: { type: 'account', id: account.id }, details: { minutes: ctx.config.lockout.durationMs / 60_000 } });
+        error.recording({ type: 'auth.lockout', actorAccountId: account.id, target: { type: 'account', id: account.id }, details: { minutes: ctx.config.lockout.durationMs / 60_000 } });
       }
-      throw invalidCredentials();
+      throw error;
     }
     await forgiveAttempts(ctx, userKey);
     if (account.status !== 'active') {
-      await record(ctx, { type: 'auth.sign_in', outcome: 'refused', actorAccountId: account.id, details: { reason: `account_${account.status}` } });
-      throw account.status === 'locked'
-        ? new AppError(403, 'account_locked', 'Tài khoản đang bị khóa. Liên hệ quản trị đơn vị để mở khóa.', 'This account is locked. Ask your unit administrator.')
-        : invalidCredentials();
+      const error =
+        account.status === 'locked'
+          ? new AppError(403, 'account_locked', 'Tài khoản đang bị khóa. Liên hệ quản trị đơn vị để mở khóa.', 'This account is locked. Ask your unit administrator.')
+          : invalidCredentials();
+      throw error.recording({ type: 'auth.sign_in', outcome: 'refused', actorAccountId: account.id, details: { reason: `account_${account.status}` } });
     }
     if (input.previousSessionId) await endSession(ctx, input.previousSessionId, 'replaced');
     const stage = await nextStage(ctx, account.id, false);
@@ -133,8 +139,12 @@ export async function verifySecondFactor(inTx: InTx, session: SessionRow, input:
       accepted = used.length === 1;
     }
     if (!accepted) {
-      await record(ctx, { type: 'auth.otp', outcome: 'failure', actorAccountId: account.id, details: { method: input.code ? 'totp' : 'recovery_code' } });
-      throw new AppError(401, 'invalid_code', 'Mã xác thực không đúng hoặc đã được dùng.', 'The code is wrong or was already used.');
+      throw new AppError(401, 'invalid_code', 'Mã xác thực không đúng hoặc đã được dùng.', 'The code is wrong or was already used.').recording({
+        type: 'auth.otp',
+        outcome: 'failure',
+        actorAccountId: account.id,
+        details: { method: input.code ? 'totp' : 'recovery_code' },
+      });
     }
     await forgiveAttempts(ctx, otpKey);
     await record(ctx, { type: 'auth.otp', actorAccountId: account.id, details: { method: input.code ? 'totp' : 'recovery_code' } });
@@ -172,8 +182,11 @@ export async function confirmOtpEnrollment(ctx: Ctx, session: SessionRow, code: 
   if (!account.otpSecret) throw invalid('enrollment_not_started', 'Hãy bắt đầu đăng ký mã xác thực trước.', 'Start the enrollment first.');
   const step = verifyTotp(totpKeyFromText(ctx.keys.open(account.otpSecret, `otp:${account.id}`)), code, ctx.clock.now(), null);
   if (step === null) {
-    await record(ctx, { type: 'auth.otp_enroll', outcome: 'failure', actorAccountId: account.id });
-    throw new AppError(400, 'invalid_code', 'Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.', 'Wrong code. Check the phone clock and try again.');
+    throw new AppError(400, 'invalid_code', 'Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.', 'Wrong code. Check the phone clock and try again.').recording({
+      type: 'auth.otp_enroll',
+      outcome: 'failure',
+      actorAccountId: account.id,
+    });
   }
   await ctx.tx.update(accounts).set({ otpEnabledAt: ctx.clock.now(), otpLastStep: step }).where(eq(accounts.id, account.id));
   const codes = newRecoveryCodes();
