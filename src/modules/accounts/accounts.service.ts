@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { scopeOf, type Actor, type Grant } from '../../authz/actor.ts';
 import { ROLES, roleRequiresOtp, type Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
@@ -328,7 +328,7 @@ export async function resetOtp(ctx: Ctx, id: string, reason: string) {
   return getAccount(ctx, id);
 }
 
-/** R45: after a sign-in upgrade every account (in the actor's subtrees) changes its password at next sign-in. */
+/** R45: after a sign-in upgrade every account (in the actor's subtrees, locked ones included) changes its password at next sign-in. */
 export async function requirePasswordChangeAll(ctx: Ctx, reason: string) {
   const actor = requireActor(ctx);
   const roots = scopeOf(actor, 'accounts.manage');
@@ -341,7 +341,7 @@ export async function requirePasswordChangeAll(ctx: Ctx, reason: string) {
   const changed = await ctx.tx
     .update(accounts)
     .set({ mustChangePassword: true })
-    .where(and(inArray(accounts.id, inScope), eq(accounts.status, 'active')))
+    .where(and(inArray(accounts.id, inScope), ne(accounts.status, 'left')))
     .returning({ id: accounts.id });
   await record(ctx, { type: 'account.require_password_change', reason, unitId: actor.unitId, details: { accounts: changed.length } });
   return { accounts: changed.length };

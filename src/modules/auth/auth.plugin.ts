@@ -56,7 +56,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!known) throw new Error(`Route ${route.method} ${route.url} declares no access rule (deny by default)`);
     });
 
-    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
       const access = req.routeOptions.config.access;
       if (!access) return;
       if (UNSAFE.has(req.method)) checkOrigin(req, app);

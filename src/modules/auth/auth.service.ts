@@ -23,7 +23,7 @@ import { record } from '../journal/journal.service.ts';
 import { getProvince } from '../units/units.service.ts';
 import { setupTokens, type SessionRow, type SessionStage } from './auth.tables.ts';
 import { advanceSession, createSession, endAccountSessions, endSession } from './sessions.service.ts';
-import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, type ThrottleRefusal } from './throttle.ts';
+import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, returnAttempt, type ThrottleRefusal } from './throttle.ts';
 import { newRecoveryCodes, newTotpKey, normalizeRecoveryCode, totpKeyFromText, totpKeyToStorage, totpKeyToText, totpUri, verifyTotp } from './totp.ts';
 
 export const invalidCredentials = () =>
@@ -94,6 +94,7 @@ export async function signIn(inTx: InTx, input: { username: string; password: st
       throw error;
     }
     await forgiveAttempts(ctx, userKey);
+    await returnAttempt(ctx, `address:${ctx.ip}`, addressBudget(ctx));
     if (account.status !== 'active') {
       const error =
         account.status === 'locked'

@@ -60,6 +60,17 @@ export async function forgiveAttempts(ctx: Ctx, key: string): Promise<void> {
   await ctx.tx.delete(loginThrottle).where(eq(loginThrottle.key, key));
 }
 
+/** The attempt succeeded: the one reserved for it is given back; failures of other attempts from the key stay. */
+export async function returnAttempt(ctx: Ctx, key: string, budget: Budget): Promise<void> {
+  const [row] = await ctx.tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).for('update');
+  if (!row) return;
+  const failures = Math.max(0, row.failures - 1);
+  await ctx.tx
+    .update(loginThrottle)
+    .set({ failures, lockedUntil: failures >= budget.limit ? row.lockedUntil : null })
+    .where(eq(loginThrottle.key, key));
+}
+
 export async function failuresOf(ctx: Ctx, key: string): Promise<number> {
   const [row] = await ctx.tx.select({ failures: loginThrottle.failures }).from(loginThrottle).where(eq(loginThrottle.key, key));
   return row?.failures ?? 0;
