@@ -89,6 +89,15 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.requirePasswordChangeAll(ctx, req.body.reason)));
 
+  app.get('/api/accounts/sharing-signals', {
+    config: { access: 'sessions.manage' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'R16: accounts signed in from two devices at once in the last 30 days (possible account sharing)',
+      response: { 200: z.object({ items: z.array(z.object({ account: summary, at: z.string(), ip: z.string(), userAgent: z.string() })) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => accounts.listSharingSignals(ctx)));
+
   app.get('/api/accounts/:id', {
     config: { access: 'signedIn' },
     schema: { tags: ['accounts'], summary: 'One account, with what the caller may do to it', params: idParams, response: { 200: detail, ...errorResponses } },

@@ -7,7 +7,7 @@ import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { endAccountSessions, liveSessions, presentSession } from '../auth/sessions.service.ts';
+import { concurrentSessionsSince, endAccountSessions, liveSessions, presentSession } from '../auth/sessions.service.ts';
 import { record } from '../journal/journal.service.ts';
 import { findUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
@@ -200,6 +200,26 @@ function presentSummary(a: AccountWithUnit) {
     status: a.status,
     lastSignInAt: a.lastSignInAt?.toISOString() ?? null,
     otpEnabled: a.otpEnabledAt !== null,
+  };
+}
+
+/** R16: accounts used from two devices at once in the last 30 days, within the units where the actor manages sessions. */
+export async function listSharingSignals(ctx: Ctx) {
+  const actor = requireActor(ctx);
+  const roots = scopeOf(actor, 'sessions.manage');
+  const flagged = await concurrentSessionsSince(ctx.tx, new Date(ctx.clock.now().getTime() - 30 * 86_400_000));
+  const ids = [...new Set(flagged.map((s) => s.accountId))];
+  if (ids.length === 0 || roots.length === 0) return { items: [] };
+  const visible = await ctx.tx
+    .select(withUnit)
+    .from(accounts)
+    .innerJoin(units, eq(units.id, accounts.unitId))
+    .where(and(inArray(accounts.id, ids), or(...roots.map((root) => like(units.path, `${root}%`)))));
+  const byId = new Map(visible.map((r) => [r.account.id, presentSummary({ ...r.account, unitPath: r.unitPath, unitCode: r.unitCode, unitName: r.unitName })]));
+  return {
+    items: flagged
+      .filter((s) => byId.has(s.accountId))
+      .map((s) => ({ account: byId.get(s.accountId)!, at: s.createdAt.toISOString(), ip: s.ip, userAgent: s.userAgent })),
   };
 }
 

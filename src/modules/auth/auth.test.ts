@@ -242,6 +242,11 @@ describe('sessions', () => {
     const adminClient = await sys.signedIn(admin);
     const seen = (await adminClient.get(`/api/accounts/${o.id}`)).json();
     expect(seen.sessions.filter((s: { concurrent: boolean }) => s.concurrent)).toHaveLength(1);
+    const signals = (await adminClient.get('/api/accounts/sharing-signals')).json().items;
+    expect(signals).toEqual([expect.objectContaining({ account: expect.objectContaining({ id: o.id }), ip: '10.2.2.2' })]);
+    // An admin of another commune does not see it.
+    const elsewhere = await sys.signedIn(await sys.officer({ username: 'share.other', unit: sys.communes[7]!, roles: ['unit_admin'] }));
+    expect((await elsewhere.get('/api/accounts/sharing-signals')).json().items).toEqual([]);
     // The officer ends their other session; an admin can end the remaining one.
     const other = mine.find((s: { current: boolean }) => !s.current);
     expect((await second.delete(`/api/sessions/${other.id}`)).statusCode).toBe(204);

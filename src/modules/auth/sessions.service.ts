@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { constantTimeEqual, randomToken, sha256 } from '../../platform/crypto.ts';
@@ -135,6 +135,16 @@ export async function liveSessions(ctx: Pick<Ctx, 'tx' | 'clock' | 'config'>, ac
     .from(sessions)
     .where(and(eq(sessions.accountId, accountId), isNull(sessions.endedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, liveSince)))
     .orderBy(desc(sessions.createdAt));
+}
+
+/** Sessions that began while another device used the same account (R16), newest first. */
+export async function concurrentSessionsSince(tx: Executor, since: Date): Promise<SessionRow[]> {
+  return tx
+    .select()
+    .from(sessions)
+    .where(and(isNotNull(sessions.concurrentWith), gte(sessions.createdAt, since)))
+    .orderBy(desc(sessions.createdAt))
+    .limit(500);
 }
 
 export function presentSession(s: SessionRow, currentId: string | null, idleMs: number) {
