@@ -19,6 +19,8 @@ import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
+import { getProvince } from './modules/units/units.service.ts';
+import { z } from 'zod';
 
 export interface AppDeps {
   config: Config;
@@ -140,7 +142,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/health', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness, and the province served (shown on the sign-in page)',
+      response: { 200: z.object({ status: z.literal('ok'), province: z.object({ code: z.string(), name: z.string() }).nullable() }) },
+    },
+  }, async (req) => {
+    const province = await app.inTx(req, (ctx) => getProvince(ctx.tx));
+    return { status: 'ok' as const, province: province ? { code: province.code, name: province.fullName } : null };
+  });
   await app.register(authRoutes);
   await app.register(unitRoutes);
   await app.register(accountRoutes);

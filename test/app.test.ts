@@ -73,9 +73,9 @@ describe('Invariant 4: deny by default', () => {
     });
   });
 
-  it('an anonymous caller is refused (401) by every documented route except sign-in and setup, before its input is read', async () => {
+  it('an anonymous caller is refused (401) by every documented route except health, sign-in and setup, before its input is read', async () => {
     const spec = (await sys.client().get('/api/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-    const open = ['/api/auth/sign-in', '/api/setup', '/api/setup/status'];
+    const open = ['/api/health', '/api/auth/sign-in', '/api/setup', '/api/setup/status'];
     const refusedWith: string[] = [];
     for (const [path, methods] of Object.entries(spec.paths)) {
       if (open.includes(path)) continue;
@@ -91,7 +91,7 @@ describe('Invariant 4: deny by default', () => {
   it('/api/health is public; an unknown /api path answers 404 in the error shape', async () => {
     const health = await sys.client().get('/api/health');
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toEqual({ status: 'ok' });
+    expect(health.json()).toEqual({ status: 'ok', province: { code: '19', name: 'Tỉnh Thái Nguyên' } });
     const missing = await sys.client().get('/api/no/such/thing');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -26,7 +26,7 @@ const detail = summary.extend({
   otpRequired: z.boolean(),
   createdAt: z.string(),
   roles: z.array(z.object({ id: z.string(), role: z.string(), unit: unitRef, grantedAt: z.string(), revocable: z.boolean() })),
-  sessions: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string(), userAgent: z.string(), concurrent: z.boolean() })),
+  sessions: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string(), userAgent: z.string(), current: z.boolean(), concurrent: z.boolean() })),
   abilities: z.record(z.string(), z.boolean()),
 });
 const editable = {

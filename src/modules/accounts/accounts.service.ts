@@ -9,6 +9,7 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../platform
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
 import { concurrentSessionsSince, endAccountSessions, liveSessions, presentSession } from '../auth/sessions.service.ts';
 import { record } from '../journal/journal.service.ts';
+import { unitPolicy } from '../units/units.policy.ts';
 import { findUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 import { accountPolicy, canGrant, type AccountScope } from './accounts.policy.ts';
@@ -132,8 +133,7 @@ export async function insertGrant(ctx: Ctx, accountId: string, role: Role, unitI
 /** R46: an account is issued with a one-time password that must be changed at first sign-in. */
 export async function issueAccount(ctx: Ctx, input: AccountInput & { unitId: string }) {
   const actor = requireActor(ctx);
-  const unit = await findUnit(ctx.tx, input.unitId);
-  if (!unit || !accountPolicy.can(actor, 'update', { id: '', unitPath: unit.path, status: 'active' })) throw notFound();
+  const unit = unitPolicy.authorize(actor, 'issueAccount', await findUnit(ctx.tx, input.unitId));
   const oneTimePassword = generateOneTimePassword();
   const account = await insertAccount(ctx, { ...input, password: oneTimePassword, mustChangePassword: true });
   await record(ctx, { type: 'account.issue', target: { type: 'account', id: account.id }, unitId: unit.id, details: { username: account.username } });

@@ -201,11 +201,11 @@ describe('unit administrators (R12)', () => {
     expect(await stored(foreign.id)).toEqual(before);
   });
 
-  it('R12: a unit admin cannot issue an account into another commune or the province (404)', async () => {
+  it('R12: a unit admin cannot issue an account into another commune or the province (403: the unit tree is public)', async () => {
     const admin = await signIn(adminA);
     for (const unit of [communeB, sys.province]) {
       const input = accountInput(unit);
-      expectError(await admin.post('/api/accounts', input), 404, 'not_found');
+      expectError(await admin.post('/api/accounts', input), 403, 'forbidden');
       expect(await sys.database.db.select().from(accounts).where(eq(accounts.username, input.username))).toEqual([]);
     }
   });

@@ -12,7 +12,7 @@ const unitSchema = z.object({
   kind: z.enum(['province', 'commune', 'department', 'desk', 'office']),
   unitType: z.string().nullable(),
   parentId: z.string().nullable(),
-  abilities: z.object({ read: z.boolean(), addChild: z.boolean(), rename: z.boolean() }).optional(),
+  abilities: z.object({ read: z.boolean(), addChild: z.boolean(), issueAccount: z.boolean(), rename: z.boolean() }).optional(),
 });
 
 const present = (u: UnitRow & { abilities?: z.infer<typeof unitSchema>['abilities'] }) => ({

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateTOTP } from '@oslojs/otp';
+import pg from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const SHOTS_DIR = '/tmp/motcua-shots';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface RunningServer {
+  url: string;
+  /** Demo username → the one-time password printed on the console. */
+  passwords: Map<string, string>;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts `motcua serve` as a child process with its own data directory, a free port, demo data and the given idle
+ * timeout; on PostgreSQL (DATABASE_URL set) with a fresh database that is dropped afterwards.
+ */
+export async function startServer({ idleMinutes }: { idleMinutes: number }): Promise<RunningServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-e2e-'));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'development',
+    MOTCUA_DEMO: 'true',
+    MOTCUA_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MOTCUA_PUBLIC_URL: url,
+    MOTCUA_SESSION_IDLE_MINUTES: String(idleMinutes),
+    LOG_LEVEL: 'warn',
+  };
+  let dropDatabase = async () => {};
+  if (process.env.DATABASE_URL) {
+    const name = `motcua_e2e_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, name);
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name}`);
+      } finally {
+        await client.end();
+      }
+    };
+  } else {
+    delete env.DATABASE_URL;
+  }
+
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await dropDatabase();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`the server did not answer /api/health within 90 s:\n${output}`);
+      const healthy = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+      if (healthy) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const passwords = new Map<string, string>();
+  for (const match of output.matchAll(/^\s+(demo\.[a-z.]+)\s+(\S+)\s+/gm)) passwords.set(match[1]!, match[2]!);
+  if (passwords.size === 0) {
+    await stop();
+    throw new Error(`no demo accounts were printed on the server console:\n${output}`);
+  }
+  return { url, passwords, output: () => output, stop };
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's Chromium, never a downloaded one. A missing browser fails the run (CI or not): no silent skip. */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(
+      `Chromium not found at ${executablePath}${process.env.CI === 'true' ? ' (CI)' : ''}: the end-to-end tests need a browser. ` +
+        'Install Debian’s package (apt-get install -y chromium) or set CHROMIUM_PATH.',
+    );
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+// ——— TOTP, as the officer's authenticator app computes it ———
+
+export const totpStepNow = () => Math.floor(Date.now() / 30_000);
+
+export function totpKeyFromSecretText(secretText: string): Uint8Array {
+  return decodeBase32IgnorePadding(secretText.replace(/\s/g, '').toUpperCase());
+}
+
+/** The current code; `after` is the last step the server accepted (it refuses a replayed step), so wait past it. */
+export async function totpCode(key: Uint8Array, after: number | null = null): Promise<{ code: string; step: number }> {
+  while (after !== null && totpStepNow() <= after) {
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
+  }
+  // Not in the last half second of a step, so the code is still current when the server checks it.
+  if (30_000 - (Date.now() % 30_000) < 500) await new Promise((r) => setTimeout(r, 600));
+  const step = totpStepNow();
+  return { code: generateTOTP(key, 30, 6), step };
+}
+
+// ——— Screenshots ———
+
+export async function shot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, apiEvents, get, post, setCsrfToken, type Me } from './api.ts';
+import { ErrorBox, Loading, notFoundError } from './components.tsx';
+import { I18nContext, storedLang, storeLang, translator, useI18n, type Lang } from './i18n.ts';
+import { IdleGuard, LockScreen } from './idle.tsx';
+import { AuthFrame, Shell } from './layout.tsx';
+import { AccountDetailPage } from './pages/AccountDetail.tsx';
+import { AccountsPage } from './pages/Accounts.tsx';
+import { ChangePasswordPage } from './pages/ChangePassword.tsx';
+import { HomePage } from './pages/Home.tsx';
+import { SessionsPage } from './pages/Sessions.tsx';
+import { SetupPage } from './pages/Setup.tsx';
+import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
+import { EnrollmentStep, OtpStep, PasswordChangeStep } from './pages/SignInSteps.tsx';
+import { UnitsPage } from './pages/Units.tsx';
+import { match, navigate, usePath } from './router.tsx';
+import { can, SessionContext, useSession, type SessionApi } from './session.ts';
+import { resetStores } from './stores.ts';
+
+function SignedInPages() {
+  const path = usePath();
+  const { me } = useSession();
+  // Pages this officer cannot use (a bookmark, the address typed before signing in) lead home.
+  const elsewhere = path === '/setup' || (path === '/accounts' && !can(me, 'accounts.read'));
+  useEffect(() => {
+    if (elsewhere) navigate('/', { replace: true });
+  }, [elsewhere]);
+  const account = match('/accounts/:id', path);
+  let page;
+  if (path === '/' || elsewhere) page = <HomePage />;
+  else if (path === '/sessions') page = <SessionsPage />;
+  else if (path === '/units') page = <UnitsPage />;
+  else if (path === '/accounts') page = <AccountsPage />;
+  else if (account) page = <AccountDetailPage key={account.id} id={account.id!} />;
+  else if (path === '/password') page = <ChangePasswordPage />;
+  else page = <NotFound />;
+  return <Shell>{page}</Shell>;
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <ErrorBox error={notFoundError()} />
+    </div>
+  );
+}
+
+function BootFailure({ error, retry }: { error: unknown; retry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <AuthFrame title={t('app.system')}>
+      <ErrorBox error={error} />
+      <button type="button" className="btn" onClick={retry}>
+        {t('common.retry')}
+      </button>
+    </AuthFrame>
+  );
+}
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(storedLang);
+  const i18n = useMemo(
+    () => ({
+      lang,
+      t: translator(lang),
+      setLang: (next: Lang) => {
+        storeLang(next);
+        setLangState(next);
+      },
+    }),
+    [lang],
+  );
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  // undefined while the first answer is awaited; null when nobody is signed in.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [bootError, setBootError] = useState<unknown>(null);
+  const [locked, setLocked] = useState(false);
+  const [notice, setNotice] = useState<SignInNotice>(null);
+  const path = usePath();
+
+  const clear = useCallback((why: SignInNotice) => {
+    setCsrfToken('');
+    resetStores();
+    setMe(null);
+    setLocked(false);
+    setNotice(why);
+  }, []);
+
+  const refresh = useCallback(async (): Promise<Me | null> => {
+    try {
+      const current = await get<Me>('/api/auth/me', { quiet: true });
+      setCsrfToken(current.csrfToken);
+      setMe(current);
+      setBootError(null);
+      return current;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        clear(e.code === 'session_idle_locked' ? 'idle' : null);
+        return null;
+      }
+      setBootError(e);
+      throw e;
+    }
+  }, [clear]);
+
+  const syncCsrf = useCallback(async () => {
+    const current = await get<Me>('/api/auth/me', { quiet: true });
+    setCsrfToken(current.csrfToken);
+  }, []);
+
+  const signOut = useCallback(
+    async (why: 'signedOut' | 'idle' = 'signedOut') => {
+      try {
+        await post('/api/auth/sign-out', undefined, { quiet: true });
+      } catch {
+        // Already ended (idle lock, ended elsewhere): the server answers 401, which is fine here.
+      }
+      clear(why);
+      navigate('/');
+    },
+    [clear],
+  );
+
+  useEffect(() => {
+    refresh().catch(() => {});
+  }, [refresh]);
+
+  useEffect(() => {
+    apiEvents.onSessionEnded = (code) => {
+      if (code === 'session_idle_locked') setLocked(true);
+      else clear('ended');
+    };
+    apiEvents.onIncompleteSignIn = () => void refresh().catch(() => {});
+  }, [clear, refresh]);
+
+  const onLock = useCallback(() => setLocked(true), []);
+  const session: SessionApi = useMemo(() => ({ me: me ?? null, refresh, syncCsrf, signOut }), [me, refresh, syncCsrf, signOut]);
+
+  let content;
+  if (me === undefined) content = bootError ? <BootFailure error={bootError} retry={() => void refresh().catch(() => {})} /> : <Loading />;
+  else if (me && locked) content = <LockScreen timeoutSeconds={me.idleTimeoutSeconds} onSignInAgain={() => void signOut('idle')} />;
+  else if (!me) content = path === '/setup' ? <SetupPage /> : <SignInPage notice={notice} />;
+  else if (me.stage === 'otp') content = <OtpStep />;
+  else if (me.stage === 'password_change') content = <PasswordChangeStep />;
+  else if (me.stage === 'otp_enrollment') content = <EnrollmentStep />;
+  else content = <SignedInPages />;
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <SessionContext.Provider value={session}>
+        {content}
+        {me && !locked && <IdleGuard timeoutSeconds={me.idleTimeoutSeconds} fullySignedIn={me.stage === 'full'} onLock={onLock} />}
+      </SessionContext.Provider>
+    </I18nContext.Provider>
+  );
+}

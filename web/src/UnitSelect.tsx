@@ -1,0 +1,39 @@
+import { useMemo } from 'react';
+import type { Unit } from './api.ts';
+import { buildTree, flattenTree, unitsStore } from './stores.ts';
+
+/** A select over the unit tree, indented by depth. */
+export function UnitSelect({
+  id,
+  name,
+  value,
+  onChange,
+  emptyLabel,
+  describedBy,
+  include,
+  required,
+}: {
+  id: string;
+  name: string;
+  value: string;
+  onChange: (unitId: string) => void;
+  emptyLabel: string;
+  describedBy?: string;
+  include?: (unit: Unit) => boolean;
+  required?: boolean;
+}) {
+  const { data: units } = unitsStore.use();
+  const options = useMemo(() => (units ? flattenTree(buildTree(units)) : []), [units]);
+  return (
+    <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} required={required}>
+      <option value="">{emptyLabel}</option>
+      {options
+        .filter((node) => !include || include(node.unit))
+        .map((node) => (
+          <option key={node.unit.id} value={node.unit.id}>
+            {'\u00a0\u00a0\u00a0'.repeat(node.depth) + node.unit.fullName}
+          </option>
+        ))}
+    </select>
+  );
+}

@@ -1,0 +1,103 @@
+import type { ReactNode } from 'react';
+import { LangSwitch } from './components.tsx';
+import { useI18n, type MessageKey } from './i18n.ts';
+import { Link, usePath } from './router.tsx';
+import { can, useMe, useSession } from './session.ts';
+import { provinceStore } from './stores.ts';
+
+function Brand() {
+  const { t } = useI18n();
+  const province = provinceStore.use().data?.name;
+  return (
+    <div className="brand">
+      <img className="brand-mark" src="/favicon.svg" alt="" width={40} height={40} />
+      <div>
+        <div className="brand-system">{t('app.system')}</div>
+        <div className="brand-province" data-testid="province-name">
+          {province ?? t('app.systemShort')}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The frame of the sign-in steps: no navigation until the officer is fully signed in. */
+export function AuthFrame({ title, children, wide, onSignOut }: { title: string; children: ReactNode; wide?: boolean; onSignOut?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="auth-page">
+      <header className="topbar">
+        <Brand />
+        <div className="topbar-right">
+          <LangSwitch />
+          {onSignOut && (
+            <button type="button" className="btn btn-light" onClick={onSignOut}>
+              {t('nav.signOut')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main" className={wide ? 'auth-main auth-main-wide' : 'auth-main'}>
+        <section className="card auth-card">
+          <h1>{title}</h1>
+          {children}
+        </section>
+      </main>
+    </div>
+  );
+}
+
+const NAV: { to: string; label: MessageKey; permission?: string }[] = [
+  { to: '/', label: 'nav.home' },
+  { to: '/accounts', label: 'nav.accounts', permission: 'accounts.read' },
+  { to: '/units', label: 'nav.units' },
+  { to: '/sessions', label: 'nav.sessions' },
+  { to: '/password', label: 'nav.password' },
+];
+
+/** Header with the province and the signed-in officer, navigation on the left. */
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const me = useMe();
+  const { signOut } = useSession();
+  const path = usePath();
+  const active = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`));
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <Brand />
+        <div className="topbar-right">
+          <LangSwitch />
+          <div className="officer" data-testid="signed-in-officer">
+            <div className="officer-name">{me.account.fullName}</div>
+            <div className="officer-unit">
+              {me.account.username} · {me.account.unit.name}
+            </div>
+          </div>
+          <button type="button" className="btn btn-light" onClick={() => void signOut()} data-testid="sign-out">
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <div className="shell-body">
+        <nav className="sidenav" aria-label={t('nav.label')}>
+          <ul>
+            {NAV.filter((item) => !item.permission || can(me, item.permission)).map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} className={active(item.to) ? 'active' : undefined} aria-current={active(item.to) ? 'page' : undefined}>
+                  {t(item.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+/** Lower-case text without Vietnamese diacritics, as the server folds it: "Đức Xuân" → "duc xuan". */
+export function foldVietnamese(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const BROWSERS: [RegExp, string][] = [
+  [/Edg\/(\d+)/, 'Edge'],
+  [/Firefox\/(\d+)/, 'Firefox'],
+  [/(?:Chrome|Chromium)\/(\d+)/, 'Chrome'],
+  [/Version\/(\d+).*Safari/, 'Safari'],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/Windows/, 'Windows'],
+  [/Android/, 'Android'],
+  [/iPhone|iPad/, 'iOS'],
+  [/Mac OS X/, 'macOS'],
+  [/Linux/, 'Linux'],
+];
+
+/** A short, readable name for a user-agent string: "Chrome 140 · Linux". */
+export function describeUserAgent(ua: string): string {
+  if (!ua) return '—';
+  let browser = ua.slice(0, 40);
+  for (const [pattern, name] of BROWSERS) {
+    const found = pattern.exec(ua);
+    if (found) {
+      browser = `${name} ${found[1]}`;
+      break;
+    }
+  }
+  const system = SYSTEMS.find(([pattern]) => pattern.test(ua))?.[1];
+  return system ? `${browser} · ${system}` : browser;
+}
