@@ -231,6 +231,9 @@ const vi = {
   'account.chooseRole': '— Chọn vai trò —',
   'account.noRoles': 'Chưa có vai trò nào.',
   'account.sessionsTitle': 'Phiên đăng nhập đang hoạt động',
+  'accounts.sharingIntro': 'Các tài khoản sau đã đăng nhập đồng thời từ hai thiết bị trong 30 ngày qua — có thể đang cho mượn hoặc dùng chung tài khoản (R16).',
+  'accounts.sharingAt': 'Thời điểm',
+  'accounts.sharingFrom': 'Thiết bị thứ hai',
   'account.concurrentWarning': 'Cảnh báo: tài khoản có phiên đăng nhập đồng thời từ thiết bị khác — có thể đang bị dùng chung (R16). Hãy kiểm tra với cán bộ.',
   'account.self': 'Đây là tài khoản của bạn: một quản trị khác phải thực hiện các thao tác khóa, điều chuyển, giao vai trò.',
 
@@ -478,6 +481,9 @@ const en: Record<MessageKey, string> = {
   'account.chooseRole': '— Choose a role —',
   'account.noRoles': 'No roles.',
   'account.sessionsTitle': 'Live sessions',
+  'accounts.sharingIntro': 'These accounts were signed in from two devices at once in the last 30 days — they may be lent or shared (R16).',
+  'accounts.sharingAt': 'When',
+  'accounts.sharingFrom': 'Second device',
   'account.concurrentWarning': 'Warning: the account has concurrent sessions from another device — it may be shared (R16). Check with the officer.',
   'account.self': 'This is your own account: another administrator must lock, transfer or grant roles to it.',
 

@@ -9,6 +9,44 @@ import { UnitSelect } from '../UnitSelect.tsx';
 
 const PAGE_SIZE = 20;
 
+/** R16: accounts signed in from two devices at once in the last 30 days, for those who manage sessions. */
+function SharingSignals() {
+  const { t } = useI18n();
+  const { data } = useApi<{ items: { account: AccountSummary; at: string; ip: string; userAgent: string }[] }>('/api/accounts/sharing-signals');
+  if (!data || data.items.length === 0) return null;
+  return (
+    <section className="card" data-testid="sharing-signals">
+      <Notice kind="warning">{t('accounts.sharingIntro')}</Notice>
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('accounts.fullName')}</th>
+              <th>{t('accounts.unit')}</th>
+              <th>{t('accounts.sharingAt')}</th>
+              <th>{t('accounts.sharingFrom')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((s) => (
+              <tr key={`${s.account.id}-${s.at}`}>
+                <td>
+                  <Link to={`/accounts/${s.account.id}`}>{s.account.fullName}</Link>
+                </td>
+                <td>{s.account.unit.name}</td>
+                <td className="nowrap">{formatDateTime(s.at)}</td>
+                <td>
+                  <code>{s.ip}</code> <span className="muted small">{s.userAgent}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 export function useRoleName() {
   const { lang } = useI18n();
   const { data: roles } = rolesStore.use();
@@ -128,6 +166,7 @@ export function AccountsPage() {
         )}
       </div>
       {required !== null && <Notice kind="success">{t('accounts.requireChangeDone', { n: required })}</Notice>}
+      {can(me, 'sessions.manage') && <SharingSignals />}
       <form className="toolbar" role="search" onSubmit={(e) => e.preventDefault()} autoComplete="off">
         <Field label={t('accounts.search')}>
           {(id) => <input id={id} type="search" name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('accounts.searchPlaceholder')} data-testid="account-search" />}
