@@ -1,13 +1,5 @@
-/** Lower-case text without Vietnamese diacritics, as the server folds it: "Đức Xuân" → "duc xuan". */
-export function foldVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+// The same folding as the server's search, so the unit filter and the account search agree.
+export { foldVietnamese } from '../../src/platform/text.ts';
 
 const BROWSERS: [RegExp, string][] = [
   [/Edg\/(\d+)/, 'Edge'],

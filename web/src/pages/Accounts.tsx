@@ -5,6 +5,7 @@ import { formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useMe } from '../session.ts';
 import { rolesStore } from '../stores.ts';
+import { describeUserAgent } from '../text.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 
 const PAGE_SIZE = 20;
@@ -36,7 +37,7 @@ function SharingSignals() {
                 <td>{s.account.unit.name}</td>
                 <td className="nowrap">{formatDateTime(s.at)}</td>
                 <td>
-                  <code>{s.ip}</code> <span className="muted small">{s.userAgent}</span>
+                  <code>{s.ip}</code> <span className="muted small">{describeUserAgent(s.userAgent)}</span>
                 </td>
               </tr>
             ))}
