@@ -66,6 +66,48 @@ export function Field({ label, hint, required, children }: { label: string; hint
   );
 }
 
+export interface OfficerIdentity {
+  username: string;
+  fullName: string;
+  personalId: string;
+  position: string;
+  email: string;
+  phone: string;
+}
+
+/** The officer's identity fields, as the account issue form and the first-start setup both ask them. */
+export function OfficerFields({ form, set }: { form: OfficerIdentity; set: (key: keyof OfficerIdentity) => (value: string) => void }) {
+  const { t } = useI18n();
+  const text = (key: keyof OfficerIdentity, label: string, options: { required?: boolean; hint?: string; type?: string; inputMode?: 'numeric' | 'tel' | 'email'; maxLength?: number } = {}) => (
+    <Field label={label} required={options.required} hint={options.hint}>
+      {(id, hint) => (
+        <input
+          id={id}
+          name={key}
+          type={options.type ?? 'text'}
+          inputMode={options.inputMode}
+          maxLength={options.maxLength}
+          autoComplete="off"
+          value={form[key]}
+          onChange={(e) => set(key)(e.target.value)}
+          aria-describedby={hint}
+          required={options.required}
+        />
+      )}
+    </Field>
+  );
+  return (
+    <>
+      {text('fullName', t('accounts.fullName'), { required: true, maxLength: 120 })}
+      {text('username', t('accounts.username'), { required: true, hint: t('accounts.usernameHint'), maxLength: 40 })}
+      {text('personalId', t('accounts.personalId'), { required: true, hint: t('accounts.personalIdHint'), inputMode: 'numeric', maxLength: 12 })}
+      {text('position', t('accounts.position'), { maxLength: 120 })}
+      {text('email', t('accounts.email'), { type: 'email', inputMode: 'email', maxLength: 200 })}
+      {text('phone', t('accounts.phone'), { type: 'tel', inputMode: 'tel', maxLength: 20 })}
+    </>
+  );
+}
+
 /** A modal <dialog>: focus stays inside, Escape closes it. */
 export function Modal({ title, onClose, children, testId, wide, role }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean; role?: 'alertdialog' }) {
   const ref = useRef<HTMLDialogElement>(null);

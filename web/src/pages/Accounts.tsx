@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { post, query, type AccountDetail, type AccountStatus, type AccountSummary } from '../api.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi } from '../components.tsx';
+import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, OfficerFields } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useMe } from '../session.ts';
@@ -76,35 +76,12 @@ function IssueDialog({ defaultUnitId, onClose, onIssued }: { defaultUnitId: stri
       setBusy(false);
     }
   };
-  const input = (key: Exclude<keyof typeof form, 'unitId'>, label: string, options: { required?: boolean; hint?: string; type?: string; inputMode?: 'numeric' | 'tel' | 'email'; maxLength?: number } = {}) => (
-    <Field label={label} required={options.required} hint={options.hint}>
-      {(id, hint) => (
-        <input
-          id={id}
-          name={key}
-          type={options.type ?? 'text'}
-          inputMode={options.inputMode}
-          maxLength={options.maxLength}
-          autoComplete="off"
-          value={form[key]}
-          onChange={(e) => set(key)(e.target.value)}
-          aria-describedby={hint}
-          required={options.required}
-        />
-      )}
-    </Field>
-  );
   return (
     <Modal title={t('accounts.issueTitle')} onClose={onClose} wide testId="issue-dialog">
       <form onSubmit={submit} autoComplete="off" noValidate>
         <p className="hint">{t('accounts.issueNote')}</p>
         <div className="form-grid">
-          {input('fullName', t('accounts.fullName'), { required: true, maxLength: 120 })}
-          {input('username', t('accounts.username'), { required: true, hint: t('accounts.usernameHint'), maxLength: 40 })}
-          {input('personalId', t('accounts.personalId'), { required: true, hint: t('accounts.personalIdHint'), inputMode: 'numeric', maxLength: 12 })}
-          {input('position', t('accounts.position'), { maxLength: 120 })}
-          {input('email', t('accounts.email'), { type: 'email', inputMode: 'email', maxLength: 200 })}
-          {input('phone', t('accounts.phone'), { type: 'tel', inputMode: 'tel', maxLength: 20 })}
+          <OfficerFields form={form} set={set} />
         </div>
         <Field label={t('accounts.unit')} required>
           {(id) => <UnitSelect id={id} name="unitId" value={form.unitId} onChange={set('unitId')} emptyLabel={t('accounts.chooseUnit')} include={(u) => !!u.abilities?.issueAccount} required />}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { post, type Stage } from '../api.ts';
-import { ErrorBox, Field, Loading, Notice, PasswordInput, PasswordRules, usePageTitle } from '../components.tsx';
+import { ErrorBox, Field, Loading, Notice, PasswordInput, PasswordRules, usePageTitle, OfficerFields } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
 import { AuthFrame } from '../layout.tsx';
 import { useSession } from '../session.ts';
@@ -63,35 +63,12 @@ export function SetupPage() {
       </AuthFrame>
     );
   }
-  const text = (key: keyof typeof form, label: string, options: { required?: boolean; hint?: string; type?: string; inputMode?: 'numeric' | 'tel' | 'email'; maxLength?: number } = {}) => (
-    <Field label={label} required={options.required} hint={options.hint}>
-      {(id, hint) => (
-        <input
-          id={id}
-          name={key}
-          type={options.type ?? 'text'}
-          inputMode={options.inputMode}
-          maxLength={options.maxLength}
-          autoComplete="off"
-          value={form[key]}
-          onChange={(e) => set(key)(e.target.value)}
-          aria-describedby={hint}
-          required={options.required}
-        />
-      )}
-    </Field>
-  );
   return (
     <AuthFrame title={t('setup.title')} wide>
       <p>{t('setup.intro', { province: status.province?.name ?? '' })}</p>
       <div className="form-with-aside">
         <form onSubmit={submit} autoComplete="off" noValidate>
-          {text('username', t('accounts.username'), { required: true, hint: t('accounts.usernameHint'), maxLength: 40 })}
-          {text('fullName', t('accounts.fullName'), { required: true, maxLength: 120 })}
-          {text('personalId', t('accounts.personalId'), { required: true, hint: t('accounts.personalIdHint'), inputMode: 'numeric', maxLength: 12 })}
-          {text('position', t('accounts.position'), { maxLength: 120 })}
-          {text('email', t('accounts.email'), { type: 'email', inputMode: 'email', maxLength: 200 })}
-          {text('phone', t('accounts.phone'), { type: 'tel', inputMode: 'tel', maxLength: 20 })}
+          <OfficerFields form={form} set={set} />
           <Field label={t('pwd.new')} required>
             {(id) => <PasswordInput id={id} name="password" value={form.password} onChange={set('password')} />}
           </Field>
