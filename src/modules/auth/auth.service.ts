@@ -173,6 +173,7 @@ export async function startOtpEnrollment(ctx: Ctx, session: SessionRow) {
   const account = (await findAccountById(ctx.tx, session.accountId))!;
   const key = newTotpKey();
   await ctx.tx.update(accounts).set({ otpSecret: ctx.keys.seal(totpKeyToStorage(key), `otp:${account.id}`), otpEnabledAt: null, otpLastStep: null }).where(eq(accounts.id, account.id));
+  await record(ctx, { type: 'auth.otp_enroll_start', actorAccountId: account.id, target: { type: 'account', id: account.id } });
   const uri = totpUri(`motcua ${account.unitCode}`, account.username, key);
   return { secret: totpKeyToText(key), uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
 }

@@ -1,0 +1,118 @@
+import { count } from 'drizzle-orm';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSetupToken } from '../src/modules/auth/auth.service.ts';
+import { totpCode, totpStep } from '../src/modules/auth/totp.ts';
+import { journal } from '../src/modules/journal/journal.tables.ts';
+import { startTestSystem, type Client, type TestSystem } from './harness.ts';
+
+/**
+ * Invariant 1, no change without a record: every route that can change data is driven once, successfully,
+ * and must append at least one journal entry in that request. A new mutating route fails this test until it
+ * has a driver here (or a reason to be exempt).
+ */
+const EXEMPT: Record<string, string> = {
+  'POST /api/auth/keepalive': 'only restarts the idle clock of the caller’s own session, as every request does',
+  'POST /api/setup/status': 'reads; POST only so that the setup token stays out of URLs and logs',
+};
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startTestSystem();
+});
+afterAll(() => sys.close());
+
+async function entries(): Promise<number> {
+  const [row] = await sys.database.db.select({ n: count() }).from(journal);
+  return row!.n;
+}
+
+describe('Invariant 1: no change without a record', () => {
+  it('every mutating API route writes at least one journal entry', async () => {
+    const spec = (await sys.client().get('/api/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const mutating = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+
+    const commune = sys.communes[0]!;
+    const admin = await sys.officer({ username: 'cov.admin', unit: commune, roles: ['unit_admin'] });
+    const adminClient = await sys.signedIn(admin);
+    const fresh = await sys.officer({ username: 'cov.fresh', unit: commune, roles: ['reception_officer'], otp: false, mustChangePassword: true });
+    const freshClient = sys.client('10.3.3.3');
+    let enrollKey: Uint8Array | null = null;
+    let accountId = '';
+    let grantId = '';
+    let unitId = '';
+    const drivers: Record<string, () => Promise<LightMyRequestResponse>> = {
+      'POST /api/auth/sign-in': () => freshClient.post('/api/auth/sign-in', { username: fresh.username, password: fresh.password }),
+      'POST /api/auth/password': async () => {
+        await freshClient.refresh();
+        return freshClient.post('/api/auth/password', { currentPassword: fresh.password, newPassword: 'Mới-hoàn-toàn-2026' });
+      },
+      'POST /api/auth/otp/enrollment': async () => {
+        await freshClient.refresh();
+        const res = await freshClient.post('/api/auth/otp/enrollment');
+        enrollKey = decodeBase32IgnorePadding(res.json().secret);
+        return res;
+      },
+      'POST /api/auth/otp/enrollment/confirm': () => freshClient.post('/api/auth/otp/enrollment/confirm', { code: totpCode(enrollKey!, totpStep(sys.clock.now())) }),
+      'POST /api/auth/otp': async () => {
+        const c = sys.client('10.3.3.4');
+        await c.post('/api/auth/sign-in', { username: fresh.username, password: 'Mới-hoàn-toàn-2026' });
+        await c.refresh();
+        return c.post('/api/auth/otp', { code: sys.nextCode(enrollKey!) });
+      },
+      'POST /api/auth/sign-out': async () => {
+        await freshClient.refresh();
+        return freshClient.post('/api/auth/sign-out');
+      },
+      'POST /api/setup': async () => {
+        const token = await sys.inTx((ctx) => createSetupToken(ctx));
+        return sys.client().post('/api/setup', { token, username: 'cov.setup', fullName: 'Quản trị Đầu tiên', personalId: '019085654321', position: '', email: '', phone: '', password: 'Thái-Nguyên-2026!' });
+      },
+      'DELETE /api/sessions/:id': async () => {
+        const other = await sys.signedIn(admin, '10.3.3.5');
+        const id = (await other.get('/api/sessions')).json().items.find((s: { current: boolean }) => s.current).id;
+        return adminClient.delete(`/api/sessions/${id}`);
+      },
+      'POST /api/units': async () => {
+        const res = await adminClient.post('/api/units', { parentId: commune.id, code: 'COV-DESK', name: 'Quầy kiểm thử', kind: 'desk' });
+        unitId = res.json().id;
+        return res;
+      },
+      'PATCH /api/units/:id': () => adminClient.patch(`/api/units/${unitId}`, { name: 'Quầy kiểm thử mới' }),
+      'POST /api/accounts': async () => {
+        const res = await adminClient.post('/api/accounts', { username: 'cov.issued', fullName: 'Lý Thị Phủ', personalId: '019185777777', position: '', email: '', phone: '', unitId: commune.id });
+        accountId = res.json().account.id;
+        return res;
+      },
+      'PATCH /api/accounts/:id': () => adminClient.patch(`/api/accounts/${accountId}`, { position: 'Văn thư' }),
+      'POST /api/accounts/:id/roles': async () => {
+        const res = await adminClient.post(`/api/accounts/${accountId}/roles`, { role: 'leader', unitId: commune.id });
+        grantId = res.json().roles[0].id;
+        return res;
+      },
+      'DELETE /api/accounts/:id/roles/:grantId': () => adminClient.delete(`/api/accounts/${accountId}/roles/${grantId}`),
+      'POST /api/accounts/:id/reset-password': () => adminClient.post(`/api/accounts/${accountId}/reset-password`, { reason: 'Quên mật khẩu' }),
+      'POST /api/accounts/:id/reset-otp': () => adminClient.post(`/api/accounts/${accountId}/reset-otp`, { reason: 'Mất điện thoại' }),
+      'POST /api/accounts/:id/lock': () => adminClient.post(`/api/accounts/${accountId}/lock`, { reason: 'Tạm khóa' }),
+      'POST /api/accounts/:id/unlock': () => adminClient.post(`/api/accounts/${accountId}/unlock`, { reason: 'Mở lại' }),
+      'POST /api/accounts/:id/transfer': () => adminClient.post(`/api/accounts/${accountId}/transfer`, { unitId: unitId, reason: 'Sang quầy' }),
+      'POST /api/accounts/:id/leave': () => adminClient.post(`/api/accounts/${accountId}/leave`, { reason: 'Nghỉ hưu' }),
+      'POST /api/accounts/require-password-change': () => adminClient.post('/api/accounts/require-password-change', { reason: 'Nâng cấp đăng nhập' }),
+    };
+
+    const undriven = mutating.filter((route) => !(route in drivers) && !(route in EXEMPT));
+    expect(undriven, 'mutating routes without a journal check').toEqual([]);
+    for (const [route, drive] of Object.entries(drivers)) {
+      expect(mutating, `${route} is not in the API`).toContain(route);
+      const before = await entries();
+      const res = await drive();
+      expect([200, 204], `${route}: ${res.body}`).toContain(res.statusCode);
+      expect(await entries(), `${route} wrote no journal entry`).toBeGreaterThan(before);
+    }
+  });
+});
