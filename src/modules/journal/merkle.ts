@@ -64,6 +64,15 @@ export function consistencyProof(leaves: readonly Uint8Array[], oldSize: number,
   return subproof(oldSize, 0, newSize, true);
 }
 
+/** Right-shifts both indices until `fn` is odd or zero: the RFC's step past a right edge. */
+function climb(fn: number, sn: number): [number, number] {
+  while (fn % 2 === 0 && fn !== 0) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return [fn, sn];
+}
+
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && crypto.timingSafeEqual(a, b);
 
 /** RFC 9162 §2.1.3.2. */
@@ -76,12 +85,7 @@ export function verifyInclusion(leaf: Uint8Array, index: number, size: number, p
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
+      if (fn % 2 === 0) [fn, sn] = climb(fn, sn);
     } else {
       r = nodeHash(r, p);
     }
@@ -111,12 +115,7 @@ export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uin
     if (fn % 2 === 1 || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
+      if (fn % 2 === 0) [fn, sn] = climb(fn, sn);
     } else {
       sr = nodeHash(sr, c);
     }
