@@ -11,6 +11,7 @@ import { lockDormantAccounts } from './modules/accounts/accounts.service.ts';
 import { createSetupToken, systemAdminExists } from './modules/auth/auth.service.ts';
 import { loadDemoData } from './modules/demo/demo.service.ts';
 import { importProvince } from './modules/units/units.service.ts';
+import { integrate, journalOrigin, loadJournalSigner } from './modules/journal/sequencer.ts';
 
 export interface System {
   app: FastifyInstance;
@@ -58,7 +59,12 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     }
   });
   const app = await buildApp({ config, database, keys, clock });
-  const jobs = startJobs(app.log, [{ name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) }]);
+  const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
+  const jobs = startJobs(app.log, [
+    { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
+    // R25: entries are in a signed checkpoint within about a second of their commit.
+    { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },
+  ]);
   return {
     app,
     database,

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { parseVerifierKey } from '../modules/journal/checkpoint.ts';
+import { verifyJournal } from '../modules/journal/verify.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
 import { DataDirLockedError } from '../platform/data-dir-lock.ts';
@@ -45,6 +49,23 @@ program
   .command('lock-dormant')
   .description('lock accounts unused for MOTCUA_DORMANT_DAYS days now (the server also does this every hour)')
   .action(() => withDatabase(async (inTx) => console.log(`${await inTx(lockDormantAccounts)} account(s) locked`)));
+
+const journalCommand = program.command('journal').description('the tamper-evident journal (R25)');
+journalCommand
+  .command('verify')
+  .description('recompute every leaf and the whole Merkle tree from the rows and check every signed checkpoint')
+  .option('--key <vkey>', 'the verifier key to trust (default: journal-verifier.txt in the data directory)')
+  .action((options: { key?: string }) =>
+    withDatabase(async (inTx) => {
+      const config = loadConfig();
+      const vkey = options.key ?? fs.readFileSync(path.join(config.dataDir, 'journal-verifier.txt'), 'utf8');
+      const report = await inTx((ctx) => verifyJournal(ctx.tx, parseVerifierKey(vkey)));
+      console.log(`${report.size} entries in the tree, ${report.checkpoints} checkpoints, ${report.pending} not yet integrated`);
+      for (const problem of report.problems) console.log(`DAMAGE: ${problem}`);
+      if (report.problems.length > 0) process.exitCode = 2;
+      else console.log('OK: every entry and every checkpoint verifies');
+    }),
+  );
 
 program
   .command('provinces')

@@ -15,7 +15,8 @@ export function startJobs(log: FastifyBaseLogger, jobs: Job[]): { stop: () => Pr
   const timers = jobs.map((job) => {
     const tick = () => {
       const done = job.run().then(
-        (result) => log.info({ job: job.name, result }, 'job done'),
+        // Frequent jobs that found nothing to do stay out of the info log.
+        (result) => log[result ? 'info' : 'debug']({ job: job.name, result }, 'job done'),
         (err) => log.error({ job: job.name, err }, 'job failed'),
       );
       running.add(done);

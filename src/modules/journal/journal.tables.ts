@@ -1,4 +1,5 @@
-import { bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../platform/columns.ts';
 
 export const journal = pgTable('journal', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),
@@ -17,3 +18,19 @@ export const journal = pgTable('journal', {
   userAgent: text('user_agent'),
   requestId: text('request_id'),
 });
+
+export const journalIndex = pgTable('journal_index', {
+  idx: bigint('idx', { mode: 'number' }).primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  leafHash: bytea('leaf_hash').notNull(),
+});
+
+export const journalCheckpoints = pgTable('journal_checkpoints', {
+  size: bigint('size', { mode: 'number' }).primaryKey(),
+  root: bytea('root').notNull(),
+  note: text('note').notNull(),
+  frontier: jsonb('frontier').$type<string[]>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
+
+export type JournalRow = typeof journal.$inferSelect;

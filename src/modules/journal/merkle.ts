@@ -124,3 +124,29 @@ export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uin
   }
   return sn === 0 && equal(fr, oldRoot) && equal(sr, newRoot);
 }
+
+/**
+ * The right edge of a tree: the roots of its perfect subtrees, largest first. Enough to append leaves and to
+ * compute the root, so the sequencer never reads old leaves.
+ */
+export class CompactRange {
+  constructor(
+    public size = 0,
+    public readonly nodes: Buffer[] = [],
+  ) {}
+
+  append(leaf: Buffer): void {
+    this.nodes.push(leaf);
+    for (let s = this.size; s % 2 === 1; s = Math.floor(s / 2)) {
+      const right = this.nodes.pop()!;
+      const left = this.nodes.pop()!;
+      this.nodes.push(nodeHash(left, right));
+    }
+    this.size += 1;
+  }
+
+  root(): Buffer {
+    if (this.nodes.length === 0) return EMPTY_ROOT;
+    return this.nodes.reduceRight((acc, node) => nodeHash(node, acc));
+  }
+}

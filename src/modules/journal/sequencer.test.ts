@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import { asc, sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
+import type { Executor } from '../../platform/db.ts';
+import { formatCheckpoint, openNote, parseCheckpoint, parseVerifierKey, signNote } from './checkpoint.ts';
+import { record } from './journal.service.ts';
+import { journalCheckpoints, journalIndex } from './journal.tables.ts';
+import { CompactRange, leafHash, rootOf } from './merkle.ts';
+import { integrate, journalSigner } from './sequencer.ts';
+import { verifyJournal, type VerifyReport } from './verify.ts';
+
+const signer = journalSigner('motcua/19/journal', crypto.generateKeyPairSync('ed25519').privateKey);
+const verifier = parseVerifierKey(signer.vkey);
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startTestSystem();
+  for (let i = 0; i < 40; i++) await sys.inTx((ctx) => record(ctx, { type: 'test.entry', details: { i, nested: { b: 2, a: 1 } } }));
+  await integrate(sys.database, signer, sys.clock);
+  for (let i = 40; i < 45; i++) await sys.inTx((ctx) => record(ctx, { type: 'test.entry', details: { i } }));
+  await integrate(sys.database, signer, sys.clock);
+});
+afterAll(() => sys.close());
+
+/** Tampers inside a transaction, verifies there, and rolls everything back. */
+async function verifyAfter(tamper: (tx: Executor) => Promise<unknown>): Promise<VerifyReport> {
+  let report: VerifyReport | undefined;
+  await sys.database.db
+    .transaction(async (tx) => {
+      // An operator with the database owner's rights can switch the append-only triggers off.
+      await tx.execute(sql`ALTER TABLE journal DISABLE TRIGGER USER`);
+      await tx.execute(sql`ALTER TABLE journal_index DISABLE TRIGGER USER`);
+      await tx.execute(sql`ALTER TABLE journal_checkpoints DISABLE TRIGGER USER`);
+      await tamper(tx);
+      report = await verifyJournal(tx, verifier);
+      throw new Error('roll back');
+    })
+    .catch((err: Error) => {
+      if (err.message !== 'roll back') throw err;
+    });
+  return report!;
+}
+
+describe('R25: the sequencer and its signed checkpoints', () => {
+  it('a compact range gives the same root as the whole tree, at every size', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), (n) => {
+        const leaves = Array.from({ length: n }, (_, i) => leafHash(Buffer.from([i % 256, i >> 8])));
+        const range = new CompactRange();
+        leaves.forEach((l) => range.append(l));
+        return range.root().equals(rootOf(leaves));
+      }),
+    );
+  });
+
+  it('integrates every committed entry and publishes a checkpoint an outsider can check', async () => {
+    const journalRows = (await sys.database.db.execute(sql`SELECT count(*)::int AS n FROM journal`)) as unknown as { rows: { n: number }[] };
+    const checkpoints = await sys.database.db.select().from(journalCheckpoints).orderBy(asc(journalCheckpoints.size));
+    expect(checkpoints.map((c) => c.size)).toEqual([40, journalRows.rows[0]!.n]);
+    const latest = checkpoints.at(-1)!;
+    const body = parseCheckpoint(openNote(latest.note, [verifier]).text);
+    const leaves = (await sys.database.db.select().from(journalIndex).orderBy(asc(journalIndex.idx))).map((r) => r.leafHash);
+    expect(body.root.equals(rootOf(leaves))).toBe(true);
+    expect(await integrate(sys.database, signer, sys.clock)).toBe(0);
+  });
+
+  it('verify finds nothing wrong in an intact journal', async () => {
+    expect(await verifyJournal(sys.database.db, verifier)).toMatchObject({ size: 45, checkpoints: 2, pending: 0, problems: [] });
+  });
+
+  it('verify names an entry whose content was edited', async () => {
+    const report = await verifyAfter((tx) => tx.execute(sql`UPDATE journal SET reason = 'edited' WHERE seq = (SELECT seq FROM journal_index WHERE idx = 7)`));
+    expect(report.problems).toContainEqual(expect.stringMatching(/^position 7 \(entry \d+\): the entry was altered$/));
+  });
+
+  it('verify names an entry that was deleted', async () => {
+    const report = await verifyAfter((tx) => tx.execute(sql`DELETE FROM journal WHERE seq = (SELECT seq FROM journal_index WHERE idx = 12)`));
+    expect(report.problems).toContainEqual(expect.stringMatching(/^position 12 \(entry \d+\): the entry was deleted$/));
+  });
+
+  it('verify names both entries when two are swapped, even with their leaf hashes swapped too', async () => {
+    const report = await verifyAfter(async (tx) => {
+      await tx.execute(sql`UPDATE journal SET details = '{"i": 3}' WHERE seq = (SELECT seq FROM journal_index WHERE idx = 4)`);
+      await tx.execute(sql`UPDATE journal SET details = '{"i": 4}' WHERE seq = (SELECT seq FROM journal_index WHERE idx = 3)`);
+      await tx.execute(sql`UPDATE journal_index SET leaf_hash = (SELECT leaf_hash FROM journal_index WHERE idx = 4) WHERE idx = 3`);
+    });
+    expect(report.problems.join('\n')).toMatch(/position 4 .*altered/);
+    expect(report.problems.join('\n')).toMatch(/checkpoint 40: the entries no longer produce its root/);
+  });
+
+  it('verify refuses a truncated tail re-signed with another key', async () => {
+    const forger = journalSigner(signer.name, crypto.generateKeyPairSync('ed25519').privateKey);
+    const report = await verifyAfter(async (tx) => {
+      await tx.execute(sql`DELETE FROM journal WHERE seq IN (SELECT seq FROM journal_index WHERE idx >= 40)`);
+      await tx.execute(sql`DELETE FROM journal_index WHERE idx >= 40`);
+      await tx.execute(sql`DELETE FROM journal_checkpoints WHERE size > 40`);
+      const leaves = (await tx.select().from(journalIndex).orderBy(asc(journalIndex.idx))).map((r) => r.leafHash).slice(0, 38);
+      const root = rootOf(leaves);
+      await tx.insert(journalCheckpoints).values({ size: 38, root, note: signNote(formatCheckpoint({ origin: signer.name, size: 38, root }), forger), frontier: [], createdAt: sys.clock.now() });
+    });
+    expect(report.problems).toContainEqual('checkpoint 38: no signature by a known key (not signed by the journal key)');
+  });
+});

@@ -1,0 +1,86 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Clock } from '../../platform/clock.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Keys } from '../../platform/crypto.ts';
+import type { Database } from '../../platform/db.ts';
+import { formatCheckpoint, signNote, verifierKey, type NoteSigner } from './checkpoint.ts';
+import { encodeEntry } from './entry.ts';
+import { journal, journalCheckpoints, journalIndex } from './journal.tables.ts';
+import { CompactRange, leafHash } from './merkle.ts';
+
+const SEQUENCER_LOCK = 727275;
+const BATCH = 4096;
+
+export interface JournalSigner extends NoteSigner {
+  publicKey: KeyObject;
+  /** The verifier key an inspector needs, `name+id+key`. */
+  vkey: string;
+}
+
+/** The checkpoint origin line: stable for the life of the deployment, one per province. */
+export function journalOrigin(config: Pick<Config, 'provinceCode'>): string {
+  return `motcua/${config.provinceCode}/journal`;
+}
+
+export function journalSigner(origin: string, privateKey: KeyObject): JournalSigner {
+  const publicKey = crypto.createPublicKey(privateKey);
+  return { name: origin, privateKey, publicKey, vkey: verifierKey(origin, publicKey) };
+}
+
+/**
+ * The checkpoint signing key lives outside the database, in the data directory, sealed under the master key;
+ * it is created on first start. The public verifier key is written beside it for inspectors.
+ */
+export function loadJournalSigner(dataDir: string, origin: string, keys: Keys): JournalSigner {
+  const file = path.join(dataDir, 'journal-signing.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const { privateKey } = crypto.generateKeyPairSync('ed25519');
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    fs.writeFileSync(file, keys.seal(pem, 'journal-signing-key') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  const signer = journalSigner(origin, crypto.createPrivateKey(keys.open(fs.readFileSync(file, 'utf8').trim(), 'journal-signing-key')));
+  fs.writeFileSync(path.join(dataDir, 'journal-verifier.txt'), signer.vkey + '\n');
+  return signer;
+}
+
+/**
+ * Gives every committed, not yet integrated entry its position in the tree, in the order of `seq`, and publishes a
+ * signed checkpoint of the new tree. One sequencer at a time across processes (an advisory lock); an entry that
+ * commits late simply gets a later position.
+ */
+export async function integrate(database: Database, signer: NoteSigner, clock: Clock): Promise<number> {
+  return database.db.transaction(async (tx) => {
+    const locked = (await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) AS ok`)) as unknown as { rows: { ok: boolean }[] };
+    if (!locked.rows[0]?.ok) return 0;
+    const pending = await tx
+      .select({ entry: journal })
+      .from(journal)
+      .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
+      .where(isNull(journalIndex.seq))
+      .orderBy(asc(journal.seq))
+      .limit(BATCH);
+    if (pending.length === 0) return 0;
+    const [last] = await tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+    const range = new CompactRange(last?.size ?? 0, (last?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex')));
+    const rows = pending.map(({ entry }) => {
+      const leaf = leafHash(encodeEntry(entry));
+      const row = { idx: range.size, seq: entry.seq, leafHash: leaf };
+      range.append(leaf);
+      return row;
+    });
+    await tx.insert(journalIndex).values(rows);
+    const root = range.root();
+    await tx.insert(journalCheckpoints).values({
+      size: range.size,
+      root,
+      note: signNote(formatCheckpoint({ origin: signer.name, size: range.size, root }), signer),
+      frontier: range.nodes.map((node) => node.toString('hex')),
+      createdAt: clock.now(),
+    });
+    return rows.length;
+  });
+}
