@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseVerifierKey } from '../modules/journal/checkpoint.ts';
-import { verifyJournal } from '../modules/journal/verify.ts';
+import { exportBundle, verifyBundle, verifyJournal, type JournalBundle } from '../modules/journal/verify.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
 import { DataDirLockedError } from '../platform/data-dir-lock.ts';
@@ -66,6 +66,32 @@ journalCommand
       else console.log('OK: every entry and every checkpoint verifies');
     }),
   );
+
+journalCommand
+  .command('export')
+  .description('write the whole journal with its checkpoints as a bundle an inspector verifies offline')
+  .requiredOption('--out <file>', 'where to write the bundle (JSON)')
+  .action((options: { out: string }) =>
+    withDatabase(async (inTx) => {
+      const config = loadConfig();
+      const vkey = fs.readFileSync(path.join(config.dataDir, 'journal-verifier.txt'), 'utf8').trim();
+      const bundle = await inTx((ctx) => exportBundle(ctx.tx, vkey));
+      fs.writeFileSync(options.out, JSON.stringify(bundle));
+      console.log(`${bundle.positions.length} entries and ${bundle.checkpoints.length} checkpoints written to ${options.out}; verifier key: ${vkey}`);
+    }),
+  );
+
+journalCommand
+  .command('verify-export <file>')
+  .description('verify an exported bundle on any machine, without the database')
+  .requiredOption('--key <vkey>', 'the journal verifier key, obtained from the province independently of the file')
+  .action((file: string, options: { key: string }) => {
+    const report = verifyBundle(JSON.parse(fs.readFileSync(file, 'utf8')) as JournalBundle, options.key);
+    console.log(`${report.size} entries, ${report.checkpoints} checkpoints`);
+    for (const problem of report.problems) console.log(`DAMAGE: ${problem}`);
+    if (report.problems.length > 0) process.exitCode = 2;
+    else console.log('OK: every entry and every checkpoint verifies');
+  });
 
 program
   .command('provinces')

@@ -9,7 +9,7 @@ import { record } from './journal.service.ts';
 import { journalCheckpoints, journalIndex } from './journal.tables.ts';
 import { CompactRange, leafHash, rootOf } from './merkle.ts';
 import { integrate, journalSigner } from './sequencer.ts';
-import { verifyJournal, type VerifyReport } from './verify.ts';
+import { exportBundle, verifyBundle, verifyJournal, type JournalBundle, type VerifyReport } from './verify.ts';
 
 const signer = journalSigner('motcua/19/journal', crypto.generateKeyPairSync('ed25519').privateKey);
 const verifier = parseVerifierKey(signer.vkey);
@@ -101,5 +101,18 @@ describe('R25: the sequencer and its signed checkpoints', () => {
       await tx.insert(journalCheckpoints).values({ size: 38, root, note: signNote(formatCheckpoint({ origin: signer.name, size: 38, root }), forger), frontier: [], createdAt: sys.clock.now() });
     });
     expect(report.problems).toContainEqual('checkpoint 38: no signature by a known key (not signed by the journal key)');
+  });
+
+  it('an exported bundle verifies offline with the trusted key, and names an entry edited in the file', async () => {
+    const bundle = JSON.parse(JSON.stringify(await exportBundle(sys.database.db, signer.vkey))) as JournalBundle;
+    expect(verifyBundle(bundle, signer.vkey)).toMatchObject({ size: 45, checkpoints: 2, problems: [] });
+    bundle.positions[9]!.entry!.type = 'forged.type';
+    expect(verifyBundle(bundle, signer.vkey).problems).toContainEqual(expect.stringMatching(/^position 9 \(entry \d+\): the entry was altered$/));
+  });
+
+  it('should not trust a bundle whose checkpoints were signed by a key other than the trusted one', async () => {
+    const bundle = await exportBundle(sys.database.db, signer.vkey);
+    const other = journalSigner(signer.name, crypto.generateKeyPairSync('ed25519').privateKey);
+    expect(verifyBundle(bundle, other.vkey).problems).toHaveLength(2);
   });
 });

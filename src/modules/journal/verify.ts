@@ -1,8 +1,8 @@
 import { asc, count, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
-import { NoteError, openNote, parseCheckpoint, type NoteVerifier } from './checkpoint.ts';
+import { NoteError, openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
-import { journal, journalCheckpoints, journalIndex } from './journal.tables.ts';
+import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
 import { CompactRange, leafHash } from './merkle.ts';
 
 export interface VerifyReport {
@@ -15,15 +15,20 @@ export interface VerifyReport {
   problems: string[];
 }
 
+interface TreeData {
+  /** the tree index, by position, with the entry it points to (null when the row is gone) */
+  positions: { idx: number; seq: number; leafHash: Buffer; entry: JournalRow | null }[];
+  checkpoints: { size: number; root: Buffer; note: string }[];
+}
+
 /**
- * Recomputes every leaf from the rows and the whole tree from the leaves, and checks every stored checkpoint
- * against it and against the journal's verifier key, which comes from outside the database.
+ * Recomputes every leaf from the entries and the whole tree from the leaves, and checks every checkpoint against
+ * it and against the verifier key, which must come from outside the database.
  */
-export async function verifyJournal(tx: Executor, verifier: NoteVerifier): Promise<VerifyReport> {
+export function verifyTree(data: TreeData, verifier: NoteVerifier): Omit<VerifyReport, 'pending'> {
   const problems: string[] = [];
-  const checkpoints = await tx.select().from(journalCheckpoints).orderBy(asc(journalCheckpoints.size));
   const expectedRoots = new Map<number, Buffer>();
-  for (const cp of checkpoints) {
+  for (const cp of data.checkpoints) {
     try {
       const body = parseCheckpoint(openNote(cp.note, [verifier]).text);
       if (body.origin !== verifier.name || body.size !== cp.size || !body.root.equals(cp.root)) {
@@ -34,32 +39,72 @@ export async function verifyJournal(tx: Executor, verifier: NoteVerifier): Promi
       problems.push(`checkpoint ${cp.size}: ${err instanceof NoteError ? err.message : 'unreadable'} (not signed by the journal key)`);
     }
   }
-
-  const rows = await tx.select({ index: journalIndex, entry: journal }).from(journalIndex).leftJoin(journal, eq(journal.seq, journalIndex.seq)).orderBy(asc(journalIndex.idx));
   const range = new CompactRange();
   let lastGood = 0;
-  for (const { index, entry } of rows) {
-    if (index.idx !== range.size) problems.push(`position ${range.size}: missing from the tree index (next is ${index.idx})`);
-    let leaf = index.leafHash;
+  for (const { idx, seq, leafHash: stored, entry } of data.positions) {
+    if (idx !== range.size) problems.push(`position ${range.size}: missing from the tree index (next is ${idx})`);
+    let leaf = stored;
     if (!entry) {
-      problems.push(`position ${index.idx} (entry ${index.seq}): the entry was deleted`);
+      problems.push(`position ${idx} (entry ${seq}): the entry was deleted`);
     } else {
       leaf = leafHash(encodeEntry(entry));
-      if (!leaf.equals(index.leafHash)) problems.push(`position ${index.idx} (entry ${index.seq}): the entry was altered`);
+      if (!leaf.equals(stored)) problems.push(`position ${idx} (entry ${seq}): the entry was altered`);
     }
     range.append(leaf);
     const expected = expectedRoots.get(range.size);
-    if (expected) {
-      if (!expected.equals(range.root())) {
-        problems.push(`checkpoint ${range.size}: the entries no longer produce its root (changed between positions ${lastGood} and ${range.size - 1})`);
-      } else {
-        lastGood = range.size;
-      }
-    }
+    if (!expected) continue;
+    if (expected.equals(range.root())) lastGood = range.size;
+    else problems.push(`checkpoint ${range.size}: the entries no longer produce its root (changed between positions ${lastGood} and ${range.size - 1})`);
   }
   for (const size of expectedRoots.keys()) {
     if (size > range.size) problems.push(`checkpoint ${size}: the tree has only ${range.size} entries (entries removed from the end)`);
   }
+  return { size: range.size, checkpoints: data.checkpoints.length, problems };
+}
+
+async function loadTree(tx: Executor): Promise<TreeData> {
+  const rows = await tx.select({ index: journalIndex, entry: journal }).from(journalIndex).leftJoin(journal, eq(journal.seq, journalIndex.seq)).orderBy(asc(journalIndex.idx));
+  return {
+    positions: rows.map(({ index, entry }) => ({ ...index, entry })),
+    checkpoints: await tx.select().from(journalCheckpoints).orderBy(asc(journalCheckpoints.size)),
+  };
+}
+
+export async function verifyJournal(tx: Executor, verifier: NoteVerifier): Promise<VerifyReport> {
+  const report = verifyTree(await loadTree(tx), verifier);
   const [pending] = await tx.select({ n: count() }).from(journal).leftJoin(journalIndex, eq(journalIndex.seq, journal.seq)).where(isNull(journalIndex.seq));
-  return { size: range.size, checkpoints: checkpoints.length, pending: pending?.n ?? 0, problems };
+  return { ...report, pending: pending?.n ?? 0 };
+}
+
+// ——— Bundles: the journal as a file an inspector verifies on their own machine, with no database ———
+
+export const BUNDLE_FORMAT = 'motcua.journal.bundle.v1';
+
+export interface JournalBundle {
+  format: typeof BUNDLE_FORMAT;
+  verifierKey: string;
+  positions: { idx: number; seq: number; leafHash: string; entry: (Omit<JournalRow, 'at'> & { at: string }) | null }[];
+  checkpoints: { size: number; root: string; note: string }[];
+}
+
+export async function exportBundle(tx: Executor, verifierKey: string): Promise<JournalBundle> {
+  const tree = await loadTree(tx);
+  return {
+    format: BUNDLE_FORMAT,
+    verifierKey,
+    positions: tree.positions.map((p) => ({ idx: p.idx, seq: p.seq, leafHash: p.leafHash.toString('hex'), entry: p.entry && { ...p.entry, at: p.entry.at.toISOString() } })),
+    checkpoints: tree.checkpoints.map((c) => ({ size: c.size, root: c.root.toString('hex'), note: c.note })),
+  };
+}
+
+/** Verifies a bundle against a verifier key the inspector obtained independently (not the one inside the file). */
+export function verifyBundle(bundle: JournalBundle, trustedKey: string): Omit<VerifyReport, 'pending'> {
+  if (bundle.format !== BUNDLE_FORMAT) throw new Error(`not a ${BUNDLE_FORMAT} file`);
+  return verifyTree(
+    {
+      positions: bundle.positions.map((p) => ({ idx: p.idx, seq: p.seq, leafHash: Buffer.from(p.leafHash, 'hex'), entry: p.entry && { ...p.entry, at: new Date(p.entry.at) } })),
+      checkpoints: bundle.checkpoints.map((c) => ({ size: c.size, root: Buffer.from(c.root, 'hex'), note: c.note })),
+    },
+    parseVerifierKey(trustedKey),
+  );
 }
