@@ -41,6 +41,29 @@ export function Notice({ kind = 'info', children, testId }: { kind?: 'info' | 's
 }
 
 /** A labelled form field: the label is tied to the first control through its id. */
+/**
+ * A form's submit: one request at a time, its error kept for the ErrorBox. `keepBusy` leaves the form disabled
+ * after a success, when the page is about to change anyway.
+ */
+export function useSubmit(action: () => Promise<unknown>, { keepBusy = false } = {}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      if (!keepBusy) setBusy(false);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
+}
+
 export function Field({ label, hint, required, children }: { label: string; hint?: string; required?: boolean; children: (id: string, describedBy?: string) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;

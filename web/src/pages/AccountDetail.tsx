@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { del, patch, post, type AccountAbility, type AccountDetail, type SessionInfo } from '../api.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi } from '../components.tsx';
+import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, useSubmit } from '../components.tsx';
 import { formatDate, formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { can, useMe } from '../session.ts';
@@ -23,19 +23,7 @@ const LIFECYCLE: { action: Lifecycle; path: string; label: MessageKey; text: Mes
 function EditDialog({ account, onClose, onSaved }: { account: AccountDetail; onClose: () => void; onSaved: (a: AccountDetail) => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState({ fullName: account.fullName, position: account.position, email: account.email, phone: account.phone });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await patch<AccountDetail>(`/api/accounts/${account.id}`, form));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => onSaved(await patch<AccountDetail>(`/api/accounts/${account.id}`, form)), { keepBusy: true });
   const input = (key: keyof typeof form, label: string, type = 'text', required = false) => (
     <Field label={label} required={required}>
       {(id) => <input id={id} name={key} type={type} value={form[key]} onChange={(e) => setForm((f) => ({ ...f, [key]: e.target.value }))} autoComplete="off" required={required} />}
@@ -67,20 +55,10 @@ function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGrant
   const { data: roles } = rolesStore.use();
   const [role, setRole] = useState('');
   const [unitId, setUnitId] = useState(account.unit.id);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onGranted(await post<AccountDetail>(`/api/accounts/${account.id}/roles`, { role, unitId }));
-      setRole('');
-    } catch (e) {
-      setError(e);
-    }
-    setBusy(false);
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    onGranted(await post<AccountDetail>(`/api/accounts/${account.id}/roles`, { role, unitId }));
+    setRole('');
+  });
   return (
     <form className="grant-form" onSubmit={submit} autoComplete="off" data-testid="grant-form">
       <Field label={t('account.role')} required>

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { post, type Stage } from '../api.ts';
-import { ErrorBox, Field, Notice, PasswordInput, usePageTitle } from '../components.tsx';
+import { ErrorBox, Field, Notice, PasswordInput, usePageTitle, useSubmit } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
 import { AuthFrame } from '../layout.tsx';
 import { useSession } from '../session.ts';
@@ -14,23 +14,14 @@ export function SignInPage({ notice }: { notice: SignInNotice }) {
   usePageTitle(t('signIn.title'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
       await post<{ stage: Stage }>('/api/auth/sign-in', { username: username.trim(), password }, { quiet: true });
       setPassword('');
       await refresh();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    },
+    { keepBusy: true },
+  );
 
   return (
     <AuthFrame title={t('signIn.title')}>
