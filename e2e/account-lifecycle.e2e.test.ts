@@ -260,6 +260,13 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
     await shot(page, '17-account-vi');
   });
 
+  it('R18: grants the reception role at the account’s commune through the role form', async () => {
+    const form = page.getByTestId('grant-form');
+    await form.locator('select[name=role]').selectOption('reception_officer');
+    await form.getByRole('button', { name: 'Giao vai trò' }).click();
+    await expect.poll(() => page.getByTestId('account-page').getByText('Cán bộ tiếp nhận (Một cửa)').count()).toBeGreaterThan(0);
+  });
+
   it('R06: locks the account with a reason; the officer can no longer sign in', async () => {
     await page.getByRole('button', { name: 'Khóa tài khoản' }).click();
     const dialog = page.getByTestId('confirm-dialog');
