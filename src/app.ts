@@ -18,6 +18,7 @@ import { record } from './modules/journal/journal.service.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { journalRoutes } from './modules/journal/journal.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
 import { z } from 'zod';
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(unitRoutes);
   await app.register(accountRoutes);
+  await app.register(journalRoutes);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -1,6 +1,10 @@
-import { roleNames } from '../../authz/actor.ts';
+import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { hasPermission, roleNames } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { journal } from './journal.tables.ts';
+import { forbidden, notFound } from '../../platform/errors.ts';
+import { getProvince } from '../units/units.service.ts';
+import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
+import { consistencyProof, inclusionProof } from './merkle.ts';
 
 export interface JournalEvent {
   /** Stable dotted name, e.g. `account.transfer`, `auth.sign_in`. */
@@ -36,4 +40,103 @@ export async function record(ctx: Ctx, event: JournalEvent): Promise<void> {
     userAgent: ctx.userAgent,
     requestId: ctx.requestId,
   });
+}
+
+// ——— Reading the journal (inspectors, R21/R25): entries, checkpoints and proofs an outsider can check ———
+
+export interface JournalQuery {
+  type?: string;
+  actorAccountId?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  beforeSeq?: number;
+}
+
+/** The whole journal is read at the province: entries of sign-ins have no unit, and inspectors audit everyone. */
+async function requireJournalReader(ctx: Ctx) {
+  const province = await getProvince(ctx.tx);
+  if (!ctx.actor || !province || !hasPermission(ctx.actor, 'journal.read', province.path)) throw forbidden();
+}
+
+export async function searchJournal(ctx: Ctx, q: JournalQuery) {
+  await requireJournalReader(ctx);
+  const rows = await ctx.tx
+    .select({ entry: journal, idx: journalIndex.idx })
+    .from(journal)
+    .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
+    .where(
+      and(
+        q.type ? eq(journal.type, q.type) : undefined,
+        q.actorAccountId ? eq(journal.actorAccountId, q.actorAccountId) : undefined,
+        q.targetId ? eq(journal.targetId, q.targetId) : undefined,
+        q.from ? gte(journal.at, q.from) : undefined,
+        q.to ? lt(journal.at, q.to) : undefined,
+        q.beforeSeq ? lt(journal.seq, q.beforeSeq) : undefined,
+      ),
+    )
+    .orderBy(desc(journal.seq))
+    .limit(q.limit);
+  return rows.map(({ entry, idx }) => presentEntry(entry, idx));
+}
+
+function presentEntry(e: JournalRow, idx: number | null) {
+  return {
+    seq: e.seq,
+    position: idx,
+    at: e.at.toISOString(),
+    type: e.type,
+    outcome: e.outcome,
+    actorAccountId: e.actorAccountId,
+    actorUnitId: e.actorUnitId,
+    actorRoles: e.actorRoles,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    unitId: e.unitId,
+    reason: e.reason,
+    details: e.details,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    requestId: e.requestId,
+  };
+}
+
+async function latestCheckpointRow(ctx: Ctx) {
+  const [cp] = await ctx.tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+  return cp;
+}
+
+export async function latestCheckpoint(ctx: Ctx) {
+  await requireJournalReader(ctx);
+  const cp = await latestCheckpointRow(ctx);
+  return cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note, at: cp.createdAt.toISOString() } : null;
+}
+
+async function leavesUpTo(ctx: Ctx, size: number): Promise<Buffer[]> {
+  const rows = await ctx.tx.select({ h: journalIndex.leafHash }).from(journalIndex).where(lt(journalIndex.idx, size)).orderBy(asc(journalIndex.idx));
+  return rows.map((r) => r.h);
+}
+
+/** An entry with its inclusion proof against the latest checkpoint (RFC 9162 audit path, hex). */
+export async function entryWithProof(ctx: Ctx, seq: number) {
+  await requireJournalReader(ctx);
+  const [row] = await ctx.tx.select({ entry: journal, index: journalIndex }).from(journal).leftJoin(journalIndex, eq(journalIndex.seq, journal.seq)).where(eq(journal.seq, seq));
+  if (!row) throw notFound();
+  const cp = await latestCheckpointRow(ctx);
+  const integrated = row.index && cp && row.index.idx < cp.size;
+  return {
+    entry: presentEntry(row.entry, row.index?.idx ?? null),
+    leafHash: row.index?.leafHash.toString('hex') ?? null,
+    checkpoint: cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note } : null,
+    inclusionProof: integrated ? inclusionProof(await leavesUpTo(ctx, cp.size), row.index!.idx).map((h) => h.toString('hex')) : null,
+  };
+}
+
+/** Proof that the checkpoint of size `from` is a prefix of the checkpoint of size `to`. */
+export async function consistency(ctx: Ctx, from: number, to: number) {
+  await requireJournalReader(ctx);
+  const sizes = await ctx.tx.select().from(journalCheckpoints).where(inArray(journalCheckpoints.size, [from, to]));
+  if (from > to || sizes.length !== (from === to ? 1 : 2)) throw notFound();
+  return { from, to, proof: consistencyProof(await leavesUpTo(ctx, to), from, to).map((h) => h.toString('hex')) };
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { asc, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
@@ -7,7 +7,8 @@ import type { Executor } from '../../platform/db.ts';
 import { formatCheckpoint, openNote, parseCheckpoint, parseVerifierKey, signNote } from './checkpoint.ts';
 import { record } from './journal.service.ts';
 import { journalCheckpoints, journalIndex } from './journal.tables.ts';
-import { CompactRange, leafHash, rootOf } from './merkle.ts';
+import { CompactRange, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
+import { encodeEntry } from './entry.ts';
 import { integrate, journalSigner } from './sequencer.ts';
 import { exportBundle, verifyBundle, verifyJournal, type JournalBundle, type VerifyReport } from './verify.ts';
 
@@ -114,5 +115,32 @@ describe('R25: the sequencer and its signed checkpoints', () => {
     const bundle = await exportBundle(sys.database.db, signer.vkey);
     const other = journalSigner(signer.name, crypto.generateKeyPairSync('ed25519').privateKey);
     expect(verifyBundle(bundle, other.vkey).problems).toHaveLength(2);
+  });
+
+  it('R21: an inspector reads an entry with a proof they can check against the signed checkpoint alone', async () => {
+    const inspector = await sys.signedIn(await sys.officer({ username: 'pc06.inspector', unit: sys.province, roles: ['inspector'] }), '10.6.6.6');
+    await integrate(sys.database, signer, sys.clock);
+    const found = (await inspector.get('/api/journal/entries?type=test.entry&limit=5')).json().items;
+    expect(found).toHaveLength(5);
+    const res = (await inspector.get(`/api/journal/entries/${found[4].seq}`)).json();
+    const body = parseCheckpoint(openNote(res.checkpoint.note, [verifier]).text);
+    const leaf = leafHash(encodeEntry({ ...res.entry, at: new Date(res.entry.at) }));
+    expect(leaf.toString('hex')).toBe(res.leafHash);
+    expect(verifyInclusion(leaf, res.entry.position, body.size, res.inclusionProof.map((h: string) => Buffer.from(h, 'hex')), body.root)).toBe(true);
+    const proof = (await inspector.get(`/api/journal/consistency?from=40&to=${body.size}`)).json().proof.map((h: string) => Buffer.from(h, 'hex'));
+    const [cp40] = await sys.database.db.select().from(journalCheckpoints).where(eq(journalCheckpoints.size, 40));
+    expect(verifyConsistency(40, body.size, cp40!.root, body.root, proof)).toBe(true);
+  });
+
+  it('should not show the journal to a unit admin, an officer, or an inspector placed only at a commune', async () => {
+    for (const [username, unit, role] of [
+      ['j.unitadmin', sys.communes[0]!, 'unit_admin'],
+      ['j.officer', sys.communes[0]!, 'reception_officer'],
+      ['j.commune.inspector', sys.communes[0]!, 'inspector'],
+    ] as const) {
+      const c = await sys.signedIn(await sys.officer({ username, unit, roles: [role] }), '10.6.6.7');
+      expect((await c.get('/api/journal/entries')).statusCode, username).toBe(403);
+      expect((await c.get('/api/journal/checkpoint')).statusCode, username).toBe(403);
+    }
   });
 });

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses } from '../../platform/schemas.ts';
+import { consistency, entryWithProof, latestCheckpoint, searchJournal } from './journal.service.ts';
+
+const entry = z.object({
+  seq: z.number(),
+  position: z.number().nullable(),
+  at: z.string(),
+  type: z.string(),
+  outcome: z.string(),
+  actorAccountId: z.string().nullable(),
+  actorUnitId: z.string().nullable(),
+  actorRoles: z.array(z.string()),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  unitId: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  requestId: z.string().nullable(),
+});
+const checkpoint = z.object({ size: z.number(), root: z.string(), note: z.string() });
+const hex = z.array(z.string());
+
+export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/api/journal/entries', {
+    config: { access: 'journal.read' },
+    schema: {
+      tags: ['journal'],
+      summary: 'R25: search the journal, newest first (page with beforeSeq)',
+      querystring: z.strictObject({
+        type: z.string().max(100).optional(),
+        actorAccountId: z.uuid().optional(),
+        targetId: z.string().max(100).optional(),
+        from: z.iso.datetime().optional(),
+        to: z.iso.datetime().optional(),
+        beforeSeq: z.coerce.number().int().positive().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      response: { 200: z.object({ items: z.array(entry) }), ...errorResponses },
+    },
+  }, async (req) => {
+    const { from, to, ...rest } = req.query;
+    return { items: await app.inTx(req, (ctx) => searchJournal(ctx, { ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined })) };
+  });
+
+  app.get('/api/journal/entries/:seq', {
+    config: { access: 'journal.read' },
+    schema: {
+      tags: ['journal'],
+      summary: 'An entry, its leaf hash and its inclusion proof against the latest signed checkpoint',
+      params: z.strictObject({ seq: z.coerce.number().int().positive() }),
+      response: { 200: z.object({ entry, leafHash: z.string().nullable(), checkpoint: checkpoint.nullable(), inclusionProof: hex.nullable() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => entryWithProof(ctx, req.params.seq)));
+
+  app.get('/api/journal/checkpoint', {
+    config: { access: 'journal.read' },
+    schema: { tags: ['journal'], summary: 'The latest signed checkpoint', response: { 200: z.object({ checkpoint: checkpoint.extend({ at: z.string() }).nullable() }), ...errorResponses } },
+  }, async (req) => ({ checkpoint: await app.inTx(req, (ctx) => latestCheckpoint(ctx)) }));
+
+  app.get('/api/journal/consistency', {
+    config: { access: 'journal.read' },
+    schema: {
+      tags: ['journal'],
+      summary: 'Proof that one signed checkpoint extends an earlier one (RFC 9162 consistency proof)',
+      querystring: z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+      response: { 200: z.object({ from: z.number(), to: z.number(), proof: hex }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => consistency(ctx, req.query.from, req.query.to)));
+};
