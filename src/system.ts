@@ -11,7 +11,7 @@ import { lockDormantAccounts } from './modules/accounts/accounts.service.ts';
 import { createSetupToken, systemAdminExists } from './modules/auth/auth.service.ts';
 import { loadDemoData } from './modules/demo/demo.service.ts';
 import { importProvince } from './modules/units/units.service.ts';
-import { integrate, journalOrigin, loadJournalSigner } from './modules/journal/sequencer.ts';
+import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
 export interface System {
   app: FastifyInstance;
@@ -64,6 +64,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },
+    ...(config.journal.witnessUrl ? [{ name: 'journal-witness', everyMs: 10_000, run: () => publishToWitness(database, config.journal.witnessUrl!, clock) }] : []),
   ]);
   return {
     app,

@@ -26,6 +26,8 @@ const envSchema = z.object({
   MOTCUA_LOCKOUT_MINUTES: positiveInt.default(15),
   MOTCUA_ADDRESS_FAILURE_LIMIT: positiveInt.default(50),
   MOTCUA_SETUP_LINK_MINUTES: positiveInt.default(60),
+  MOTCUA_WITNESS_URL: z.url().optional(),
+  MOTCUA_JOURNAL_FAIL_CLOSED_HOURS: positiveInt.default(4),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -49,6 +51,7 @@ export interface Config {
   dormantMs: number;
   lockout: { threshold: number; durationMs: number; addressLimit: number };
   setupLinkMs: number;
+  journal: { witnessUrl: string | undefined; failClosedMs: number };
 }
 
 const MINUTE = 60_000;
@@ -95,5 +98,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       addressLimit: e.MOTCUA_ADDRESS_FAILURE_LIMIT,
     },
     setupLinkMs: e.MOTCUA_SETUP_LINK_MINUTES * MINUTE,
+    journal: { witnessUrl: e.MOTCUA_WITNESS_URL, failClosedMs: e.MOTCUA_JOURNAL_FAIL_CLOSED_HOURS * 60 * MINUTE },
   };
 }

@@ -80,11 +80,22 @@ export function parseCheckpoint(text: string): Checkpoint {
   return { origin, size: Number(size), root: hash };
 }
 
-export function signNote(text: string, signer: NoteSigner): string {
-  if (!text.endsWith('\n')) throw new NoteError('a note text ends with a newline');
+function signatureLine(text: string, signer: NoteSigner): string {
   const raw = rawPublicKey(crypto.createPublicKey(signer.privateKey));
   const signature = crypto.sign(null, Buffer.from(text), signer.privateKey);
-  return `${text}\n${SIGNATURE_PREFIX}${signer.name} ${Buffer.concat([keyId(signer.name, raw), signature]).toString('base64')}\n`;
+  return `${SIGNATURE_PREFIX}${signer.name} ${Buffer.concat([keyId(signer.name, raw), signature]).toString('base64')}\n`;
+}
+
+export function signNote(text: string, signer: NoteSigner): string {
+  if (!text.endsWith('\n')) throw new NoteError('a note text ends with a newline');
+  return `${text}\n${signatureLine(text, signer)}`;
+}
+
+/** Adds a signature (a witness's) to a signed note, keeping the signatures it has. */
+export function cosignNote(note: string, signer: NoteSigner): string {
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) throw new NoteError('malformed note');
+  return note + signatureLine(note.slice(0, split + 1), signer);
 }
 
 /** Returns the note's text if a known verifier signed it; unknown signatures are ignored, a bad known one is an error. */

@@ -58,8 +58,19 @@ export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/journal/checkpoint', {
     config: { access: 'journal.read' },
-    schema: { tags: ['journal'], summary: 'The latest signed checkpoint', response: { 200: z.object({ checkpoint: checkpoint.extend({ at: z.string() }).nullable() }), ...errorResponses } },
-  }, async (req) => ({ checkpoint: await app.inTx(req, (ctx) => latestCheckpoint(ctx)) }));
+    schema: {
+      tags: ['journal'],
+      summary: 'The latest signed checkpoint, the witness status, and whether lookups must fail closed',
+      response: {
+        200: z.object({
+          checkpoint: checkpoint.extend({ at: z.string() }).nullable(),
+          witness: z.object({ url: z.string(), size: z.number(), at: z.string().nullable() }).nullable(),
+          failClosed: z.boolean(),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => app.inTx(req, (ctx) => latestCheckpoint(ctx)));
 
   app.get('/api/journal/consistency', {
     config: { access: 'journal.read' },

@@ -1,10 +1,12 @@
 import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { hasPermission, roleNames } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { getProvince } from '../units/units.service.ts';
 import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
 import { consistencyProof, inclusionProof } from './merkle.ts';
+import { journalPublication } from './sequencer.ts';
 
 export interface JournalEvent {
   /** Stable dotted name, e.g. `account.transfer`, `auth.sign_in`. */
@@ -110,11 +112,16 @@ async function latestCheckpointRow(ctx: Ctx) {
 export async function latestCheckpoint(ctx: Ctx) {
   await requireJournalReader(ctx);
   const cp = await latestCheckpointRow(ctx);
-  return cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note, at: cp.createdAt.toISOString() } : null;
+  const { witness, failClosed } = await journalPublication(ctx.tx, ctx.clock.now(), ctx.config.journal.failClosedMs, ctx.config.journal.witnessUrl);
+  return {
+    checkpoint: cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note, at: cp.createdAt.toISOString() } : null,
+    witness,
+    failClosed,
+  };
 }
 
-async function leavesUpTo(ctx: Ctx, size: number): Promise<Buffer[]> {
-  const rows = await ctx.tx.select({ h: journalIndex.leafHash }).from(journalIndex).where(lt(journalIndex.idx, size)).orderBy(asc(journalIndex.idx));
+export async function leavesUpTo(tx: Executor, size: number): Promise<Buffer[]> {
+  const rows = await tx.select({ h: journalIndex.leafHash }).from(journalIndex).where(lt(journalIndex.idx, size)).orderBy(asc(journalIndex.idx));
   return rows.map((r) => r.h);
 }
 
@@ -129,7 +136,7 @@ export async function entryWithProof(ctx: Ctx, seq: number) {
     entry: presentEntry(row.entry, row.index?.idx ?? null),
     leafHash: row.index?.leafHash.toString('hex') ?? null,
     checkpoint: cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note } : null,
-    inclusionProof: integrated ? inclusionProof(await leavesUpTo(ctx, cp.size), row.index!.idx).map((h) => h.toString('hex')) : null,
+    inclusionProof: integrated ? inclusionProof(await leavesUpTo(ctx.tx, cp.size), row.index!.idx).map((h) => h.toString('hex')) : null,
   };
 }
 
@@ -138,5 +145,5 @@ export async function consistency(ctx: Ctx, from: number, to: number) {
   await requireJournalReader(ctx);
   const sizes = await ctx.tx.select().from(journalCheckpoints).where(inArray(journalCheckpoints.size, [from, to]));
   if (from > to || sizes.length !== (from === to ? 1 : 2)) throw notFound();
-  return { from, to, proof: consistencyProof(await leavesUpTo(ctx, to), from, to).map((h) => h.toString('hex')) };
+  return { from, to, proof: consistencyProof(await leavesUpTo(ctx.tx, to), from, to).map((h) => h.toString('hex')) };
 }

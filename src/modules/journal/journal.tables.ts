@@ -34,3 +34,10 @@ export const journalCheckpoints = pgTable('journal_checkpoints', {
 });
 
 export type JournalRow = typeof journal.$inferSelect;
+
+export const journalWitnessed = pgTable('journal_witnessed', {
+  size: bigint('size', { mode: 'number' }).notNull(),
+  witnessUrl: text('witness_url').notNull(),
+  note: text('note').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+});

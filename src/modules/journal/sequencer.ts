@@ -1,15 +1,17 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { asc, desc, eq, gte, isNull, or, sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keys } from '../../platform/crypto.ts';
-import type { Database } from '../../platform/db.ts';
+import type { Database, Executor } from '../../platform/db.ts';
 import { formatCheckpoint, signNote, verifierKey, type NoteSigner } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
-import { journal, journalCheckpoints, journalIndex } from './journal.tables.ts';
-import { CompactRange, leafHash } from './merkle.ts';
+import { leavesUpTo } from './journal.service.ts';
+import { journal, journalCheckpoints, journalIndex, journalWitnessed } from './journal.tables.ts';
+import { CompactRange, consistencyProof, leafHash } from './merkle.ts';
+import { witnessRequest } from './witness.ts';
 
 const SEQUENCER_LOCK = 727275;
 const BATCH = 4096;
@@ -83,4 +85,57 @@ export async function integrate(database: Database, signer: NoteSigner, clock: C
     });
     return rows.length;
   });
+}
+
+/**
+ * Sends the latest checkpoint to the witness with a consistency proof from the last one it accepted. A witness
+ * that holds another size (409) is answered once more from that size. Returns how many entries were newly witnessed.
+ */
+export async function publishToWitness(database: Database, witnessUrl: string, clock: Clock): Promise<number> {
+  const db = database.db;
+  const [latest] = await db.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+  const [acked] = await db.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1);
+  if (!latest || acked?.size === latest.size) return 0;
+  const leaves = await leavesUpTo(db, latest.size);
+  const send = (oldSize: number) =>
+    fetch(`${witnessUrl.replace(/\/$/, '')}/add-checkpoint`, {
+      method: 'POST',
+      body: witnessRequest(oldSize, consistencyProof(leaves, oldSize, latest.size), latest.note),
+      signal: AbortSignal.timeout(10_000),
+    });
+  let from = acked?.size ?? 0;
+  let res = await send(from);
+  if (res.status === 409) {
+    const held = Number((await res.text()).trim());
+    from = held;
+    if (!Number.isSafeInteger(held) || held > latest.size) throw new Error(`the witness holds size ${held}, beyond this journal's ${latest.size}: history was rewritten or the witness serves another log`);
+    res = await send(held);
+  }
+  if (res.status !== 200) throw new Error(`the witness refused checkpoint ${latest.size}: ${res.status} ${(await res.text()).trim()}`);
+  await db.insert(journalWitnessed).values({ size: latest.size, witnessUrl, note: await res.text(), at: clock.now() });
+  return latest.size - from;
+}
+
+/**
+ * X-Road's rule, fail closed: when no checkpoint (or, with a witness, no witnessed checkpoint) covers entries older
+ * than the limit, what depends on the journal (NPD lookups) must stop until it recovers.
+ */
+export async function journalPublication(tx: Executor, now: Date, limitMs: number, witnessUrl: string | undefined) {
+  const [latest] = await tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+  const [witnessed] = witnessUrl
+    ? await tx.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1)
+    : [];
+  const covered = witnessUrl ? (witnessed?.size ?? 0) : (latest?.size ?? 0);
+  const [oldestUncovered] = await tx
+    .select({ at: journal.at })
+    .from(journal)
+    .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
+    .where(or(isNull(journalIndex.idx), gte(journalIndex.idx, covered)))
+    .orderBy(asc(journal.seq))
+    .limit(1);
+  return {
+    checkpoint: latest ? { size: latest.size, at: latest.createdAt.toISOString() } : null,
+    witness: witnessUrl ? { url: witnessUrl, size: witnessed?.size ?? 0, at: witnessed?.at.toISOString() ?? null } : null,
+    failClosed: oldestUncovered !== undefined && now.getTime() - oldestUncovered.at.getTime() > limitMs,
+  };
 }
