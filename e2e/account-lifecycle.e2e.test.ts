@@ -317,4 +317,19 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
     await page.getByTestId('sessions-table').waitFor();
     await shot(page, '25-sessions-vi');
   });
+
+  it('R25: the journal page shows the signed checkpoint and the account issued, with its inclusion proof', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Nhật ký hệ thống' }).click();
+    await page.getByTestId('journal-table').waitFor();
+    await page.getByTestId('journal-checkpoint').waitFor();
+    const issuedRow = page.locator('[data-testid=journal-row][data-type="account.issue"]').first();
+    expect(await issuedRow.textContent()).toContain('Cấp tài khoản');
+    await shot(page, '26-journal-vi');
+    await issuedRow.click();
+    const status = page.getByTestId('journal-entry-dialog').getByTestId('inclusion-status');
+    await status.waitFor();
+    expect(await status.textContent()).toMatch(/Đã đưa vào cây Merkle tại vị trí \d+|Chưa được đưa vào cây/);
+    await shot(page, '27-journal-entry-vi');
+    await page.getByTestId('journal-entry-dialog').getByRole('button', { name: 'Đóng' }).click();
+  });
 });

@@ -8,6 +8,7 @@ import { AccountDetailPage } from './pages/AccountDetail.tsx';
 import { AccountsPage } from './pages/Accounts.tsx';
 import { ChangePasswordPage } from './pages/ChangePassword.tsx';
 import { HomePage } from './pages/Home.tsx';
+import { JournalPage } from './pages/Journal.tsx';
 import { SessionsPage } from './pages/Sessions.tsx';
 import { SetupPage } from './pages/Setup.tsx';
 import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
@@ -21,7 +22,7 @@ function SignedInPages() {
   const path = usePath();
   const { me } = useSession();
   // Pages this officer cannot use (a bookmark, the address typed before signing in) lead home.
-  const elsewhere = path === '/setup' || (path === '/accounts' && !can(me, 'accounts.read'));
+  const elsewhere = path === '/setup' || (path === '/accounts' && !can(me, 'accounts.read')) || (path === '/journal' && !can(me, 'journal.read'));
   useEffect(() => {
     if (elsewhere) navigate('/', { replace: true });
   }, [elsewhere]);
@@ -31,6 +32,7 @@ function SignedInPages() {
   else if (path === '/sessions') page = <SessionsPage />;
   else if (path === '/units') page = <UnitsPage />;
   else if (path === '/accounts') page = <AccountsPage />;
+  else if (path === '/journal') page = <JournalPage />;
   else if (account) page = <AccountDetailPage key={account.id} id={account.id!} />;
   else if (path === '/password') page = <ChangePasswordPage />;
   else page = <NotFound />;

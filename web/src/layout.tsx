@@ -52,6 +52,7 @@ const NAV: { to: string; label: MessageKey; permission?: string }[] = [
   { to: '/accounts', label: 'nav.accounts', permission: 'accounts.read' },
   { to: '/units', label: 'nav.units' },
   { to: '/sessions', label: 'nav.sessions' },
+  { to: '/journal', label: 'nav.journal', permission: 'journal.read' },
   { to: '/password', label: 'nav.password' },
 ];
 
