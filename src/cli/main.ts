@@ -54,6 +54,16 @@ program
   .description('lock accounts unused for MOTCUA_DORMANT_DAYS days now (the server also does this every hour)')
   .action(() => withDatabase(async (inTx) => console.log(`${await inTx(lockDormantAccounts)} account(s) locked`)));
 
+/** The verifier key the server wrote beside its signing key. */
+const localVerifierKey = () => fs.readFileSync(path.join(loadConfig().dataDir, 'journal-verifier.txt'), 'utf8').trim();
+
+function printReport(summary: string, problems: string[]) {
+  console.log(summary);
+  for (const problem of problems) console.log(`DAMAGE: ${problem}`);
+  if (problems.length > 0) process.exitCode = 2;
+  else console.log('OK: every entry and every checkpoint verifies');
+}
+
 const journalCommand = program.command('journal').description('the tamper-evident journal (R25)');
 journalCommand
   .command('verify')
@@ -61,13 +71,8 @@ journalCommand
   .option('--key <vkey>', 'the verifier key to trust (default: journal-verifier.txt in the data directory)')
   .action((options: { key?: string }) =>
     withDatabase(async (inTx) => {
-      const config = loadConfig();
-      const vkey = options.key ?? fs.readFileSync(path.join(config.dataDir, 'journal-verifier.txt'), 'utf8');
-      const report = await inTx((ctx) => verifyJournal(ctx.tx, parseVerifierKey(vkey)));
-      console.log(`${report.size} entries in the tree, ${report.checkpoints} checkpoints, ${report.pending} not yet integrated`);
-      for (const problem of report.problems) console.log(`DAMAGE: ${problem}`);
-      if (report.problems.length > 0) process.exitCode = 2;
-      else console.log('OK: every entry and every checkpoint verifies');
+      const report = await inTx((ctx) => verifyJournal(ctx.tx, parseVerifierKey(options.key ?? localVerifierKey())));
+      printReport(`${report.size} entries in the tree, ${report.checkpoints} checkpoints, ${report.pending} not yet integrated`, report.problems);
     }),
   );
 
@@ -77,8 +82,7 @@ journalCommand
   .requiredOption('--out <file>', 'where to write the bundle (JSON)')
   .action((options: { out: string }) =>
     withDatabase(async (inTx) => {
-      const config = loadConfig();
-      const vkey = fs.readFileSync(path.join(config.dataDir, 'journal-verifier.txt'), 'utf8').trim();
+      const vkey = localVerifierKey();
       const bundle = await inTx((ctx) => exportBundle(ctx.tx, vkey));
       fs.writeFileSync(options.out, JSON.stringify(bundle));
       console.log(`${bundle.positions.length} entries and ${bundle.checkpoints.length} checkpoints written to ${options.out}; verifier key: ${vkey}`);
@@ -91,10 +95,7 @@ journalCommand
   .requiredOption('--key <vkey>', 'the journal verifier key, obtained from the province independently of the file')
   .action((file: string, options: { key: string }) => {
     const report = verifyBundle(JSON.parse(fs.readFileSync(file, 'utf8')) as JournalBundle, options.key);
-    console.log(`${report.size} entries, ${report.checkpoints} checkpoints`);
-    for (const problem of report.problems) console.log(`DAMAGE: ${problem}`);
-    if (report.problems.length > 0) process.exitCode = 2;
-    else console.log('OK: every entry and every checkpoint verifies');
+    printReport(`${report.size} entries, ${report.checkpoints} checkpoints`, report.problems);
   });
 
 journalCommand
