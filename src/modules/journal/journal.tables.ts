@@ -1,4 +1,4 @@
-import { bigint, bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/columns.ts';
 
 export const journal = pgTable('journal', {
@@ -40,4 +40,10 @@ export const journalWitnessed = pgTable('journal_witnessed', {
   witnessUrl: text('witness_url').notNull(),
   note: text('note').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull(),
+});
+
+export const journalNodes = pgTable('journal_nodes', {
+  level: smallint('level').notNull(),
+  idx: bigint('idx', { mode: 'number' }).notNull(),
+  hash: bytea('hash').notNull(),
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
+import { CompactRange, consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
 
 // The test data of RFC 6962/9162's reference implementation (certificate-transparency merkle_tree_test).
 const inputs = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
@@ -98,6 +98,17 @@ describe('R25: the journal Merkle tree (RFC 9162)', () => {
         const bad = proof.map((p) => Buffer.from(p));
         bad[bit % bad.length]![bit % 32]! ^= 1;
         return !verifyConsistency(oldSize, newSize, oldRoot, newRoot, bad);
+      }),
+    );
+  });
+
+  it('the perfect subtrees a compact range completes are the roots of their leaf ranges', () => {
+    fc.assert(
+      fc.property(tree, (all) => {
+        const range = new CompactRange();
+        return all.every((leaf) =>
+          range.append(leaf).every(({ level, index, hash }) => hash.equals(rootOf(all, index * 2 ** level, (index + 1) * 2 ** level))),
+        );
       }),
     );
   });

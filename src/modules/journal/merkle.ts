@@ -35,33 +35,73 @@ export function rootOf(leaves: readonly Uint8Array[], start = 0, end = leaves.le
   return nodeHash(rootOf(leaves, start, start + k), rootOf(leaves, start + k, end));
 }
 
-/** PATH(m, D[n]): the audit path of leaf `index` in the tree of the first `size` leaves. */
-export function inclusionProof(leaves: readonly Uint8Array[], index: number, size = leaves.length): Buffer[] {
-  if (index < 0 || index >= size || size > leaves.length) throw new RangeError(`no leaf ${index} in a tree of ${size}`);
-  const path = (m: number, start: number, end: number): Buffer[] => {
+export interface Range {
+  start: number;
+  end: number;
+}
+
+/** PATH(m, D[n]) as the leaf ranges whose subtree roots form the audit path of leaf `index`. */
+export function inclusionRanges(index: number, size: number): Range[] {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new RangeError(`no leaf ${index} in a tree of ${size}`);
+  const path = (m: number, start: number, end: number): Range[] => {
     const n = end - start;
     if (n === 1) return [];
     const k = split(n);
-    return m < k
-      ? [...path(m, start, start + k), rootOf(leaves, start + k, end)]
-      : [...path(m - k, start + k, end), rootOf(leaves, start, start + k)];
+    return m < k ? [...path(m, start, start + k), { start: start + k, end }] : [...path(m - k, start + k, end), { start, end: start + k }];
   };
   return path(index, 0, size);
 }
 
-/** PROOF(m, D[n]): that the tree of `oldSize` leaves is a prefix of the tree of `newSize` leaves. */
-export function consistencyProof(leaves: readonly Uint8Array[], oldSize: number, newSize = leaves.length): Buffer[] {
-  if (oldSize < 0 || oldSize > newSize || newSize > leaves.length) throw new RangeError(`no consistency from ${oldSize} to ${newSize}`);
+/** PROOF(m, D[n]) as leaf ranges: that the tree of `oldSize` leaves is a prefix of the tree of `newSize` leaves. */
+export function consistencyRanges(oldSize: number, newSize: number): Range[] {
+  if (!Number.isSafeInteger(oldSize) || oldSize < 0 || oldSize > newSize) throw new RangeError(`no consistency from ${oldSize} to ${newSize}`);
   if (oldSize === 0 || oldSize === newSize) return [];
-  const subproof = (m: number, start: number, end: number, complete: boolean): Buffer[] => {
+  const subproof = (m: number, start: number, end: number, complete: boolean): Range[] => {
     const n = end - start;
-    if (m === n) return complete ? [] : [rootOf(leaves, start, end)];
+    if (m === n) return complete ? [] : [{ start, end }];
     const k = split(n);
     return m <= k
-      ? [...subproof(m, start, start + k, complete), rootOf(leaves, start + k, end)]
-      : [...subproof(m - k, start + k, end, false), rootOf(leaves, start, start + k)];
+      ? [...subproof(m, start, start + k, complete), { start: start + k, end }]
+      : [...subproof(m - k, start + k, end, false), { start, end: start + k }];
   };
   return subproof(oldSize, 0, newSize, true);
+}
+
+export function inclusionProof(leaves: readonly Uint8Array[], index: number, size = leaves.length): Buffer[] {
+  if (size > leaves.length) throw new RangeError(`only ${leaves.length} leaves`);
+  return inclusionRanges(index, size).map((r) => rootOf(leaves, r.start, r.end));
+}
+
+export function consistencyProof(leaves: readonly Uint8Array[], oldSize: number, newSize = leaves.length): Buffer[] {
+  if (newSize > leaves.length) throw new RangeError(`only ${leaves.length} leaves`);
+  return consistencyRanges(oldSize, newSize).map((r) => rootOf(leaves, r.start, r.end));
+}
+
+/** A stored perfect subtree: level 0 is a leaf, level L covers leaves [index·2^L, (index+1)·2^L). */
+export interface NodeId {
+  level: number;
+  index: number;
+}
+
+/**
+ * The perfect subtrees whose roots, folded from the right, give the root of a range of the RFC recursion
+ * (such a range starts at a multiple of its size rounded up to a power of two, so its pieces are aligned).
+ */
+export function rangePieces({ start, end }: Range): NodeId[] {
+  const pieces: NodeId[] = [];
+  let at = start;
+  for (let level = Math.floor(Math.log2(end - start)); level >= 0; level--) {
+    const width = 2 ** level;
+    if (at + width <= end) {
+      pieces.push({ level, index: at / width });
+      at += width;
+    }
+  }
+  return pieces;
+}
+
+export function foldPieces(hashes: readonly Buffer[]): Buffer {
+  return hashes.reduceRight((acc, node) => nodeHash(node, acc));
 }
 
 /** Right-shifts both indices until `fn` is odd or zero: the RFC's step past a right edge. */
@@ -135,18 +175,22 @@ export class CompactRange {
     public readonly nodes: Buffer[] = [],
   ) {}
 
-  append(leaf: Buffer): void {
+  /** Appends a leaf; returns the perfect subtrees (level ≥ 1) it completes, for storage. */
+  append(leaf: Buffer): (NodeId & { hash: Buffer })[] {
+    const completed = [];
     this.nodes.push(leaf);
-    for (let s = this.size; s % 2 === 1; s = Math.floor(s / 2)) {
+    for (let s = this.size, level = 1; s % 2 === 1; s = Math.floor(s / 2), level++) {
       const right = this.nodes.pop()!;
       const left = this.nodes.pop()!;
-      this.nodes.push(nodeHash(left, right));
+      const hash = nodeHash(left, right);
+      this.nodes.push(hash);
+      completed.push({ level, index: Math.floor(this.size / 2 ** level), hash });
     }
     this.size += 1;
+    return completed;
   }
 
   root(): Buffer {
-    if (this.nodes.length === 0) return EMPTY_ROOT;
-    return this.nodes.reduceRight((acc, node) => nodeHash(node, acc));
+    return this.nodes.length === 0 ? EMPTY_ROOT : foldPieces(this.nodes);
   }
 }

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
 import type { Executor } from '../../platform/db.ts';
 import { formatCheckpoint, openNote, parseCheckpoint, parseVerifierKey, signNote } from './checkpoint.ts';
-import { record } from './journal.service.ts';
 import { journalCheckpoints, journalIndex } from './journal.tables.ts';
-import { CompactRange, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
+import { CompactRange, consistencyProof, consistencyRanges, inclusionProof, inclusionRanges, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
+import { rangeRoots, record } from './journal.service.ts';
 import { encodeEntry } from './entry.ts';
 import { integrate, journalSigner } from './sequencer.ts';
 import { exportBundle, verifyBundle, verifyJournal, type JournalBundle, type VerifyReport } from './verify.ts';
@@ -141,6 +141,18 @@ describe('R25: the sequencer and its signed checkpoints', () => {
       const c = await sys.signedIn(await sys.officer({ username, unit, roles: [role] }), '10.6.6.7');
       expect((await c.get('/api/journal/entries')).statusCode, username).toBe(403);
       expect((await c.get('/api/journal/checkpoint')).statusCode, username).toBe(403);
+    }
+  });
+
+  it('proofs from the stored subtrees equal proofs from all the leaves, for every position and checkpoint', async () => {
+    const leaves = (await sys.database.db.select().from(journalIndex).orderBy(asc(journalIndex.idx))).map((r) => r.leafHash);
+    for (const size of [1, 40, leaves.length]) {
+      for (let index = 0; index < size; index++) {
+        expect(await rangeRoots(sys.database.db, inclusionRanges(index, size))).toEqual(inclusionProof(leaves, index, size));
+      }
+    }
+    for (const [from, to] of [[40, leaves.length], [1, 40], [17, leaves.length]] as const) {
+      expect(await rangeRoots(sys.database.db, consistencyRanges(from, to))).toEqual(consistencyProof(leaves, from, to));
     }
   });
 });

@@ -8,9 +8,9 @@ import type { Keys } from '../../platform/crypto.ts';
 import type { Database, Executor } from '../../platform/db.ts';
 import { formatCheckpoint, signNote, verifierKey, type NoteSigner } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
-import { leavesUpTo } from './journal.service.ts';
-import { journal, journalCheckpoints, journalIndex, journalWitnessed } from './journal.tables.ts';
-import { CompactRange, consistencyProof, leafHash } from './merkle.ts';
+import { rangeRoots } from './journal.service.ts';
+import { journal, journalCheckpoints, journalIndex, journalNodes, journalWitnessed } from './journal.tables.ts';
+import { CompactRange, consistencyRanges, leafHash } from './merkle.ts';
 import { witnessRequest } from './witness.ts';
 
 const SEQUENCER_LOCK = 727275;
@@ -68,13 +68,15 @@ export async function integrate(database: Database, signer: NoteSigner, clock: C
     if (pending.length === 0) return 0;
     const [last] = await tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
     const range = new CompactRange(last?.size ?? 0, (last?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex')));
+    const nodes: { level: number; idx: number; hash: Buffer }[] = [];
     const rows = pending.map(({ entry }) => {
       const leaf = leafHash(encodeEntry(entry));
       const row = { idx: range.size, seq: entry.seq, leafHash: leaf };
-      range.append(leaf);
+      for (const node of range.append(leaf)) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
       return row;
     });
     await tx.insert(journalIndex).values(rows);
+    if (nodes.length > 0) await tx.insert(journalNodes).values(nodes);
     const root = range.root();
     await tx.insert(journalCheckpoints).values({
       size: range.size,
@@ -96,11 +98,10 @@ export async function publishToWitness(database: Database, witnessUrl: string, c
   const [latest] = await db.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
   const [acked] = await db.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1);
   if (!latest || acked?.size === latest.size) return 0;
-  const leaves = await leavesUpTo(db, latest.size);
-  const send = (oldSize: number) =>
+  const send = async (oldSize: number) =>
     fetch(`${witnessUrl.replace(/\/$/, '')}/add-checkpoint`, {
       method: 'POST',
-      body: witnessRequest(oldSize, consistencyProof(leaves, oldSize, latest.size), latest.note),
+      body: witnessRequest(oldSize, await rangeRoots(db, consistencyRanges(oldSize, latest.size)), latest.note),
       signal: AbortSignal.timeout(10_000),
     });
   let from = acked?.size ?? 0;
