@@ -1,0 +1,82 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../src/platform/db.ts';
+
+/**
+ * R25/R36 on the embedded database: a server killed with SIGKILL in the middle of a burst of writes restarts
+ * (taking over the dead process's lock), `journal verify` passes, and every change that was answered has its entry.
+ * (The child always uses PGlite: durability of the embedded engine is what this proves.)
+ */
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-crash-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const env = (port: number) => {
+  const { DATABASE_URL: _ignored, ...rest } = process.env;
+  return { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+};
+
+async function start(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { env: env(port), stdio: 'ignore' });
+  children.push(child);
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+const stopped = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+
+describe('crash: kill -9 during a burst of writes', () => {
+  it('restarts, verifies, and keeps an entry for every answered change', async () => {
+    const port = await freePort();
+    const first = await start(port);
+    let answered = 0;
+    const burst = Array.from({ length: 300 }, (_, i) =>
+      fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: `crash.${i}`, password: 'Wrong-password-1' }),
+      }).then((r) => {
+        if (r.status === 401) answered += 1;
+      }, () => undefined),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const answeredBeforeKill = answered;
+    first.kill('SIGKILL');
+    await Promise.all([stopped(first), ...burst]);
+    expect(answeredBeforeKill).toBeGreaterThan(0);
+
+    const second = await start(port);
+    await new Promise((r) => setTimeout(r, 2500)); // the sequencer integrates what survived
+    second.kill('SIGTERM');
+    await stopped(second);
+
+    const verify = spawnSync(process.execPath, ['bin/motcua.mjs', 'journal', 'verify'], { env: env(port), encoding: 'utf8' });
+    expect(verify.stdout).toContain('OK: every entry and every checkpoint verifies');
+    expect(verify.status).toBe(0);
+
+    const database = await openPglite({ dataDir: path.join(dataDir, 'pgdata') });
+    const result = (await database.db.execute(sql`SELECT count(*)::int AS n FROM journal WHERE type = 'auth.sign_in' AND outcome = 'failure'`)) as unknown as { rows: { n: number }[] };
+    await database.close();
+    expect(result.rows[0]!.n).toBeGreaterThanOrEqual(answered);
+  }, 90_000);
+});
