@@ -64,6 +64,21 @@ export function useSubmit(action: () => Promise<unknown>, { keepBusy = false } =
   return { busy, error, submit };
 }
 
+/** The footer of a dialog's form: cancel, and the submit button. */
+export function DialogActions({ onCancel, label, disabled, danger, testId }: { onCancel: () => void; label: string; disabled: boolean; danger?: boolean; testId?: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="modal-actions">
+      <button type="button" className="btn" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+      <button type="submit" className={danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={disabled} data-testid={testId}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
 export function Field({ label, hint, required, children }: { label: string; hint?: string; required?: boolean; children: (id: string, describedBy?: string) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
@@ -219,14 +234,7 @@ export function ConfirmDialog({
           </Field>
         )}
         <ErrorBox error={error} testId="dialog-error" />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className={danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={!ready || busy} data-testid="confirm-button">
-            {confirmLabel}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={confirmLabel} disabled={!ready || busy} danger={danger} testId="confirm-button" />
       </form>
     </Modal>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { del, patch, post, type AccountAbility, type AccountDetail, type SessionInfo } from '../api.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, useSubmit } from '../components.tsx';
+import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, useSubmit, DialogActions } from '../components.tsx';
 import { formatDate, formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { can, useMe } from '../session.ts';
@@ -37,14 +37,7 @@ function EditDialog({ account, onClose, onSaved }: { account: AccountDetail; onC
         {input('email', t('accounts.email'), 'email')}
         {input('phone', t('accounts.phone'), 'tel')}
         <ErrorBox error={error} testId="dialog-error" />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {t('common.save')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={t('common.save')} disabled={busy} />
       </form>
     </Modal>
   );

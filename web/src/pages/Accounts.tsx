@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { post, query, type AccountDetail, type AccountStatus, type AccountSummary } from '../api.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, OfficerFields } from '../components.tsx';
+import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, OfficerFields, DialogActions } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useMe } from '../session.ts';
@@ -87,14 +87,7 @@ function IssueDialog({ defaultUnitId, onClose, onIssued }: { defaultUnitId: stri
           {(id) => <UnitSelect id={id} name="unitId" value={form.unitId} onChange={set('unitId')} emptyLabel={t('accounts.chooseUnit')} include={(u) => !!u.abilities?.issueAccount} required />}
         </Field>
         <ErrorBox error={error} testId="dialog-error" />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !form.unitId || !form.username.trim() || !form.fullName.trim() || !form.personalId}>
-            {t('accounts.issue')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={t('accounts.issue')} disabled={busy || !form.unitId || !form.username.trim() || !form.fullName.trim() || !form.personalId} />
       </form>
     </Modal>
   );

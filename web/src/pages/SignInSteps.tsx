@@ -6,6 +6,25 @@ import { AuthFrame } from '../layout.tsx';
 import { useSession } from '../session.ts';
 
 /** Second step: a TOTP code, or a recovery code when the phone is lost. */
+/** A six-digit TOTP code: digits only, and the phone's keyboard offers the code it received. */
+function OtpCodeInput({ id, value, onChange, autoFocus }: { id: string; value: string; onChange: (code: string) => void; autoFocus?: boolean }) {
+  return (
+    <input
+      id={id}
+      name="code"
+      className="otp-input"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      value={value}
+      onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))}
+      autoFocus={autoFocus}
+      required
+    />
+  );
+}
+
 export function OtpStep() {
   const { t } = useI18n();
   const { refresh, signOut } = useSession();
@@ -39,20 +58,7 @@ export function OtpStep() {
             recovery ? (
               <input key="recovery" id={id} name="recoveryCode" autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} maxLength={20} autoFocus required />
             ) : (
-              <input
-                key="code"
-                id={id}
-                name="code"
-                className="otp-input"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9]{6}"
-                maxLength={6}
-                value={code}
-                onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-                autoFocus
-                required
-              />
+              <OtpCodeInput key="code" id={id} value={code} onChange={setCode} autoFocus />
             )
           }
         </Field>
@@ -262,18 +268,7 @@ export function EnrollmentStep() {
               <form onSubmit={confirm} autoComplete="off" className="inline-form" data-testid="enroll-form">
                 <Field label={t('otp.code')} required>
                   {(id) => (
-                    <input
-                      id={id}
-                      name="code"
-                      className="otp-input"
-                      inputMode="numeric"
-                      autoComplete="one-time-code"
-                      pattern="[0-9]{6}"
-                      maxLength={6}
-                      value={code}
-                      onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-                      required
-                    />
+                    <OtpCodeInput id={id} value={code} onChange={setCode} />
                   )}
                 </Field>
                 <button type="submit" className="btn btn-primary" disabled={busy || code.length !== 6}>

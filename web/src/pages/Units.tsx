@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { patch, post, type Unit, type UnitKind } from '../api.ts';
-import { ErrorBox, Field, Loading, Modal, Notice, usePageTitle } from '../components.tsx';
+import { ErrorBox, Field, Loading, Modal, Notice, usePageTitle, DialogActions } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
 import { useMe } from '../session.ts';
 import { buildTree, unitsStore, type TreeNode } from '../stores.ts';
@@ -47,14 +47,7 @@ function AddUnitDialog({ parent, onClose, onAdded }: { parent: Unit; onClose: ()
           {(id) => <input id={id} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required autoFocus />}
         </Field>
         <ErrorBox error={error} testId="dialog-error" />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || name.trim().length < 2 || code.trim().length < 2}>
-            {t('common.save')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={t('common.save')} disabled={busy || name.trim().length < 2 || code.trim().length < 2} />
       </form>
     </Modal>
   );
@@ -83,14 +76,7 @@ function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => vo
           {(id) => <input id={id} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required autoFocus />}
         </Field>
         <ErrorBox error={error} testId="dialog-error" />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || name.trim().length < 2}>
-            {t('common.save')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={t('common.save')} disabled={busy || name.trim().length < 2} />
       </form>
     </Modal>
   );
