@@ -8,15 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../src/platform/db.ts';
 
 /**
- * R25/R36 on the embedded database: a server killed with SIGKILL in the middle of a burst of writes restarts
- * (taking over the dead process's lock), `journal verify` passes, and every change that was answered has its entry.
- * (The child always uses PGlite: durability of the embedded engine is what this proves.)
+ * The real server process, as `npm start` runs it (always on PGlite here: the embedded engine is what these prove).
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-crash-'));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-process-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 async function freePort(): Promise<number> {
@@ -28,13 +26,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-const env = (port: number) => {
+const env = (port: number, dataDir: string, logLevel = 'warn') => {
   const { DATABASE_URL: _ignored, ...rest } = process.env;
-  return { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  return { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: logLevel };
 };
 
-async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { env: env(port), stdio: 'ignore' });
+async function start(port: number, dataDir: string, onOutput?: (text: string) => void, logLevel?: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { env: env(port, dataDir, logLevel), stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
   children.push(child);
   for (let i = 0; i < 300; i++) {
     if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
@@ -45,10 +45,11 @@ async function start(port: number): Promise<ChildProcess> {
 
 const stopped = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
 
-describe('crash: kill -9 during a burst of writes', () => {
+describe('R25/R36 crash: kill -9 during a burst of writes', () => {
   it('restarts, verifies, and keeps an entry for every answered change', async () => {
     const port = await freePort();
-    const first = await start(port);
+    const dataDir = path.join(root, 'crash');
+    const first = await start(port, dataDir);
     let answered = 0;
     const burst = Array.from({ length: 300 }, (_, i) =>
       fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
@@ -65,12 +66,12 @@ describe('crash: kill -9 during a burst of writes', () => {
     first.kill('SIGKILL');
     await Promise.all([stopped(first), ...burst]);
 
-    const second = await start(port);
+    const second = await start(port, dataDir);
     await new Promise((r) => setTimeout(r, 2500)); // the sequencer integrates what survived
     second.kill('SIGTERM');
     await stopped(second);
 
-    const verify = spawnSync(process.execPath, ['bin/motcua.mjs', 'journal', 'verify'], { env: env(port), encoding: 'utf8' });
+    const verify = spawnSync(process.execPath, ['bin/motcua.mjs', 'journal', 'verify'], { env: env(port, dataDir), encoding: 'utf8' });
     expect(verify.stdout).toContain('OK: every entry and every checkpoint verifies');
     expect(verify.status).toBe(0);
 
@@ -80,3 +81,27 @@ describe('crash: kill -9 during a burst of writes', () => {
     expect(result.rows[0]!.n).toBeGreaterThanOrEqual(answered);
   }, 90_000);
 });
+
+describe('R15: logs', () => {
+  it('should not log passwords, session tokens, CSRF tokens or a searched personal ID', async () => {
+    const port = await freePort();
+    let output = '';
+    const server = await start(port, path.join(root, 'logs'), (text) => (output += text), 'debug');
+    const password = 'Mật-khẩu-bí-mật-2026';
+    const personalId = '019185246813';
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'no.such.officer', password }),
+    });
+    expect(signIn.status).toBe(401);
+    const token = 'AbCdEf0123456789.SecretPartOfTheToken0123456789';
+    await fetch(`http://127.0.0.1:${port}/api/accounts?q=${personalId}`, { headers: { cookie: `motcua_session=${token}`, 'x-csrf-token': 'csrf-secret-value' } });
+    await new Promise((r) => setTimeout(r, 500));
+    server.kill('SIGTERM');
+    await stopped(server);
+    expect(output).toContain('/api/accounts');
+    for (const secret of [password, 'SecretPartOfTheToken', 'csrf-secret-value', personalId]) expect(output).not.toContain(secret);
+  }, 60_000);
+});
+
