@@ -147,6 +147,12 @@ async function scoped(ctx: Ctx, id: string, action: Parameters<typeof accountPol
   return account!;
 }
 
+/** Whether the actor may end the sessions of an account (their own, or one they manage sessions for). */
+export async function mayEndSessionsOf(ctx: Ctx, id: string): Promise<boolean> {
+  const account = await findAccountById(ctx.tx, id);
+  return !!account && accountPolicy.can(requireActor(ctx), 'endSessions', { id, unitPath: account.unitPath, status: account.status });
+}
+
 export interface AccountListQuery {
   q?: string;
   unitId?: string;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../../authz/roles.ts';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
-import { findAccountById, getAccount, grantsOf, otpRequired } from '../accounts/accounts.service.ts';
+import { findAccountById, grantsOf, mayEndSessionsOf, otpRequired } from '../accounts/accounts.service.ts';
 import { hasPermission } from '../../authz/actor.ts';
 import { record } from '../journal/journal.service.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -218,11 +218,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const session = await findSession(ctx.tx, req.params.id);
       if (!session || session.endedAt) throw notFound();
       const own = session.accountId === req.actor!.accountId;
-      if (!own) {
-        // Visible and permitted only through the account policy: another unit's session answers 404.
-        const account = await getAccount(ctx, session.accountId).catch(() => null);
-        if (!account?.abilities.endSessions) throw notFound();
-      }
+      // A session one may not end answers 404, exactly like a missing one.
+      if (!(await mayEndSessionsOf(ctx, session.accountId))) throw notFound();
       await endSession(ctx, session.id, own ? 'ended_by_owner' : 'ended_by_admin');
       await record(ctx, { type: 'session.end', target: { type: 'account', id: session.accountId }, details: { sessionId: session.id, by: own ? 'owner' : 'admin' } });
     });
