@@ -5,12 +5,13 @@ import type { Config } from './platform/config.ts';
 import type { Ctx } from './platform/context.ts';
 import { Keys, loadMasterKey } from './platform/crypto.ts';
 import { lockDataDir } from './platform/data-dir-lock.ts';
-import { migrate, openPglite, openPostgres, type Database } from './platform/db.ts';
+import { APP_ROLE, assumeAppRole, migrate, openPglite, openPostgres, type Database } from './platform/db.ts';
 import { startJobs } from './platform/jobs.ts';
 import { lockDormantAccounts } from './modules/accounts/accounts.service.ts';
 import { createSetupToken, systemAdminExists } from './modules/auth/auth.service.ts';
 import { loadDemoData } from './modules/demo/demo.service.ts';
 import { importProvince } from './modules/units/units.service.ts';
+import { ensureJournalPartitions } from './modules/journal/retention.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
 export interface System {
@@ -21,13 +22,29 @@ export interface System {
   close(): Promise<void>;
 }
 
+/** Migrates as the owner, then hands out a connection with the application's restricted rights. */
+async function openMigrated(config: Config): Promise<Database> {
+  if (!config.databaseUrl) {
+    const database = await openPglite({ dataDir: `${config.dataDir}/pgdata` });
+    await migrate(database);
+    await assumeAppRole(database);
+    return database;
+  }
+  const owner = await openPostgres(config.ownerDatabaseUrl ?? config.databaseUrl);
+  try {
+    await migrate(owner);
+  } finally {
+    await owner.close();
+  }
+  return openPostgres(config.databaseUrl, { role: APP_ROLE });
+}
+
 /** Opens the database (PGlite under the data-directory lock, or PostgreSQL), brings it up to date, holds the keys. */
 export async function openDatabase(config: Config): Promise<{ database: Database; keys: Keys; notices: string[]; release: () => void }> {
   const notices: string[] = [];
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   try {
-    const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite({ dataDir: `${config.dataDir}/pgdata` });
-    await migrate(database);
+    const database = await openMigrated(config);
     const master = loadMasterKey(config.masterKey, config.dataDir);
     if (master.createdFile) {
       notices.push(`CẢNH BÁO / WARNING: created a development master key at ${master.createdFile}. In production set MOTCUA_MASTER_KEY from a secret store.`);
@@ -49,6 +66,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   const { database, keys, notices, release } = await openDatabase(config);
   const inTx = systemInTx(database, config, keys, clock);
   await inTx(async (ctx) => {
+    await ensureJournalPartitions(ctx.tx, clock.now());
     await importProvince(ctx.tx, config.provinceCode, clock.now());
     if (config.demo) notices.push(...(await loadDemoData(ctx)));
     if (!(await systemAdminExists(ctx))) {
@@ -61,6 +79,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   const app = await buildApp({ config, database, keys, clock });
   const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
   const jobs = startJobs(app.log, [
+    { name: 'journal-partitions', everyMs: 24 * 60 * 60_000, run: () => inTx((ctx) => ensureJournalPartitions(ctx.tx, clock.now())) },
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },

@@ -10,12 +10,13 @@ import { insertAccount, insertGrant } from '../src/modules/accounts/accounts.ser
 import { accounts } from '../src/modules/accounts/accounts.tables.ts';
 import { newTotpKey, totpCode, totpKeyToStorage, totpStep } from '../src/modules/auth/totp.ts';
 import { journal } from '../src/modules/journal/journal.tables.ts';
+import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { importProvince, insertOrgUnit } from '../src/modules/units/units.service.ts';
 import { units, type UnitRow } from '../src/modules/units/units.tables.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { loadConfig, type Config } from '../src/platform/config.ts';
 import { Keys } from '../src/platform/crypto.ts';
-import { openPglite, openPostgres, type Database } from '../src/platform/db.ts';
+import { APP_ROLE, assumeAppRole, openPglite, openPostgres, type Database } from '../src/platform/db.ts';
 import { systemInTx } from '../src/system.ts';
 import { withDatabase } from './global-setup.ts';
 
@@ -24,13 +25,17 @@ export const GOOD_PASSWORD = 'Sông-Cầu-mùa-thu-2026';
 /** A fresh database for one test file: the migrated PGlite dump, or a copy of the PostgreSQL template. */
 export async function openTestDatabase(): Promise<Database> {
   const template = inject('postgresTemplate');
-  if (!template) return openPglite({ loadDataDir: new Blob([fs.readFileSync(inject('pgliteSnapshot'))]) });
+  if (!template) {
+    const database = await openPglite({ loadDataDir: new Blob([fs.readFileSync(inject('pgliteSnapshot'))]) });
+    await assumeAppRole(database);
+    return database;
+  }
   const url = process.env.DATABASE_URL!;
   const name = `motcua_t_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  const database = await openPostgres(withDatabase(url, name));
+  const database = await openPostgres(withDatabase(url, name), { role: APP_ROLE });
   return {
     ...database,
     async close() {
@@ -57,7 +62,10 @@ export async function startTestSystem(env: Record<string, string> = {}) {
   const config: Config = loadConfig({ NODE_ENV: 'test', MOTCUA_PROVINCE_CODE: '19', ...env });
   const keys = Keys.random();
   const inTx = systemInTx(database, config, keys, clock);
-  const province = await inTx((ctx) => importProvince(ctx.tx, config.provinceCode, clock.now()));
+  const province = await inTx(async (ctx) => {
+    await ensureJournalPartitions(ctx.tx, clock.now());
+    return importProvince(ctx.tx, config.provinceCode, clock.now());
+  });
   const communes = await database.db.select().from(units).where(eq(units.parentId, province.id)).orderBy(units.code);
   const app: FastifyInstance = await buildApp({ config, database, keys, clock });
 

@@ -1,11 +1,9 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseVerifierKey } from '../modules/journal/checkpoint.ts';
 import { exportBundle, verifyBundle, verifyJournal, type JournalBundle } from '../modules/journal/verify.ts';
-import { journalSigner } from '../modules/journal/sequencer.ts';
 import { startWitnessServer } from '../modules/journal/witness.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -106,14 +104,14 @@ journalCommand
   .option('--port <port>', 'port to listen on', '9380')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .action(async (options: { logKey: string; state: string; port: string; host: string }) => {
-    const keyFile = path.join(options.state, 'witness.key');
-    fs.mkdirSync(options.state, { recursive: true, mode: 0o700 });
-    if (!fs.existsSync(keyFile)) {
-      fs.writeFileSync(keyFile, crypto.generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    }
-    const witness = journalSigner(`witness/${os.hostname()}`, crypto.createPrivateKey(fs.readFileSync(keyFile)));
-    await startWitnessServer({ port: Number(options.port), host: options.host, stateFile: path.join(options.state, 'latest.json'), log: parseVerifierKey(options.logKey), witness });
-    console.log(`witness listening on http://${options.host}:${options.port}/add-checkpoint; its verifier key: ${witness.vkey}`);
+    const { vkey } = await startWitnessServer({
+      port: Number(options.port),
+      host: options.host,
+      stateDir: options.state,
+      name: `witness/${os.hostname()}`,
+      log: parseVerifierKey(options.logKey),
+    });
+    console.log(`witness listening on http://${options.host}:${options.port}/add-checkpoint; its cosignature/v1 verifier key: ${vkey}`);
   });
 
 program

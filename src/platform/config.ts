@@ -11,6 +11,8 @@ const envSchema = z.object({
   MOTCUA_PUBLIC_URL: z.url().optional(),
   MOTCUA_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  // the owner's login, for migrations and archiving; the server itself runs as the restricted motcua_app role
+  MOTCUA_OWNER_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   MOTCUA_MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
   MOTCUA_PROVINCE_CODE: z.string().regex(/^\d{2}$/, 'must be a 2-digit GSO province code').default('19'),
   MOTCUA_DEMO: bool.optional(),
@@ -28,6 +30,8 @@ const envSchema = z.object({
   MOTCUA_SETUP_LINK_MINUTES: positiveInt.default(60),
   MOTCUA_WITNESS_URL: z.url().optional(),
   MOTCUA_JOURNAL_FAIL_CLOSED_HOURS: positiveInt.default(4),
+  // R25: months kept online before they may be archived to files; the letters' floor is 3 months
+  MOTCUA_JOURNAL_RETENTION_MONTHS: z.coerce.number().int().min(3, 'must be at least 3 months').default(12),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -41,6 +45,7 @@ export interface Config {
   secureCookies: boolean;
   dataDir: string;
   databaseUrl: string | undefined;
+  ownerDatabaseUrl: string | undefined;
   masterKey: string | undefined;
   provinceCode: string;
   demo: boolean;
@@ -51,7 +56,7 @@ export interface Config {
   dormantMs: number;
   lockout: { threshold: number; durationMs: number; addressLimit: number };
   setupLinkMs: number;
-  journal: { witnessUrl: string | undefined; failClosedMs: number };
+  journal: { witnessUrl: string | undefined; failClosedMs: number; retentionMonths: number };
 }
 
 const MINUTE = 60_000;
@@ -84,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: url.protocol === 'https:' || !localhost,
     dataDir: path.resolve(e.MOTCUA_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    ownerDatabaseUrl: e.MOTCUA_OWNER_DATABASE_URL,
     masterKey: e.MOTCUA_MASTER_KEY,
     provinceCode: e.MOTCUA_PROVINCE_CODE,
     demo: e.NODE_ENV === 'development' && (e.MOTCUA_DEMO ?? true),
@@ -98,6 +104,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       addressLimit: e.MOTCUA_ADDRESS_FAILURE_LIMIT,
     },
     setupLinkMs: e.MOTCUA_SETUP_LINK_MINUTES * MINUTE,
-    journal: { witnessUrl: e.MOTCUA_WITNESS_URL, failClosedMs: e.MOTCUA_JOURNAL_FAIL_CLOSED_HOURS * 60 * MINUTE },
+    journal: { witnessUrl: e.MOTCUA_WITNESS_URL, failClosedMs: e.MOTCUA_JOURNAL_FAIL_CLOSED_HOURS * 60 * MINUTE, retentionMonths: e.MOTCUA_JOURNAL_RETENTION_MONTHS },
   };
 }

@@ -42,8 +42,17 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   };
 }
 
-export async function openPostgres(url: string): Promise<Database> {
+/**
+ * The role the server runs as once migrations are applied: it may read and append to the journal tables but not
+ * change or delete their rows (migration 0006), so a flaw in the application cannot rewrite history.
+ */
+export const APP_ROLE = 'motcua_app';
+
+/** `role`: every pooled connection switches to it before its first query. */
+export async function openPostgres(url: string, options: { role?: string } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const { role } = options;
+  if (role) pool.on('connect', (client) => void client.query(`SET ROLE ${pg.escapeIdentifier(role)}`));
   // int8 (counts, sequences) as JS numbers, as PGlite returns them.
   pg.types.setTypeParser(20, (v) => Number(v));
   const db = drizzlePg(pool) as unknown as Db;
@@ -68,6 +77,13 @@ export async function openPostgres(url: string): Promise<Database> {
     dumpDataDir: () => Promise.reject(new Error('only the embedded database can be dumped')),
     close: () => pool.end(),
   };
+}
+
+/** PGlite is one connection: after migrating, the server switches it to the application role for good. */
+export async function assumeAppRole(database: Database): Promise<void> {
+  if (database.kind !== 'pglite') throw new Error('open PostgreSQL with { role: APP_ROLE } instead');
+  const { sql } = await import('drizzle-orm');
+  await database.db.execute(sql.raw(`SET ROLE ${APP_ROLE}`));
 }
 
 /** Applies the plain-SQL files of migrations/ that are not yet applied, each in its own transaction. */

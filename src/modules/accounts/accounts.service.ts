@@ -136,7 +136,7 @@ export async function issueAccount(ctx: Ctx, input: AccountInput & { unitId: str
   const unit = unitPolicy.authorize(actor, 'issueAccount', await findUnit(ctx.tx, input.unitId));
   const oneTimePassword = generateOneTimePassword();
   const account = await insertAccount(ctx, { ...input, password: oneTimePassword, mustChangePassword: true });
-  await record(ctx, { type: 'account.issue', target: { type: 'account', id: account.id }, unitId: unit.id, details: { username: account.username } });
+  await record(ctx, { type: 'account.issue', target: { type: 'account', id: account.id }, unitId: unit.id, details: { username: account.username }, citizens: [input.personalId] });
   return { account: await getAccount(ctx, account.id), oneTimePassword };
 }
 

@@ -10,12 +10,14 @@ function canonical(value: unknown): unknown {
 
 /**
  * The bytes of an entry that the Merkle leaf commits to: every column, in a fixed order, as JSON with sorted
- * object keys (jsonb does not keep key order). Anyone can recompute it from an exported row.
+ * object keys (jsonb does not keep key order). Anyone can recompute it from an exported row. Entries that concern
+ * citizens are v2, which adds their keyed hashes; v1 entries (none) keep their bytes, so older trees still verify.
  */
 export function encodeEntry(row: JournalRow): Buffer {
+  const citizens = row.citizens ?? [];
   return Buffer.from(
     JSON.stringify([
-      'motcua.journal.v1',
+      citizens.length > 0 ? 'motcua.journal.v2' : 'motcua.journal.v1',
       row.seq,
       row.at.toISOString(),
       row.type,
@@ -31,6 +33,7 @@ export function encodeEntry(row: JournalRow): Buffer {
       row.ip,
       row.userAgent,
       row.requestId,
+      ...(citizens.length > 0 ? [citizens] : []),
     ]),
   );
 }

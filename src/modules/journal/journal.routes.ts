@@ -20,7 +20,24 @@ const entry = z.object({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   requestId: z.string().nullable(),
+  citizens: z.array(z.string()).describe('keyed hashes (HMAC-SHA-256) of the personal IDs of the citizens the entry concerns'),
 });
+const named = z.object({ id: z.string(), name: z.string() }).nullable();
+const listedEntry = entry.extend({
+  actor: z.object({ id: z.string(), username: z.string(), fullName: z.string() }).nullable(),
+  actorUnit: named,
+  unit: named,
+});
+const filter = {
+  type: z.string().max(100).optional(),
+  actorAccountId: z.uuid().optional(),
+  unitId: z.uuid().optional().describe('entries about this unit or by an officer of it'),
+  citizenId: z.string().regex(/^\d{12}$/, 'số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits').optional().describe('entries concerning this citizen (matched through the keyed hash)'),
+  targetId: z.string().max(100).optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+};
+const dates = <T extends { from?: string; to?: string }>({ from, to, ...rest }: T) => ({ ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
 const checkpoint = z.object({ size: z.number(), root: z.string(), note: z.string() });
 const hex = z.array(z.string());
 
@@ -31,20 +48,13 @@ export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['journal'],
       summary: 'R25: search the journal, newest first (page with beforeSeq)',
       querystring: z.strictObject({
-        type: z.string().max(100).optional(),
-        actorAccountId: z.uuid().optional(),
-        targetId: z.string().max(100).optional(),
-        from: z.iso.datetime().optional(),
-        to: z.iso.datetime().optional(),
+        ...filter,
         beforeSeq: z.coerce.number().int().positive().optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
-      response: { 200: z.object({ items: z.array(entry) }), ...errorResponses },
+      response: { 200: z.object({ items: z.array(listedEntry) }), ...errorResponses },
     },
-  }, async (req) => {
-    const { from, to, ...rest } = req.query;
-    return { items: await app.inTx(req, (ctx) => searchJournal(ctx, { ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined })) };
-  });
+  }, async (req) => ({ items: await app.inTx(req, (ctx) => searchJournal(ctx, dates(req.query))) }));
 
   app.get('/api/journal/entries/:seq', {
     config: { access: 'journal.read' },

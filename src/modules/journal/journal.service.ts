@@ -1,9 +1,12 @@
-import { and, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { hasPermission, roleNames } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
+import { accounts } from '../accounts/accounts.tables.ts';
 import { getProvince } from '../units/units.service.ts';
+import { units } from '../units/units.tables.ts';
 import { journal, journalCheckpoints, journalIndex, journalNodes, type JournalRow } from './journal.tables.ts';
 import { consistencyRanges, foldPieces, inclusionRanges, rangePieces, type Range } from './merkle.ts';
 import { journalPublication } from './sequencer.ts';
@@ -18,6 +21,8 @@ export interface JournalEvent {
   reason?: string | null;
   /** Never secrets, never citizen data in clear. */
   details?: Record<string, unknown>;
+  /** Personal IDs of the citizens the event concerns: stored only as keyed hashes, searchable by inspectors. */
+  citizens?: readonly string[];
   /** For events before a session exists (sign-in): the account the event is about, when known. */
   actorAccountId?: string | null;
 }
@@ -41,17 +46,24 @@ export async function record(ctx: Ctx, event: JournalEvent): Promise<void> {
     ip: ctx.ip,
     userAgent: ctx.userAgent,
     requestId: ctx.requestId,
+    citizens: [...new Set(event.citizens ?? [])].map((id) => ctx.keys.citizenDigest(id)),
   });
 }
 
 // ——— Reading the journal (inspectors, R21/R25): entries, checkpoints and proofs an outsider can check ———
 
-export interface JournalQuery {
+export interface JournalFilter {
   type?: string;
   actorAccountId?: string;
+  unitId?: string;
+  /** a citizen's personal ID, matched through its keyed hash */
+  citizenId?: string;
   targetId?: string;
   from?: Date;
   to?: Date;
+}
+
+export interface JournalQuery extends JournalFilter {
   limit: number;
   beforeSeq?: number;
 }
@@ -62,25 +74,43 @@ async function requireJournalReader(ctx: Ctx) {
   if (!ctx.actor || !province || !hasPermission(ctx.actor, 'journal.read', province.path)) throw forbidden();
 }
 
-export async function searchJournal(ctx: Ctx, q: JournalQuery) {
-  await requireJournalReader(ctx);
-  const rows = await ctx.tx
-    .select({ entry: journal, idx: journalIndex.idx })
+function matching(ctx: Ctx, q: JournalFilter & { beforeSeq?: number }) {
+  return and(
+    q.type ? eq(journal.type, q.type) : undefined,
+    q.actorAccountId ? eq(journal.actorAccountId, q.actorAccountId) : undefined,
+    q.unitId ? or(eq(journal.unitId, q.unitId), eq(journal.actorUnitId, q.unitId)) : undefined,
+    q.citizenId ? arrayContains(journal.citizens, [ctx.keys.citizenDigest(q.citizenId)]) : undefined,
+    q.targetId ? eq(journal.targetId, q.targetId) : undefined,
+    q.from ? gte(journal.at, q.from) : undefined,
+    q.to ? lt(journal.at, q.to) : undefined,
+    q.beforeSeq ? lt(journal.seq, q.beforeSeq) : undefined,
+  );
+}
+
+const actorUnit = alias(units, 'actor_unit');
+const targetUnit = alias(units, 'target_unit');
+
+/** Entries with the names an inspector reads (actor, units) instead of ids. */
+function entriesWithNames(ctx: Ctx) {
+  return ctx.tx
+    .select({
+      entry: journal,
+      idx: journalIndex.idx,
+      actor: { id: accounts.id, username: accounts.username, fullName: accounts.fullName },
+      actorUnit: { id: actorUnit.id, name: actorUnit.name },
+      unit: { id: targetUnit.id, name: targetUnit.name },
+    })
     .from(journal)
     .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
-    .where(
-      and(
-        q.type ? eq(journal.type, q.type) : undefined,
-        q.actorAccountId ? eq(journal.actorAccountId, q.actorAccountId) : undefined,
-        q.targetId ? eq(journal.targetId, q.targetId) : undefined,
-        q.from ? gte(journal.at, q.from) : undefined,
-        q.to ? lt(journal.at, q.to) : undefined,
-        q.beforeSeq ? lt(journal.seq, q.beforeSeq) : undefined,
-      ),
-    )
-    .orderBy(desc(journal.seq))
-    .limit(q.limit);
-  return rows.map(({ entry, idx }) => presentEntry(entry, idx));
+    .leftJoin(accounts, eq(accounts.id, journal.actorAccountId))
+    .leftJoin(actorUnit, eq(actorUnit.id, journal.actorUnitId))
+    .leftJoin(targetUnit, eq(targetUnit.id, journal.unitId));
+}
+
+export async function searchJournal(ctx: Ctx, q: JournalQuery) {
+  await requireJournalReader(ctx);
+  const rows = await entriesWithNames(ctx).where(matching(ctx, q)).orderBy(desc(journal.seq)).limit(q.limit);
+  return rows.map(({ entry, idx, actor, actorUnit, unit }) => ({ ...presentEntry(entry, idx), actor, actorUnit, unit }));
 }
 
 function presentEntry(e: JournalRow, idx: number | null) {
@@ -101,6 +131,8 @@ function presentEntry(e: JournalRow, idx: number | null) {
     ip: e.ip,
     userAgent: e.userAgent,
     requestId: e.requestId,
+    // keyed hashes, part of the bytes the tree commits to; without the server's key they name nobody
+    citizens: e.citizens,
   };
 }
 

@@ -1,4 +1,4 @@
-import { bigint, bigserial, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, date, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/columns.ts';
 
 export const journal = pgTable('journal', {
@@ -17,6 +17,8 @@ export const journal = pgTable('journal', {
   ip: text('ip'),
   userAgent: text('user_agent'),
   requestId: text('request_id'),
+  /** Keyed hashes (HMAC-SHA-256, hex) of the citizens' personal IDs the entry concerns. */
+  citizens: text('citizens').array().notNull().default([]),
 });
 
 export const journalIndex = pgTable('journal_index', {
@@ -40,6 +42,16 @@ export const journalWitnessed = pgTable('journal_witnessed', {
   witnessUrl: text('witness_url').notNull(),
   note: text('note').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull(),
+});
+
+export const journalArchives = pgTable('journal_archives', {
+  month: date('month', { mode: 'string' }).primaryKey(),
+  entries: bigint('entries', { mode: 'number' }).notNull(),
+  firstPosition: bigint('first_position', { mode: 'number' }),
+  lastPosition: bigint('last_position', { mode: 'number' }),
+  fileName: text('file_name').notNull(),
+  fileSha256: bytea('file_sha256').notNull(),
+  archivedAt: timestamp('archived_at', { withTimezone: true }).notNull(),
 });
 
 export const journalNodes = pgTable('journal_nodes', {

@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keys } from '../../platform/crypto.ts';
 import type { Database, Executor } from '../../platform/db.ts';
-import { formatCheckpoint, signNote, verifierKey, type NoteSigner } from './checkpoint.ts';
+import { addSignatures, formatCheckpoint, signNote, verifierKey, type NoteSigner } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
 import { rangeRoots } from './journal.service.ts';
 import { journal, journalCheckpoints, journalIndex, journalNodes, journalWitnessed } from './journal.tables.ts';
@@ -113,7 +113,10 @@ export async function publishToWitness(database: Database, witnessUrl: string, c
     res = await send(held);
   }
   if (res.status !== 200) throw new Error(`the witness refused checkpoint ${latest.size}: ${res.status} ${(await res.text()).trim()}`);
-  await db.insert(journalWitnessed).values({ size: latest.size, witnessUrl, note: await res.text(), at: clock.now() });
+  // The witness answers its cosignature lines only (C2SP tlog-witness); kept appended to the checkpoint they sign,
+  // the row is a cosigned note that verifyCosignature checks with the witness's key alone.
+  const cosigned = addSignatures(latest.note, await res.text());
+  await db.insert(journalWitnessed).values({ size: latest.size, witnessUrl, note: cosigned, at: clock.now() });
   return latest.size - from;
 }
 
