@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseVerifierKey } from '../modules/journal/checkpoint.ts';
-import { exportBundle, verifyBundle, verifyJournal, type JournalBundle } from '../modules/journal/verify.ts';
+import { exportBundle, verifyExportedFile, verifyJournal } from '../modules/journal/verify.ts';
 import { startWitnessServer } from '../modules/journal/witness.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -89,11 +89,11 @@ journalCommand
 
 journalCommand
   .command('verify-export <file>')
-  .description('verify an exported bundle on any machine, without the database')
+  .description('verify an exported journal, or a selection exported from the journal page, on any machine, without the database')
   .requiredOption('--key <vkey>', 'the journal verifier key, obtained from the province independently of the file')
   .action((file: string, options: { key: string }) => {
-    const report = verifyBundle(JSON.parse(fs.readFileSync(file, 'utf8')) as JournalBundle, options.key);
-    printReport(`${report.size} entries, ${report.checkpoints} checkpoints`, report.problems);
+    const report = verifyExportedFile(JSON.parse(fs.readFileSync(file, 'utf8')), options.key);
+    printReport(report.summary, report.problems);
   });
 
 journalCommand

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../platform/schemas.ts';
-import { consistency, entryWithProof, latestCheckpoint, searchJournal } from './journal.service.ts';
+import { consistency, entryWithProof, exportSelection, latestCheckpoint, searchJournal } from './journal.service.ts';
+import { SELECTION_FORMAT } from './verify.ts';
 
 const entry = z.object({
   seq: z.number(),
@@ -55,6 +56,30 @@ export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ items: z.array(listedEntry) }), ...errorResponses },
     },
   }, async (req) => ({ items: await app.inTx(req, (ctx) => searchJournal(ctx, dates(req.query))) }));
+
+  app.get('/api/journal/export', {
+    config: { access: 'journal.read' },
+    schema: {
+      tags: ['journal'],
+      summary: 'R21: the entries matching a search, each with its inclusion proof, as a file to verify offline (motcua journal verify-export)',
+      querystring: z.strictObject(filter),
+      response: {
+        200: z.object({
+          format: z.literal(SELECTION_FORMAT),
+          filter: z.record(z.string(), z.string()),
+          checkpoint: z.object({ size: z.number(), note: z.string() }),
+          // every column as stored: the leaf hash is recomputed from them
+          entries: z.array(z.object({ position: z.number(), entry: z.looseObject({ seq: z.number(), at: z.string() }), inclusionProof: hex })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req, reply) => {
+    const selection = await app.inTx(req, (ctx) => exportSelection(ctx, dates(req.query)));
+    const stamp = app.clock.now().toISOString().replace(/[:.]/g, '-');
+    void reply.header('content-disposition', `attachment; filename="nhat-ky-${stamp}.json"`);
+    return selection;
+  });
 
   app.get('/api/journal/entries/:seq', {
     config: { access: 'journal.read' },

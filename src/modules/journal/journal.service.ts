@@ -1,15 +1,16 @@
-import { and, arrayContains, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { hasPermission, roleNames } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
-import { forbidden, notFound } from '../../platform/errors.ts';
+import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 import { journal, journalCheckpoints, journalIndex, journalNodes, type JournalRow } from './journal.tables.ts';
 import { consistencyRanges, foldPieces, inclusionRanges, rangePieces, type Range } from './merkle.ts';
 import { journalPublication } from './sequencer.ts';
+import { SELECTION_FORMAT, type JournalSelection } from './verify.ts';
 
 export interface JournalEvent {
   /** Stable dotted name, e.g. `account.transfer`, `auth.sign_in`. */
@@ -203,4 +204,41 @@ export async function consistency(ctx: Ctx, from: number, to: number) {
   const sizes = await ctx.tx.select().from(journalCheckpoints).where(inArray(journalCheckpoints.size, [from, to]));
   if (from > to || sizes.length !== (from === to ? 1 : 2)) throw notFound();
   return { from, to, proof: (await rangeRoots(ctx.tx, consistencyRanges(from, to))).map((h) => h.toString('hex')) };
+}
+
+/** At most this many entries per exported selection: a larger audit narrows the dates or uses `journal export`. */
+export const SELECTION_LIMIT = 10_000;
+
+/**
+ * R21/R25: the entries matching a search, each with its inclusion proof against the latest checkpoint, as a file the
+ * inspector verifies offline (`motcua journal verify-export`). Entries not yet in a checkpoint are left out.
+ */
+export async function exportSelection(ctx: Ctx, filter: JournalFilter): Promise<JournalSelection> {
+  await requireJournalReader(ctx);
+  const cp = await latestCheckpointRow(ctx);
+  const rows = cp
+    ? await ctx.tx
+        .select({ entry: journal, idx: journalIndex.idx })
+        .from(journal)
+        .innerJoin(journalIndex, eq(journalIndex.seq, journal.seq))
+        .where(and(matching(ctx, filter), lt(journalIndex.idx, cp.size)))
+        .orderBy(asc(journalIndex.idx))
+        .limit(SELECTION_LIMIT + 1)
+    : [];
+  if (rows.length > SELECTION_LIMIT) {
+    throw invalid('selection_too_large', `Lựa chọn quá ${SELECTION_LIMIT} bản ghi: hãy thu hẹp khoảng thời gian.`, `More than ${SELECTION_LIMIT} entries: narrow the dates.`);
+  }
+  const entries: JournalSelection['entries'] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const proofs = await rangeRoots(ctx.tx, chunk.flatMap(({ idx }) => inclusionRanges(idx, cp!.size)));
+    for (const { entry, idx } of chunk) {
+      const proof = proofs.splice(0, inclusionRanges(idx, cp!.size).length);
+      entries.push({ position: idx, entry: { ...entry, at: entry.at.toISOString() }, inclusionProof: proof.map((h) => h.toString('hex')) });
+    }
+  }
+  const { citizenId, ...described } = filter;
+  const words = Object.fromEntries(Object.entries({ ...described, ...(citizenId ? { citizen: 'keyed hash' } : {}) }).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]));
+  await record(ctx, { type: 'journal.export', details: { filter: words, entries: entries.length, checkpointSize: cp?.size ?? 0 }, citizens: citizenId ? [citizenId] : [] });
+  return { format: SELECTION_FORMAT, filter: words, checkpoint: { size: cp?.size ?? 0, note: cp?.note ?? '' }, entries };
 }

@@ -10,7 +10,7 @@ import { CompactRange, consistencyProof, consistencyRanges, inclusionProof, incl
 import { rangeRoots, record } from './journal.service.ts';
 import { encodeEntry } from './entry.ts';
 import { integrate, journalSigner } from './sequencer.ts';
-import { exportBundle, verifyBundle, verifyJournal, type JournalBundle, type VerifyReport } from './verify.ts';
+import { exportBundle, verifyBundle, verifyExportedFile, verifyJournal, verifySelection, type JournalBundle, type JournalSelection, type VerifyReport } from './verify.ts';
 
 const signer = journalSigner('motcua/19/journal', crypto.generateKeyPairSync('ed25519').privateKey);
 const verifier = parseVerifierKey(signer.vkey);
@@ -131,6 +131,29 @@ describe('R25: the sequencer and its signed checkpoints', () => {
     const proof = (await inspector.get(`/api/journal/consistency?from=40&to=${body.size}`)).json().proof.map((h: string) => Buffer.from(h, 'hex'));
     const [cp40] = await sys.database.db.select().from(journalCheckpoints).where(eq(journalCheckpoints.size, 40));
     expect(verifyConsistency(40, body.size, cp40!.root, body.root, proof)).toBe(true);
+  });
+
+  it('R21: a selection exported from the search verifies offline entry by entry; an edited, moved or invented entry fails', async () => {
+    const inspector = await sys.signedIn(await sys.officer({ username: 'pc06.exporter', unit: sys.province, roles: ['inspector'] }), '10.6.6.8');
+    await integrate(sys.database, signer, sys.clock);
+    const res = await inspector.get('/api/journal/export?type=test.entry');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="nhat-ky-.*\.json"$/);
+    const selection = res.json() as JournalSelection;
+    expect(selection.entries).toHaveLength(45);
+    expect(verifyExportedFile(selection, signer.vkey)).toEqual({ summary: expect.stringMatching(/^45 selected entries/), problems: [] });
+
+    const edited = structuredClone(selection);
+    edited.entries[3]!.entry.details = { i: 999 };
+    const moved = structuredClone(selection);
+    moved.entries[5]!.position += 1;
+    const invented = structuredClone(selection);
+    invented.entries.push({ ...structuredClone(selection.entries[0]!), entry: { ...selection.entries[0]!.entry, seq: 99_999 } });
+    for (const [what, bundle, position] of [['edited', edited, 3], ['moved', moved, 6], ['invented', invented, 0]] as const) {
+      expect(verifySelection(bundle, signer.vkey).problems, what).toEqual([expect.stringMatching(new RegExp(`^position ${position} `))]);
+    }
+    const other = journalSigner(signer.name, crypto.generateKeyPairSync('ed25519').privateKey);
+    expect(verifySelection(selection, other.vkey).problems).toEqual([expect.stringMatching(/^checkpoint: /)]);
+    expect(await sys.journalOf('journal.export')).toHaveLength(1);
   });
 
   it('should not show the journal to a unit admin, an officer, or an inspector placed only at a commune', async () => {

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db.ts';
 import { NoteError, openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
 import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
-import { CompactRange, leafHash } from './merkle.ts';
+import { CompactRange, leafHash, verifyInclusion } from './merkle.ts';
 
 export interface VerifyReport {
   /** entries in the tree */
@@ -83,7 +83,7 @@ export const BUNDLE_FORMAT = 'motcua.journal.bundle.v1';
 export interface JournalBundle {
   format: typeof BUNDLE_FORMAT;
   verifierKey: string;
-  positions: { idx: number; seq: number; leafHash: string; entry: (Omit<JournalRow, 'at'> & { at: string }) | null }[];
+  positions: { idx: number; seq: number; leafHash: string; entry: ExportedEntry | null }[];
   checkpoints: { size: number; root: string; note: string }[];
 }
 
@@ -107,4 +107,54 @@ export function verifyBundle(bundle: JournalBundle, trustedKey: string): Omit<Ve
     },
     parseVerifierKey(trustedKey),
   );
+}
+
+// ——— Selections: chosen entries, each with its inclusion proof against one signed checkpoint ———
+
+export const SELECTION_FORMAT = 'motcua.journal.selection.v1';
+
+export type ExportedEntry = Omit<JournalRow, 'at'> & { at: string };
+
+export interface JournalSelection {
+  format: typeof SELECTION_FORMAT;
+  /** what was asked for, in words, for the inspector's report */
+  filter: Record<string, string>;
+  checkpoint: { size: number; note: string };
+  entries: { position: number; entry: ExportedEntry; inclusionProof: string[] }[];
+}
+
+/**
+ * Checks each entry of a selection against the signed checkpoint, with the verifier key the inspector trusts: a
+ * changed, invented or moved entry fails its inclusion proof. It says nothing of entries left out of the selection.
+ */
+export function verifySelection(bundle: JournalSelection, trustedKey: string): { size: number; entries: number; problems: string[] } {
+  if (bundle.format !== SELECTION_FORMAT) throw new Error(`not a ${SELECTION_FORMAT} file`);
+  const verifier = parseVerifierKey(trustedKey);
+  let body;
+  try {
+    body = parseCheckpoint(openNote(bundle.checkpoint.note, [verifier]).text);
+  } catch (err) {
+    return { size: 0, entries: bundle.entries.length, problems: [`checkpoint: ${err instanceof NoteError ? err.message : 'unreadable'} (not signed by the journal key)`] };
+  }
+  const problems: string[] = [];
+  for (const { position, entry, inclusionProof } of bundle.entries) {
+    const leaf = leafHash(encodeEntry({ ...entry, at: new Date(entry.at) }));
+    const proof = inclusionProof.map((h) => Buffer.from(h, 'hex'));
+    if (!verifyInclusion(leaf, position, body.size, proof, body.root)) problems.push(`position ${position} (entry ${entry.seq}): not in the signed tree as exported (altered, invented or moved)`);
+  }
+  return { size: body.size, entries: bundle.entries.length, problems };
+}
+
+/** Any exported journal file, by its format: what `motcua journal verify-export` prints. */
+export function verifyExportedFile(json: unknown, trustedKey: string): { summary: string; problems: string[] } {
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format === SELECTION_FORMAT) {
+    const r = verifySelection(json as JournalSelection, trustedKey);
+    return { summary: `${r.entries} selected entries, each proven in the signed tree of ${r.size}`, problems: r.problems };
+  }
+  if (format === BUNDLE_FORMAT) {
+    const r = verifyBundle(json as JournalBundle, trustedKey);
+    return { summary: `${r.size} entries, ${r.checkpoints} checkpoints`, problems: r.problems };
+  }
+  throw new Error(`not a journal export (format ${JSON.stringify(format)})`);
 }
