@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { parseVerifierKey } from '../src/modules/journal/checkpoint.ts';
-import { rangeRoots, record } from '../src/modules/journal/journal.service.ts';
+import { record } from '../src/modules/journal/journal.service.ts';
+import { rangeRoots } from '../src/modules/journal/nodes.ts';
 import { inclusionRanges } from '../src/modules/journal/merkle.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
 import { verifyJournal } from '../src/modules/journal/verify.ts';

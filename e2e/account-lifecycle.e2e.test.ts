@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, shot, startServer, totpCode, totpKeyFromSecretText, type RunningServer } from './harness.ts';
@@ -331,5 +332,83 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
     expect(await status.textContent()).toMatch(/Đã đưa vào cây Merkle tại vị trí \d+|Chưa được đưa vào cây/);
     await shot(page, '27-journal-entry-vi');
     await page.getByTestId('journal-entry-dialog').getByRole('button', { name: 'Đóng' }).click();
+  });
+
+  it('R25: the journal is searched by actor, event type, unit and a citizen’s ID (never in the address bar) and the selection exports with its proofs', async () => {
+    // The status card: no witness in this run, so nothing fails closed yet.
+    expect(await page.getByTestId('witness-status').getAttribute('data-state')).toBe('none');
+    expect(await page.getByTestId('fail-closed-banner').count()).toBe(0);
+
+    // Names instead of ids.
+    const issuedRow = page.locator('[data-testid=journal-row][data-type="account.issue"]').first();
+    expect(await issuedRow.getByTestId('journal-actor-cell').textContent()).toContain('Trần Minh Quân');
+    expect(await issuedRow.getByTestId('journal-actor-cell').textContent()).toContain(username);
+    expect(await issuedRow.getByTestId('journal-unit-cell').textContent()).toContain('Bắc Kạn');
+
+    const rows = page.getByTestId('journal-row');
+    const types = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-type')));
+    /** Filters, and waits until the table shows the answer to the search that has `param` (e.g. "unitId=…"). */
+    const apply = async (param: string) => {
+      const answered = page.waitForResponse((r) => r.url().includes('/api/journal/entries?') && r.url().includes(param));
+      await page.getByTestId('journal-apply').click();
+      await answered;
+      await expect.poll(() => page.locator('[data-testid=journal-page] section[aria-busy=true]').count()).toBe(0);
+    };
+
+    // The actor, typed without diacritics and picked with the keyboard; one event type.
+    const actor = page.getByTestId('journal-actor');
+    await actor.fill('tran minh quan');
+    await page.getByTestId('journal-actor-option').first().waitFor();
+    await actor.press('Enter');
+    await expect.poll(() => actor.inputValue()).toBe(`Trần Minh Quân (${username})`);
+    await page.getByTestId('journal-type').selectOption('account.issue');
+    await apply('type=account.issue');
+    expect(await types()).toEqual(['account.issue']);
+    await shot(page, '28-journal-filtered-vi');
+
+    // The unit: entries about the commune or by its officers (its name shows on every row).
+    await page.getByTestId('journal-clear').click();
+    const unitSelect = page.getByTestId('journal-filters').locator('select[name=unitId]');
+    const commune = await unitSelect.locator('option', { hasText: /^\s*Phường Bắc Kạn$/ }).getAttribute('value');
+    await unitSelect.selectOption(commune!);
+    await apply(`unitId=${commune}`);
+    expect(await types()).toEqual(expect.arrayContaining(['account.lock', 'account.issue']));
+    expect(await rows.evaluateAll((trs) => trs.filter((tr) => !tr.textContent?.includes('Bắc Kạn')).length)).toBe(0);
+
+    // A citizen's personal ID: 12 digits, sent to the API only, never in the page's address or history.
+    await page.getByTestId('journal-clear').click();
+    const citizen = page.getByTestId('journal-citizen');
+    await citizen.fill('12345');
+    expect(await page.getByTestId('journal-apply').isDisabled()).toBe(true);
+    await citizen.fill('001234567890');
+    await apply('citizenId=001234567890');
+    await page.getByTestId('journal-empty').waitFor();
+    // The issued officer's personal ID is on the entry of the account's issue, as a keyed hash.
+    await citizen.fill(issued.personalId);
+    await apply(`citizenId=${issued.personalId}`);
+    expect(await types()).toContain('account.issue');
+    expect(await page.locator('[data-testid=journal-row][data-type="account.issue"] [data-testid=citizens-badge]').count()).toBeGreaterThan(0);
+    expect(page.url()).not.toContain(issued.personalId);
+    expect(await page.evaluate(() => location.href + JSON.stringify(history.state))).not.toContain(issued.personalId);
+    expect(await page.content()).not.toContain(`citizenId=${issued.personalId}`);
+
+    // Export of the selection: a JSON bundle with the matching entries, verified offline with the CLI.
+    await page.getByTestId('journal-clear').click();
+    await page.getByTestId('journal-type').selectOption('account.issue');
+    await apply('type=account.issue');
+    expect(new Set(await types())).toEqual(new Set(['account.issue']));
+    expect((await types()).length).toBeGreaterThan(1);
+    expect(await page.getByTestId('journal-filters').textContent()).toContain('npx motcua journal verify-export');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('journal-export').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.json$/);
+    const bundle = await fs.promises.readFile((await file.path())!, 'utf8');
+    expect(JSON.parse(bundle)).toBeTruthy();
+    expect(bundle).toContain('account.issue');
+    expect(bundle).not.toContain('"auth.sign_in"');
+    await page.getByTestId('export-done').waitFor();
+    await shot(page, '29-journal-export-vi');
+    await page.getByTestId('journal-clear').click();
   });
 });

@@ -85,8 +85,9 @@ CREATE TABLE journal_archives (
   entries bigint NOT NULL,
   first_position bigint,
   last_position bigint,
-  file_name text NOT NULL,
-  file_sha256 bytea NOT NULL,
+  -- no file for a month without entries
+  file_name text,
+  file_sha256 bytea,
   archived_at timestamptz NOT NULL
 );
 CREATE TRIGGER journal_archives_append_only BEFORE UPDATE OR DELETE ON journal_archives FOR EACH ROW EXECUTE FUNCTION journal_append_only();

@@ -11,6 +11,8 @@ import { lockDormantAccounts } from './modules/accounts/accounts.service.ts';
 import { createSetupToken, systemAdminExists } from './modules/auth/auth.service.ts';
 import { loadDemoData } from './modules/demo/demo.service.ts';
 import { importProvince } from './modules/units/units.service.ts';
+import { seedCalendar } from './modules/calendar/calendar.service.ts';
+import { importCatalogue } from './modules/procedures/catalogue.service.ts';
 import { ensureJournalPartitions } from './modules/journal/retention.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
@@ -22,29 +24,35 @@ export interface System {
   close(): Promise<void>;
 }
 
-/** Migrates as the owner, then hands out a connection with the application's restricted rights. */
-async function openMigrated(config: Config): Promise<Database> {
+/**
+ * Migrates as the owner, then hands out a connection with the application's restricted rights, or the owner's own
+ * for the few commands that change the schema (archiving the journal).
+ */
+async function openMigrated(config: Config, asOwner: boolean): Promise<Database> {
   if (!config.databaseUrl) {
     const database = await openPglite({ dataDir: `${config.dataDir}/pgdata` });
     await migrate(database);
-    await assumeAppRole(database);
+    if (!asOwner) await assumeAppRole(database);
     return database;
   }
   const owner = await openPostgres(config.ownerDatabaseUrl ?? config.databaseUrl);
   try {
     await migrate(owner);
-  } finally {
+  } catch (err) {
     await owner.close();
+    throw err;
   }
+  if (asOwner) return owner;
+  await owner.close();
   return openPostgres(config.databaseUrl, { role: APP_ROLE });
 }
 
 /** Opens the database (PGlite under the data-directory lock, or PostgreSQL), brings it up to date, holds the keys. */
-export async function openDatabase(config: Config): Promise<{ database: Database; keys: Keys; notices: string[]; release: () => void }> {
+export async function openDatabase(config: Config, options: { asOwner?: boolean } = {}): Promise<{ database: Database; keys: Keys; notices: string[]; release: () => void }> {
   const notices: string[] = [];
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   try {
-    const database = await openMigrated(config);
+    const database = await openMigrated(config, options.asOwner ?? false);
     const master = loadMasterKey(config.masterKey, config.dataDir);
     if (master.createdFile) {
       notices.push(`CẢNH BÁO / WARNING: created a development master key at ${master.createdFile}. In production set MOTCUA_MASTER_KEY from a secret store.`);
@@ -68,6 +76,8 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   await inTx(async (ctx) => {
     await ensureJournalPartitions(ctx.tx, clock.now());
     await importProvince(ctx.tx, config.provinceCode, clock.now());
+    await importCatalogue(ctx);
+    await seedCalendar(ctx);
     if (config.demo) notices.push(...(await loadDemoData(ctx)));
     if (!(await systemAdminExists(ctx))) {
       const token = await createSetupToken(ctx);

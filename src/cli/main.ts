@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseVerifierKey } from '../modules/journal/checkpoint.ts';
+import { archiveMonth, monthsToArchive } from '../modules/journal/retention.ts';
 import { exportBundle, verifyExportedFile, verifyJournal } from '../modules/journal/verify.ts';
 import { startWitnessServer } from '../modules/journal/witness.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
@@ -15,9 +16,9 @@ import { openDatabase, systemInTx } from '../system.ts';
 import { serve } from '../server.ts';
 
 /** Commands that touch data open it under the same data-directory lock as the server, so they refuse while it runs. */
-async function withDatabase(fn: (inTx: ReturnType<typeof systemInTx>) => Promise<void>) {
+async function withDatabase(fn: (inTx: ReturnType<typeof systemInTx>) => Promise<void>, options: { asOwner?: boolean } = {}) {
   const config = loadConfig();
-  const { database, keys, release } = await openDatabase(config);
+  const { database, keys, release } = await openDatabase(config, options);
   try {
     await fn(systemInTx(database, config, keys, systemClock));
   } finally {
@@ -95,6 +96,25 @@ journalCommand
     const report = verifyExportedFile(JSON.parse(fs.readFileSync(file, 'utf8')), options.key);
     printReport(report.summary, report.problems);
   });
+
+journalCommand
+  .command('archive')
+  .description(`move each month older than MOTCUA_JOURNAL_RETENTION_MONTHS (default 12, at least 3) out of the database into a file that verifies on its own; runs as the database owner`)
+  .requiredOption('--out <dir>', 'directory for the archive files (journal-YYYY-MM.json); keep them as long as the law requires')
+  .action((options: { out: string }) =>
+    withDatabase(
+      async (inTx) => {
+        const vkey = localVerifierKey();
+        const months = await inTx((ctx) => monthsToArchive(ctx.tx, ctx.clock.now(), ctx.config.journal.retentionMonths));
+        if (months.length === 0) console.log('no month is past the retention period');
+        for (const month of months) {
+          const { file, entries } = await inTx((ctx) => archiveMonth(ctx, month, options.out, vkey));
+          console.log(`${month.slice(0, 7)}: ${entries} entries archived${file ? ` to ${file}` : ''}; its partition is dropped`);
+        }
+      },
+      { asOwner: true },
+    ),
+  );
 
 journalCommand
   .command('witness')

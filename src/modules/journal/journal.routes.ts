@@ -87,7 +87,7 @@ export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['journal'],
       summary: 'An entry, its leaf hash and its inclusion proof against the latest signed checkpoint',
       params: z.strictObject({ seq: z.coerce.number().int().positive() }),
-      response: { 200: z.object({ entry, leafHash: z.string().nullable(), checkpoint: checkpoint.nullable(), inclusionProof: hex.nullable() }), ...errorResponses },
+      response: { 200: z.object({ entry: listedEntry, leafHash: z.string().nullable(), checkpoint: checkpoint.nullable(), inclusionProof: hex.nullable() }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => entryWithProof(ctx, req.params.seq)));
 

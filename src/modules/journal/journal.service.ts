@@ -2,13 +2,13 @@ import { and, arrayContains, asc, desc, eq, gte, inArray, lt, or } from 'drizzle
 import { alias } from 'drizzle-orm/pg-core';
 import { hasPermission, roleNames } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
-import type { Executor } from '../../platform/db.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
-import { journal, journalCheckpoints, journalIndex, journalNodes, type JournalRow } from './journal.tables.ts';
-import { consistencyRanges, foldPieces, inclusionRanges, rangePieces, type Range } from './merkle.ts';
+import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
+import { consistencyRanges, inclusionRanges } from './merkle.ts';
+import { rangeRoots } from './nodes.ts';
 import { journalPublication } from './sequencer.ts';
 import { SELECTION_FORMAT, type JournalSelection } from './verify.ts';
 
@@ -97,6 +97,7 @@ function entriesWithNames(ctx: Ctx) {
     .select({
       entry: journal,
       idx: journalIndex.idx,
+      leafHash: journalIndex.leafHash,
       actor: { id: accounts.id, username: accounts.username, fullName: accounts.fullName },
       actorUnit: { id: actorUnit.id, name: actorUnit.name },
       unit: { id: targetUnit.id, name: targetUnit.name },
@@ -111,7 +112,13 @@ function entriesWithNames(ctx: Ctx) {
 export async function searchJournal(ctx: Ctx, q: JournalQuery) {
   await requireJournalReader(ctx);
   const rows = await entriesWithNames(ctx).where(matching(ctx, q)).orderBy(desc(journal.seq)).limit(q.limit);
-  return rows.map(({ entry, idx, actor, actorUnit, unit }) => ({ ...presentEntry(entry, idx), actor, actorUnit, unit }));
+  return rows.map(presentNamed);
+}
+
+type Named = { id: string; name: string } | null;
+
+function presentNamed({ entry, idx, actor, actorUnit, unit }: { entry: JournalRow; idx: number | null; actor: { id: string; username: string; fullName: string } | null; actorUnit: Named; unit: Named }) {
+  return { ...presentEntry(entry, idx), actor, actorUnit, unit };
 }
 
 function presentEntry(e: JournalRow, idx: number | null) {
@@ -153,48 +160,18 @@ export async function latestCheckpoint(ctx: Ctx) {
   };
 }
 
-/** The roots of leaf ranges, from the stored leaves and perfect subtrees: O(log² n) hashes in two queries. */
-export async function rangeRoots(tx: Executor, ranges: readonly Range[]): Promise<Buffer[]> {
-  const pieces = ranges.map(rangePieces);
-  const byLevel = new Map<number, number[]>();
-  for (const { level, index } of pieces.flat()) byLevel.set(level, [...(byLevel.get(level) ?? []), index]);
-  const found = new Map<string, Buffer>();
-  const leaves = byLevel.get(0) ?? [];
-  const inner = [...byLevel].filter(([level]) => level > 0);
-  if (leaves.length > 0) {
-    const rows = await tx.select({ idx: journalIndex.idx, hash: journalIndex.leafHash }).from(journalIndex).where(inArray(journalIndex.idx, leaves));
-    for (const row of rows) found.set(`0/${row.idx}`, row.hash);
-  }
-  if (inner.length > 0) {
-    const rows = await tx
-      .select()
-      .from(journalNodes)
-      .where(or(...inner.map(([level, indices]) => and(eq(journalNodes.level, level), inArray(journalNodes.idx, indices)))));
-    for (const row of rows) found.set(`${row.level}/${row.idx}`, row.hash);
-  }
-  return pieces.map((ps) =>
-    foldPieces(
-      ps.map(({ level, index }) => {
-        const hash = found.get(`${level}/${index}`);
-        if (!hash) throw new Error(`journal tree node ${level}/${index} is missing`);
-        return hash;
-      }),
-    ),
-  );
-}
-
 /** An entry with its inclusion proof against the latest checkpoint (RFC 9162 audit path, hex). */
 export async function entryWithProof(ctx: Ctx, seq: number) {
   await requireJournalReader(ctx);
-  const [row] = await ctx.tx.select({ entry: journal, index: journalIndex }).from(journal).leftJoin(journalIndex, eq(journalIndex.seq, journal.seq)).where(eq(journal.seq, seq));
+  const [row] = await entriesWithNames(ctx).where(eq(journal.seq, seq));
   if (!row) throw notFound();
   const cp = await latestCheckpointRow(ctx);
-  const integrated = row.index && cp && row.index.idx < cp.size;
+  const position = row.idx;
   return {
-    entry: presentEntry(row.entry, row.index?.idx ?? null),
-    leafHash: row.index?.leafHash.toString('hex') ?? null,
+    entry: presentNamed(row),
+    leafHash: row.leafHash?.toString('hex') ?? null,
     checkpoint: cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note } : null,
-    inclusionProof: integrated ? (await rangeRoots(ctx.tx, inclusionRanges(row.index!.idx, cp.size))).map((h) => h.toString('hex')) : null,
+    inclusionProof: position !== null && cp && position < cp.size ? (await rangeRoots(ctx.tx, inclusionRanges(position, cp.size))).map((h) => h.toString('hex')) : null,
   };
 }
 
@@ -238,7 +215,11 @@ export async function exportSelection(ctx: Ctx, filter: JournalFilter): Promise<
     }
   }
   const { citizenId, ...described } = filter;
-  const words = Object.fromEntries(Object.entries({ ...described, ...(citizenId ? { citizen: 'keyed hash' } : {}) }).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]));
+  const words = Object.fromEntries(
+    Object.entries({ ...described, ...(citizenId ? { citizen: 'keyed hash' } : {}) })
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
+  );
   await record(ctx, { type: 'journal.export', details: { filter: words, entries: entries.length, checkpointSize: cp?.size ?? 0 }, citizens: citizenId ? [citizenId] : [] });
   return { format: SELECTION_FORMAT, filter: words, checkpoint: { size: cp?.size ?? 0, note: cp?.note ?? '' }, entries };
 }

@@ -49,8 +49,8 @@ export const journalArchives = pgTable('journal_archives', {
   entries: bigint('entries', { mode: 'number' }).notNull(),
   firstPosition: bigint('first_position', { mode: 'number' }),
   lastPosition: bigint('last_position', { mode: 'number' }),
-  fileName: text('file_name').notNull(),
-  fileSha256: bytea('file_sha256').notNull(),
+  fileName: text('file_name'),
+  fileSha256: bytea('file_sha256'),
   archivedAt: timestamp('archived_at', { withTimezone: true }).notNull(),
 });
 

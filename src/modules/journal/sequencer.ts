@@ -8,7 +8,7 @@ import type { Keys } from '../../platform/crypto.ts';
 import type { Database, Executor } from '../../platform/db.ts';
 import { addSignatures, formatCheckpoint, signNote, verifierKey, type NoteSigner } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
-import { rangeRoots } from './journal.service.ts';
+import { rangeRoots } from './nodes.ts';
 import { journal, journalCheckpoints, journalIndex, journalNodes, journalWitnessed } from './journal.tables.ts';
 import { CompactRange, consistencyRanges, leafHash } from './merkle.ts';
 import { witnessRequest } from './witness.ts';

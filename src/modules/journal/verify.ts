@@ -1,8 +1,9 @@
-import { asc, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, isNull, lt, lte } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
 import { NoteError, openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
-import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
+import { journal, journalArchives, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
+import { rangeNodes } from './nodes.ts';
 import { CompactRange, leafHash, verifyInclusion } from './merkle.ts';
 
 export interface VerifyReport {
@@ -25,7 +26,16 @@ interface TreeData {
  * Recomputes every leaf from the entries and the whole tree from the leaves, and checks every checkpoint against
  * it and against the verifier key, which must come from outside the database.
  */
-export function verifyTree(data: TreeData, verifier: NoteVerifier): Omit<VerifyReport, 'pending'> {
+export function verifyTree(
+  data: TreeData,
+  verifier: NoteVerifier,
+  options: {
+    /** the right edge of the tree before the first position given (an archive starts mid-tree) */
+    start?: CompactRange;
+    /** positions whose entry may be absent because it lives in an archive file */
+    archived?: (idx: number) => boolean;
+  } = {},
+): Omit<VerifyReport, 'pending'> & { archived: number } {
   const problems: string[] = [];
   const expectedRoots = new Map<number, Buffer>();
   for (const cp of data.checkpoints) {
@@ -39,13 +49,15 @@ export function verifyTree(data: TreeData, verifier: NoteVerifier): Omit<VerifyR
       problems.push(`checkpoint ${cp.size}: ${err instanceof NoteError ? err.message : 'unreadable'} (not signed by the journal key)`);
     }
   }
-  const range = new CompactRange();
-  let lastGood = 0;
+  const range = options.start ?? new CompactRange();
+  let lastGood = range.size;
+  let archived = 0;
   for (const { idx, seq, leafHash: stored, entry } of data.positions) {
     if (idx !== range.size) problems.push(`position ${range.size}: missing from the tree index (next is ${idx})`);
     let leaf = stored;
     if (!entry) {
-      problems.push(`position ${idx} (entry ${seq}): the entry was deleted`);
+      if (options.archived?.(idx)) archived += 1;
+      else problems.push(`position ${idx} (entry ${seq}): the entry was deleted`);
     } else {
       leaf = leafHash(encodeEntry(entry));
       if (!leaf.equals(stored)) problems.push(`position ${idx} (entry ${seq}): the entry was altered`);
@@ -59,7 +71,7 @@ export function verifyTree(data: TreeData, verifier: NoteVerifier): Omit<VerifyR
   for (const size of expectedRoots.keys()) {
     if (size > range.size) problems.push(`checkpoint ${size}: the tree has only ${range.size} entries (entries removed from the end)`);
   }
-  return { size: range.size, checkpoints: data.checkpoints.length, problems };
+  return { size: range.size, checkpoints: data.checkpoints.length, problems, archived };
 }
 
 async function loadTree(tx: Executor): Promise<TreeData> {
@@ -70,8 +82,37 @@ async function loadTree(tx: Executor): Promise<TreeData> {
   };
 }
 
-export async function verifyJournal(tx: Executor, verifier: NoteVerifier): Promise<VerifyReport> {
-  const report = verifyTree(await loadTree(tx), verifier);
+/** What the journal says of its archived months: which positions they held and how many entries. */
+export interface ArchiveRecord {
+  month: string;
+  entries: number;
+  firstPosition: number | null;
+  lastPosition: number | null;
+  fileName: string | null;
+  fileSha256: string | null;
+}
+
+/**
+ * Verifies a tree whose archived months are present only through their leaf hashes: an absent entry counts as
+ * archived only inside an archive's positions, and the count must be the archives' own.
+ */
+function verifyWithArchives(data: TreeData, verifier: NoteVerifier, archives: readonly ArchiveRecord[]) {
+  const inArchive = (idx: number) => archives.some((a) => a.firstPosition !== null && a.lastPosition !== null && idx >= a.firstPosition && idx <= a.lastPosition);
+  const report = verifyTree(data, verifier, { archived: inArchive });
+  const expected = archives.reduce((n, a) => n + a.entries, 0);
+  if (report.archived !== expected) {
+    report.problems.push(`archives: ${expected} entries were archived but ${report.archived} positions inside the archived ranges have no entry (entries deleted among archived months)`);
+  }
+  return report;
+}
+
+async function loadArchiveRecords(tx: Executor): Promise<ArchiveRecord[]> {
+  const rows = await tx.select().from(journalArchives).orderBy(asc(journalArchives.month));
+  return rows.map((a) => ({ ...a, fileSha256: a.fileSha256?.toString('hex') ?? null }));
+}
+
+export async function verifyJournal(tx: Executor, verifier: NoteVerifier): Promise<VerifyReport & { archived: number }> {
+  const report = verifyWithArchives(await loadTree(tx), verifier, await loadArchiveRecords(tx));
   const [pending] = await tx.select({ n: count() }).from(journal).leftJoin(journalIndex, eq(journalIndex.seq, journal.seq)).where(isNull(journalIndex.seq));
   return { ...report, pending: pending?.n ?? 0 };
 }
@@ -80,40 +121,93 @@ export async function verifyJournal(tx: Executor, verifier: NoteVerifier): Promi
 
 export const BUNDLE_FORMAT = 'motcua.journal.bundle.v1';
 
+export type ExportedEntry = Omit<JournalRow, 'at'> & { at: string };
+type ExportedPosition = { idx: number; seq: number; leafHash: string; entry: ExportedEntry | null };
+type ExportedCheckpoint = { size: number; root: string; note: string };
+
 export interface JournalBundle {
   format: typeof BUNDLE_FORMAT;
   verifierKey: string;
-  positions: { idx: number; seq: number; leafHash: string; entry: ExportedEntry | null }[];
-  checkpoints: { size: number; root: string; note: string }[];
+  positions: ExportedPosition[];
+  checkpoints: ExportedCheckpoint[];
+  /** months moved to archive files: their entries are absent here, their leaf hashes are not */
+  archives?: ArchiveRecord[];
 }
+
+const exportPosition = (p: TreeData['positions'][number]): ExportedPosition => ({ idx: p.idx, seq: p.seq, leafHash: p.leafHash.toString('hex'), entry: p.entry && { ...p.entry, at: p.entry.at.toISOString() } });
+const exportCheckpoint = (c: TreeData['checkpoints'][number]): ExportedCheckpoint => ({ size: c.size, root: c.root.toString('hex'), note: c.note });
+const importTree = (positions: ExportedPosition[], checkpoints: ExportedCheckpoint[]): TreeData => ({
+  positions: positions.map((p) => ({ idx: p.idx, seq: p.seq, leafHash: Buffer.from(p.leafHash, 'hex'), entry: p.entry && { ...p.entry, at: new Date(p.entry.at) } })),
+  checkpoints: checkpoints.map((c) => ({ size: c.size, root: Buffer.from(c.root, 'hex'), note: c.note })),
+});
 
 export async function exportBundle(tx: Executor, verifierKey: string): Promise<JournalBundle> {
   const tree = await loadTree(tx);
   return {
     format: BUNDLE_FORMAT,
     verifierKey,
-    positions: tree.positions.map((p) => ({ idx: p.idx, seq: p.seq, leafHash: p.leafHash.toString('hex'), entry: p.entry && { ...p.entry, at: p.entry.at.toISOString() } })),
-    checkpoints: tree.checkpoints.map((c) => ({ size: c.size, root: c.root.toString('hex'), note: c.note })),
+    positions: tree.positions.map(exportPosition),
+    checkpoints: tree.checkpoints.map(exportCheckpoint),
+    archives: await loadArchiveRecords(tx),
   };
 }
 
 /** Verifies a bundle against a verifier key the inspector obtained independently (not the one inside the file). */
-export function verifyBundle(bundle: JournalBundle, trustedKey: string): Omit<VerifyReport, 'pending'> {
+export function verifyBundle(bundle: JournalBundle, trustedKey: string) {
   if (bundle.format !== BUNDLE_FORMAT) throw new Error(`not a ${BUNDLE_FORMAT} file`);
-  return verifyTree(
-    {
-      positions: bundle.positions.map((p) => ({ idx: p.idx, seq: p.seq, leafHash: Buffer.from(p.leafHash, 'hex'), entry: p.entry && { ...p.entry, at: new Date(p.entry.at) } })),
-      checkpoints: bundle.checkpoints.map((c) => ({ size: c.size, root: Buffer.from(c.root, 'hex'), note: c.note })),
-    },
-    parseVerifierKey(trustedKey),
-  );
+  return verifyWithArchives(importTree(bundle.positions, bundle.checkpoints), parseVerifierKey(trustedKey), bundle.archives ?? []);
+}
+
+// ——— Archives: one month moved out of the database, still verifiable against the signed checkpoints ———
+
+export const ARCHIVE_FORMAT = 'motcua.journal.archive.v1';
+
+export interface JournalArchive {
+  format: typeof ARCHIVE_FORMAT;
+  /** first day of the month (Vietnam time) */
+  month: string;
+  verifierKey: string;
+  /** the tree size before the first position held, and the tree's right edge there (hex, largest subtree first) */
+  start: number;
+  frontier: string[];
+  /** every position from `start` to the first checkpoint at or after the month's last; entries of other months are null */
+  positions: ExportedPosition[];
+  checkpoints: ExportedCheckpoint[];
+}
+
+export async function buildArchive(tx: Executor, month: string, verifierKey: string, rows: { entry: JournalRow; idx: number }[]): Promise<JournalArchive> {
+  const first = rows[0]!.idx;
+  const last = rows.at(-1)!.idx;
+  const [closing] = await tx.select().from(journalCheckpoints).where(gt(journalCheckpoints.size, last)).orderBy(asc(journalCheckpoints.size)).limit(1);
+  if (!closing) throw new Error(`the month ${month} is not yet wholly in a signed checkpoint; wait for the sequencer`);
+  const index = await tx.select().from(journalIndex).where(and(gte(journalIndex.idx, first), lt(journalIndex.idx, closing.size))).orderBy(asc(journalIndex.idx));
+  const bySeq = new Map(rows.map((r) => [r.entry.seq, r.entry]));
+  const [frontier] = first > 0 ? await rangeNodes(tx, [{ start: 0, end: first }]) : [[]];
+  const checkpoints = await tx.select().from(journalCheckpoints).where(and(gt(journalCheckpoints.size, first), lte(journalCheckpoints.size, closing.size))).orderBy(asc(journalCheckpoints.size));
+  return {
+    format: ARCHIVE_FORMAT,
+    month,
+    verifierKey,
+    start: first,
+    frontier: frontier!.map((h) => h.toString('hex')),
+    positions: index.map((i) => exportPosition({ ...i, entry: bySeq.get(i.seq) ?? null })),
+    checkpoints: checkpoints.map(exportCheckpoint),
+  };
+}
+
+/** An archive file checks on its own: its entries give the leaves, which with the frontier give the signed roots. */
+export function verifyArchive(archive: JournalArchive, trustedKey: string) {
+  if (archive.format !== ARCHIVE_FORMAT) throw new Error(`not a ${ARCHIVE_FORMAT} file`);
+  const start = new CompactRange(archive.start, archive.frontier.map((h) => Buffer.from(h, 'hex')));
+  const report = verifyTree(importTree(archive.positions, archive.checkpoints), parseVerifierKey(trustedKey), { start, archived: () => true });
+  if (report.checkpoints === 0) report.problems.push('no signed checkpoint in the archive: nothing anchors its entries');
+  const entries = archive.positions.filter((p) => p.entry).length;
+  return { ...report, entries };
 }
 
 // ——— Selections: chosen entries, each with its inclusion proof against one signed checkpoint ———
 
 export const SELECTION_FORMAT = 'motcua.journal.selection.v1';
-
-export type ExportedEntry = Omit<JournalRow, 'at'> & { at: string };
 
 export interface JournalSelection {
   format: typeof SELECTION_FORMAT;
@@ -151,6 +245,10 @@ export function verifyExportedFile(json: unknown, trustedKey: string): { summary
   if (format === SELECTION_FORMAT) {
     const r = verifySelection(json as JournalSelection, trustedKey);
     return { summary: `${r.entries} selected entries, each proven in the signed tree of ${r.size}`, problems: r.problems };
+  }
+  if (format === ARCHIVE_FORMAT) {
+    const r = verifyArchive(json as JournalArchive, trustedKey);
+    return { summary: `archive of ${(json as JournalArchive).month.slice(0, 7)}: ${r.entries} entries, positions ${(json as JournalArchive).start}–${r.size - 1}, ${r.checkpoints} checkpoints`, problems: r.problems };
   }
   if (format === BUNDLE_FORMAT) {
     const r = verifyBundle(json as JournalBundle, trustedKey);

@@ -1,13 +1,27 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { get, query } from '../api.ts';
-import { CopyButton, ErrorBox, Field, Loading, Modal, useApi, usePageTitle } from '../components.tsx';
-import { formatDateTimeSeconds, isMessageKey, useI18n, type Translate } from '../i18n.ts';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ApiError, apiEvents, get, query, type AccountSummary } from '../api.ts';
+import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
+import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
+import { can, useMe } from '../session.ts';
+import { UnitSelect } from '../UnitSelect.tsx';
+import { useRoleName } from './Accounts.tsx';
 
 const PAGE_SIZE = 50;
-const VERIFY_COMMAND = 'npx motcua journal verify-export';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CITIZEN_ID = /^\d{12}$/;
+const OTHER_TYPE = '__other';
+const WITNESS_NORMAL_LAG_MS = 60_000;
 
 export type JournalOutcome = 'success' | 'failure' | 'refused';
+interface AccountRef {
+  id: string;
+  username: string;
+  fullName: string;
+}
+interface UnitName {
+  id: string;
+  name: string;
+}
 export interface JournalEntry {
   seq: number;
   position: number | null;
@@ -25,11 +39,22 @@ export interface JournalEntry {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /** Display names; optional so that a server without them still renders (ids are shown instead). */
+  actor?: AccountRef | null;
+  actorUnit?: UnitName | null;
+  unit?: UnitName | null;
+  /** How many citizens' hashed personal IDs the entry carries (never the IDs). */
+  citizens?: number | unknown[];
 }
 interface Checkpoint {
   size: number;
   root: string;
   note: string;
+}
+interface JournalStatus {
+  checkpoint: (Checkpoint & { at: string }) | null;
+  witness: { url: string; size: number; at: string | null } | null;
+  failClosed: boolean;
 }
 interface EntryWithProof {
   entry: JournalEntry;
@@ -44,7 +69,11 @@ export function eventLabel(type: string, t: Translate): string {
   return isMessageKey(key) ? t(key) : type;
 }
 
+/** The number of citizens an entry concerns; tolerates a server that sends the hashes themselves. */
+const citizenCount = (c: unknown): number => (typeof c === 'number' ? c : Array.isArray(c) ? c.length : 0);
+
 const short = (value: string | null | undefined, n = 8) => (value ? (value.length > n + 1 ? `${value.slice(0, n)}…` : value) : '');
+const accountLabel = (a: AccountRef) => (a.fullName ? `${a.fullName} (${a.username})` : a.id);
 
 function Hash({ value, n = 16 }: { value: string | null | undefined; n?: number }) {
   const { t } = useI18n();
@@ -54,6 +83,22 @@ function Hash({ value, n = 16 }: { value: string | null | undefined; n?: number 
       {short(value, n)}
     </code>
   );
+}
+
+/** "dd/mm/yyyy" over "HH:mm:ss", to keep the table narrow. */
+function DateTime({ iso }: { iso: string }) {
+  const [date, time] = formatDateTimeSeconds(iso).split(' ');
+  return (
+    <time dateTime={iso}>
+      {date}
+      <div className="muted small">{time}</div>
+    </time>
+  );
+}
+
+function None() {
+  const { t } = useI18n();
+  return <span className="muted">{t('common.none')}</span>;
 }
 
 function OutcomeBadge({ outcome }: { outcome: string }) {
@@ -67,73 +112,401 @@ function OutcomeBadge({ outcome }: { outcome: string }) {
   );
 }
 
-/** "2025-03-01" in the browser's time zone → the ISO instant of 00:00 that day (plus `days`). */
-function localMidnight(date: string, days = 0): string | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return undefined;
-  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days).toISOString();
+/** An actor as "Full name" over "username", or the bare id when the server gave no name. */
+function ActorName({ entry, withUnit }: { entry: JournalEntry; withUnit?: boolean }) {
+  if (entry.actor) {
+    return (
+      <>
+        <span className="strong nowrap">{entry.actor.fullName}</span>
+        <div className="muted small">
+          <code>{entry.actor.username}</code>
+          {withUnit && entry.actorUnit && <> · {entry.actorUnit.name}</>}
+        </div>
+      </>
+    );
+  }
+  if (entry.actorAccountId) return <code title={entry.actorAccountId}>{short(entry.actorAccountId)}</code>;
+  return <None />;
 }
 
-function CheckpointCard({ version }: { version: number }) {
+// ——— Time range: dates (and optional times) in the browser's time zone ———
+
+/** "2025-03-01" + "14:30" (or "") → the ISO instant; for the upper bound an empty time means the next midnight. */
+function localInstant(date: string, time: string, bound: 'from' | 'to'): string | undefined {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!d) return undefined;
+  const [y, m, day] = [Number(d[1]), Number(d[2]) - 1, Number(d[3])];
+  const tm = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!tm) return new Date(y, m, bound === 'to' ? day + 1 : day).toISOString();
+  // "Until 14:30" includes the whole minute 14:30; the server's upper bound is exclusive.
+  return new Date(y, m, day, Number(tm[1]), Number(tm[2]) + (bound === 'to' ? 1 : 0)).toISOString();
+}
+
+// ——— Filters ———
+
+interface Draft {
+  typeChoice: string;
+  typeOther: string;
+  actor: AccountRef | null;
+  actorText: string;
+  unitId: string;
+  citizenId: string;
+  targetId: string;
+  fromDate: string;
+  fromTime: string;
+  toDate: string;
+  toTime: string;
+}
+const emptyDraft: Draft = { typeChoice: '', typeOther: '', actor: null, actorText: '', unitId: '', citizenId: '', targetId: '', fromDate: '', fromTime: '', toDate: '', toTime: '' };
+
+/** The query parameters of the entries and export APIs. The citizen ID lives here and in the draft only: never in the page's URL. */
+interface Params {
+  type?: string;
+  actorAccountId?: string;
+  unitId?: string;
+  citizenId?: string;
+  targetId?: string;
+  from?: string;
+  to?: string;
+}
+
+function problemsOf(d: Draft) {
+  const actorText = d.actorText.trim();
+  const from = localInstant(d.fromDate, d.fromTime, 'from');
+  const to = localInstant(d.toDate, d.toTime, 'to');
+  return {
+    actor: !d.actor && actorText !== '' && !UUID.test(actorText),
+    citizen: d.citizenId !== '' && !CITIZEN_ID.test(d.citizenId),
+    range: !!from && !!to && from >= to,
+  };
+}
+
+function paramsOf(d: Draft): Params {
+  const actorText = d.actorText.trim();
+  const type = d.typeChoice === OTHER_TYPE ? d.typeOther.trim() : d.typeChoice;
+  const clean = (v: string | undefined) => (v ? v : undefined);
+  return {
+    type: clean(type),
+    actorAccountId: d.actor?.id ?? (UUID.test(actorText) ? actorText.toLowerCase() : undefined),
+    unitId: clean(d.unitId),
+    citizenId: clean(d.citizenId),
+    targetId: clean(d.targetId.trim()),
+    from: localInstant(d.fromDate, d.fromTime, 'from'),
+    to: localInstant(d.toDate, d.toTime, 'to'),
+  };
+}
+
+const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'calendar', 'journal'] as const;
+
+/** Known event types grouped by their prefix, with "other" for a code typed by hand. */
+function TypeSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
   const { t } = useI18n();
-  const { data, error, reload } = useApi<{ checkpoint: (Checkpoint & { at: string }) | null }>('/api/journal/checkpoint');
-  useEffect(() => {
-    if (version > 0) reload();
-  }, [version, reload]);
-  const [before, after] = t('journal.verifyHint').split('{command}');
+  const types = journalEventTypes();
+  const groupOf = (type: string) => {
+    const prefix = type.split('.')[0] ?? '';
+    return (GROUPS as readonly string[]).includes(prefix) ? prefix : 'other';
+  };
+  const groups = [...GROUPS, 'other'].map((g) => ({ g, items: types.filter((type) => groupOf(type) === g) })).filter((x) => x.items.length > 0);
   return (
-    <section className="card" data-testid="journal-checkpoint">
-      <h2>{t('journal.checkpointTitle')}</h2>
+    <select id={id} name="type" value={value} onChange={(e) => onChange(e.target.value)} data-testid="journal-type">
+      <option value="">{t('journal.allTypes')}</option>
+      {groups.map(({ g, items }) => (
+        <optgroup key={g} label={t(`journal.group.${g}` as MessageKey)}>
+          {items.map((type) => (
+            <option key={type} value={type}>
+              {eventLabel(type, t)} · {type}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+      <option value={OTHER_TYPE}>{t('journal.otherType')}</option>
+    </select>
+  );
+}
+
+/**
+ * An ARIA combobox over the accounts API: type part of a name or username (diacritics optional), pick with the
+ * arrows and Enter or the mouse. A full account UUID typed or pasted is accepted as it is.
+ */
+function AccountPicker({
+  id,
+  text,
+  value,
+  onChange,
+  describedBy,
+  invalid,
+}: {
+  id: string;
+  text: string;
+  value: AccountRef | null;
+  onChange: (text: string, value: AccountRef | null) => void;
+  describedBy?: string;
+  invalid: boolean;
+}) {
+  const { t } = useI18n();
+  const listId = useId();
+  const [open, setOpen] = useState(false);
+  const [results, setResults] = useState<AccountSummary[] | null>(null);
+  const [active, setActive] = useState(-1);
+  const [error, setError] = useState(false);
+  const search = value ? '' : text.trim();
+
+  useEffect(() => {
+    if (!open || search === '' || UUID.test(search)) {
+      setResults(null);
+      return;
+    }
+    let current = true;
+    const timer = window.setTimeout(() => {
+      get<{ items: AccountSummary[] }>(`/api/accounts${query({ q: search, limit: 8 })}`).then(
+        (r) => {
+          if (!current) return;
+          setResults(r.items);
+          setError(false);
+          setActive(r.items.length ? 0 : -1);
+        },
+        () => current && setError(true),
+      );
+    }, 250);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [search, open]);
+
+  const choose = (a: AccountSummary) => {
+    const ref = { id: a.id, username: a.username, fullName: a.fullName };
+    onChange(accountLabel(ref), ref);
+    setOpen(false);
+  };
+  const showList = open && search !== '' && !UUID.test(search) && (results !== null || error);
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    const n = results?.length ?? 0;
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setOpen(true);
+      if (n) setActive((i) => (i + 1) % n);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (n) setActive((i) => (i <= 0 ? n - 1 : i - 1));
+    } else if (event.key === 'Enter' && showList && results && active >= 0 && results[active]) {
+      event.preventDefault();
+      choose(results[active]);
+    } else if (event.key === 'Escape' && showList) {
+      event.preventDefault();
+      event.stopPropagation();
+      setOpen(false);
+    }
+  };
+  return (
+    <div className="combo">
+      <div className="combo-input">
+        <input
+          id={id}
+          type="text"
+          role="combobox"
+          name="actor"
+          autoComplete="off"
+          spellCheck={false}
+          aria-autocomplete="list"
+          aria-expanded={showList}
+          aria-controls={listId}
+          aria-activedescendant={showList && active >= 0 && results?.[active] ? `${listId}-${active}` : undefined}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          placeholder={t('journal.filterActorPlaceholder')}
+          value={text}
+          onChange={(e) => {
+            onChange(e.target.value, null);
+            setOpen(true);
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => setOpen(false)}
+          data-testid="journal-actor"
+          data-selected={value?.id ?? ''}
+        />
+        {text !== '' && (
+          <button type="button" className="combo-clear" aria-label={t('journal.actorClear')} title={t('journal.actorClear')} onClick={() => onChange('', null)}>
+            ×
+          </button>
+        )}
+      </div>
+      <ul id={listId} role="listbox" className="combo-list" hidden={!showList} aria-label={t('journal.filterActor')}>
+        {error && <li className="combo-empty">{t('journal.actorSearchFailed')}</li>}
+        {!error && results?.length === 0 && <li className="combo-empty">{t('journal.actorNoMatch')}</li>}
+        {!error &&
+          results?.map((a, i) => (
+            <li
+              key={a.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'combo-option active' : 'combo-option'}
+              onMouseDown={(e) => e.preventDefault()}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => choose(a)}
+              data-testid="journal-actor-option"
+            >
+              <span className="strong">{a.fullName}</span> <code className="small">{a.username}</code>
+              <div className="muted small">{a.unit.name}</div>
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
+}
+
+// ——— The status card: latest checkpoint, witness, fail-closed ———
+
+function WitnessStatus({ status }: { status: JournalStatus }) {
+  const { t } = useI18n();
+  const { witness, checkpoint } = status;
+  let state: 'none' | 'never' | 'ok' | 'catchingUp' | 'behind';
+  let behind = 0;
+  if (!witness) state = 'none';
+  else if (witness.size === 0 || !witness.at) state = 'never';
+  else {
+    behind = Math.max(0, (checkpoint?.size ?? 0) - witness.size);
+    // Checkpoints go to the witness every few seconds: a lag of under a minute is the normal rhythm.
+    const lagMs = checkpoint ? Date.parse(checkpoint.at) - Date.parse(witness.at) : 0;
+    state = behind === 0 ? 'ok' : lagMs <= WITNESS_NORMAL_LAG_MS ? 'catchingUp' : 'behind';
+  }
+  const badge = {
+    none: <span className="badge badge-left">{t('journal.witness.none')}</span>,
+    never: <span className="badge badge-refused">{t('journal.witness.never')}</span>,
+    ok: <span className="badge badge-active">{t('journal.witness.ok')}</span>,
+    catchingUp: <span className="badge badge-kind">{t('journal.witness.catchingUp', { n: behind })}</span>,
+    behind: <span className="badge badge-refused">{t('journal.witness.behind', { n: behind })}</span>,
+  }[state];
+  return (
+    <div className="status-tile" data-testid="witness-status" data-state={state}>
+      <h3>
+        {t('journal.witnessTitle')} {badge}
+      </h3>
+      {state === 'none' && <p className="muted small">{t('journal.witness.noneText')}</p>}
+      {witness && (
+        <dl className="facts facts-compact">
+          <dt>{t('journal.witnessUrl')}</dt>
+          <dd>
+            <code className="hash-full">{witness.url}</code>
+          </dd>
+          {state === 'never' ? (
+            <>
+              <dt>{t('journal.witnessedSize')}</dt>
+              <dd>{t('journal.witness.neverText')}</dd>
+            </>
+          ) : (
+            <>
+              <dt>{t('journal.witnessedSize')}</dt>
+              <dd data-testid="witness-size">{t('journal.entriesCount', { n: witness.size.toLocaleString('vi-VN') })}</dd>
+              <dt>{t('journal.witnessedAt')}</dt>
+              <dd>{formatDateTimeSeconds(witness.at)}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      {(state === 'behind' || state === 'catchingUp') && <p className="hint">{t('journal.witness.behindText', { n: behind })}</p>}
+    </div>
+  );
+}
+
+function StatusCard({ status, error }: { status: JournalStatus | undefined; error: unknown }) {
+  const { t } = useI18n();
+  const cp = status?.checkpoint;
+  return (
+    <section className="card" data-testid="journal-checkpoint" aria-labelledby="journal-status-title">
+      <h2 id="journal-status-title">{t('journal.statusTitle')}</h2>
       <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && !data.checkpoint && <p className="muted">{t('journal.noCheckpoint')}</p>}
-      {data?.checkpoint && (
+      {!status && !error && <Loading />}
+      {status && (
         <>
-          <dl className="facts">
-            <dt>{t('journal.treeSize')}</dt>
-            <dd data-testid="checkpoint-size">{data.checkpoint.size}</dd>
-            <dt>{t('journal.checkpointAt')}</dt>
-            <dd>{formatDateTimeSeconds(data.checkpoint.at)}</dd>
-            <dt>{t('journal.root')}</dt>
-            <dd>
-              <Hash value={data.checkpoint.root} n={24} />
-            </dd>
-          </dl>
-          <div className="note-head">
-            <h3>{t('journal.note')}</h3>
-            <CopyButton text={data.checkpoint.note} />
+          <div className="status-grid">
+            <div className="status-tile">
+              <h3>{t('journal.checkpointTitle')}</h3>
+              {!cp ? (
+                <p className="muted">{t('journal.noCheckpoint')}</p>
+              ) : (
+                <dl className="facts facts-compact">
+                  <dt>{t('journal.treeSize')}</dt>
+                  <dd>
+                    <span className="stat-value" data-testid="checkpoint-size" data-size={cp.size}>
+                      {cp.size.toLocaleString('vi-VN')}
+                    </span>{' '}
+                    <span className="muted">{t('journal.entriesUnit')}</span>
+                  </dd>
+                  <dt>{t('journal.checkpointAt')}</dt>
+                  <dd>{formatDateTimeSeconds(cp.at)}</dd>
+                  <dt>{t('journal.root')}</dt>
+                  <dd>
+                    <Hash value={cp.root} n={16} /> <CopyButton text={cp.root} />
+                  </dd>
+                </dl>
+              )}
+            </div>
+            <WitnessStatus status={status} />
           </div>
-          <pre className="signed-note" data-testid="checkpoint-note">
-            {data.checkpoint.note}
-          </pre>
+          {cp && (
+            <details className="note-details">
+              <summary>{t('journal.note')}</summary>
+              <div className="note-head">
+                <span className="hint">{t('journal.noteHint')}</span>
+                <CopyButton text={cp.note} />
+              </div>
+              <pre className="signed-note" data-testid="checkpoint-note">
+                {cp.note}
+              </pre>
+            </details>
+          )}
         </>
       )}
-      <p className="hint">
-        {before}
-        <code>{VERIFY_COMMAND}</code>
-        {after}
-      </p>
     </section>
   );
 }
 
-function EntryDialog({ seq, onClose }: { seq: number; onClose: () => void }) {
+// ——— One entry, with its proof ———
+
+function EntryDialog({ listed, onClose, onFilter }: { listed: JournalEntry; onClose: () => void; onFilter: (change: Partial<Draft>) => void }) {
   const { t } = useI18n();
+  const roleName = useRoleName();
+  const seq = listed.seq;
   const { data, error } = useApi<EntryWithProof>(`/api/journal/entries/${seq}`);
-  const e = data?.entry;
+  // The list carries the display names (actor, units); the single entry may not.
+  const e: JournalEntry | undefined = data && { actor: listed.actor, actorUnit: listed.actorUnit, unit: listed.unit, citizens: listed.citizens, ...data.entry };
   let status = '';
-  if (e) {
+  let proven = false;
+  if (data && e) {
     if (e.position === null) status = t('journal.notIntegrated');
-    else if (data.inclusionProof && data.checkpoint) status = t('journal.included', { position: e.position, k: data.inclusionProof.length, size: data.checkpoint.size });
-    else status = t('journal.notCheckpointed', { position: e.position });
+    else if (data.inclusionProof && data.checkpoint) {
+      proven = true;
+      status = t('journal.included', { position: e.position, k: data.inclusionProof.length, size: data.checkpoint.size });
+    } else status = t('journal.notCheckpointed', { position: e.position });
   }
-  const none = <span className="muted">{t('common.none')}</span>;
+  const none = <None />;
+  const filterButton = (label: MessageKey, change: Partial<Draft>, testId: string) => (
+    <button type="button" className="btn btn-small btn-ghost" onClick={() => onFilter(change)} data-testid={testId}>
+      {t(label)}
+    </button>
+  );
+  const unitName = (ref: UnitName | null | undefined, id: string | null) =>
+    ref ? (
+      <>
+        {ref.name} <code className="muted small">{short(id)}</code>
+      </>
+    ) : id ? (
+      <code>{id}</code>
+    ) : (
+      none
+    );
   return (
     <Modal title={t('journal.entryTitle', { seq })} onClose={onClose} wide testId="journal-entry-dialog">
       <ErrorBox error={error} testId="dialog-error" />
       {!data && !error && <Loading />}
-      {e && (
+      {data && e && (
         <>
+          <div className={proven ? 'proof-status proof-ok' : 'proof-status proof-pending'}>
+            <span className={proven ? 'badge badge-active' : 'badge badge-refused'}>{t(proven ? 'journal.proofStatus.included' : 'journal.proofStatus.pending')}</span>{' '}
+            <span data-testid="inclusion-status">{status}</span>
+          </div>
           <dl className="facts">
             <dt>{t('journal.at')}</dt>
             <dd>{formatDateTimeSeconds(e.at)}</dd>
@@ -146,15 +519,45 @@ function EntryDialog({ seq, onClose }: { seq: number; onClose: () => void }) {
               <OutcomeBadge outcome={e.outcome} />
             </dd>
             <dt>{t('journal.actor')}</dt>
-            <dd>{e.actorAccountId ? <code>{e.actorAccountId}</code> : none}</dd>
+            <dd>
+              {e.actor ? (
+                <>
+                  {e.actor.fullName} <code className="small">{e.actor.username}</code>
+                </>
+              ) : e.actorAccountId ? (
+                <code>{e.actorAccountId}</code>
+              ) : (
+                none
+              )}
+              {e.actorAccountId && filterButton('journal.filterByActor', { actor: e.actor ?? { id: e.actorAccountId, username: '', fullName: '' }, actorText: e.actor ? accountLabel(e.actor) : e.actorAccountId }, 'filter-by-actor')}
+            </dd>
             <dt>{t('journal.actorUnit')}</dt>
-            <dd>{e.actorUnitId ? <code>{e.actorUnitId}</code> : none}</dd>
+            <dd>{unitName(e.actorUnit, e.actorUnitId)}</dd>
             <dt>{t('journal.actorRoles')}</dt>
-            <dd>{e.actorRoles.length ? e.actorRoles.join(', ') : none}</dd>
+            <dd>{e.actorRoles.length ? e.actorRoles.map(roleName).join(', ') : none}</dd>
             <dt>{t('journal.target')}</dt>
-            <dd>{e.targetId || e.targetType ? <>{e.targetType && <span className="muted">{e.targetType} </span>}{e.targetId && <code>{e.targetId}</code>}</> : none}</dd>
+            <dd>
+              {e.targetId || e.targetType ? (
+                <>
+                  {e.targetType && <span className="muted">{e.targetType} </span>}
+                  {e.targetId && <code>{e.targetId}</code>}
+                </>
+              ) : (
+                none
+              )}
+              {e.targetId && filterButton('journal.filterByTarget', { targetId: e.targetId }, 'filter-by-target')}
+            </dd>
             <dt>{t('journal.unit')}</dt>
-            <dd>{e.unitId ? <code>{e.unitId}</code> : none}</dd>
+            <dd>
+              {unitName(e.unit, e.unitId)}
+              {e.unitId && filterButton('journal.filterByUnit', { unitId: e.unitId }, 'filter-by-unit')}
+            </dd>
+            {e.citizens !== undefined && (
+              <>
+                <dt>{t('journal.citizensLabel')}</dt>
+                <dd data-testid="entry-citizens">{citizenCount(e.citizens) > 0 ? t('journal.citizensValue', { n: citizenCount(e.citizens) }) : none}</dd>
+              </>
+            )}
             <dt>{t('journal.reason')}</dt>
             <dd>{e.reason || none}</dd>
             <dt>{t('journal.ip')}</dt>
@@ -169,9 +572,27 @@ function EntryDialog({ seq, onClose }: { seq: number; onClose: () => void }) {
             <dd data-testid="entry-position">{e.position ?? none}</dd>
             <dt>{t('journal.leafHash')}</dt>
             <dd>{data.leafHash ? <code className="hash-full">{data.leafHash}</code> : none}</dd>
-            <dt>{t('journal.proof')}</dt>
-            <dd data-testid="inclusion-status">{status}</dd>
+            {data.checkpoint && (
+              <>
+                <dt>{t('journal.proofAgainst')}</dt>
+                <dd>
+                  {t('journal.entriesCount', { n: data.checkpoint.size })} · <Hash value={data.checkpoint.root} n={16} />
+                </dd>
+              </>
+            )}
           </dl>
+          {data.inclusionProof && data.inclusionProof.length > 0 && (
+            <details className="note-details">
+              <summary>{t('journal.proofHashes', { k: data.inclusionProof.length })}</summary>
+              <ol className="proof-list">
+                {data.inclusionProof.map((h, i) => (
+                  <li key={i}>
+                    <code className="hash-full">{h}</code>
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
           <h3 className="details-title">{t('journal.details')}</h3>
           <pre className="json-block" data-testid="entry-details">
             {JSON.stringify(e.details, null, 2)}
@@ -187,37 +608,83 @@ function EntryDialog({ seq, onClose }: { seq: number; onClose: () => void }) {
   );
 }
 
-const emptyFilters = { type: '', from: '', to: '', actorAccountId: '' };
-type Filters = typeof emptyFilters;
+// ——— Export: fetch + blob, so that errors show on the page and no URL with a personal ID lands in the downloads list ———
+
+function fileNameOf(response: Response): string {
+  const header = response.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain?.[1] ?? `motcua-journal-${new Date().toISOString().slice(0, 10)}.json`;
+}
+
+async function downloadExport(params: Params): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/journal/export${query({ ...params })}`, { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
+  } catch {
+    throw new ApiError(0, 'network', 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.', 'Cannot reach the server. Check the network and try again.');
+  }
+  if (!response.ok) {
+    const payload = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; messageEn?: string; details?: unknown } } | null;
+    const e = payload?.error;
+    const failure = e?.code
+      ? new ApiError(response.status, e.code, e.message ?? '', e.messageEn ?? e.message ?? '', e.details)
+      : new ApiError(response.status, 'http_' + response.status, `Lỗi máy chủ (${response.status}).`, `Server error (${response.status}).`);
+    if (response.status === 401 && (failure.code === 'session_idle_locked' || failure.code === 'not_signed_in')) apiEvents.onSessionEnded(failure.code);
+    throw failure;
+  }
+  apiEvents.onTouch();
+  const name = fileNameOf(response);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
+// ——— The page ———
 
 export function JournalPage() {
   const { t } = useI18n();
+  const me = useMe();
   usePageTitle(t('journal.title'));
-  const [draft, setDraft] = useState<Filters>(emptyFilters);
-  const [filters, setFilters] = useState<Filters>(emptyFilters);
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  const [applied, setApplied] = useState<Params>({});
   const [items, setItems] = useState<JournalEntry[] | null>(null);
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [open, setOpen] = useState<number | null>(null);
+  const [open, setOpen] = useState<JournalEntry | null>(null);
   const [version, setVersion] = useState(0);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const [exported, setExported] = useState<string | null>(null);
+  const status = useApi<JournalStatus>('/api/journal/checkpoint');
+  const reloadStatus = status.reload;
+  const tableRef = useRef<HTMLElement>(null);
+  const pickAccounts = can(me, 'accounts.read');
 
-  const actorInvalid = draft.actorAccountId.trim() !== '' && !UUID.test(draft.actorAccountId.trim());
+  const problems = problemsOf(draft);
+  const invalid = problems.actor || problems.citizen || problems.range;
 
   const load = useCallback(
     async (beforeSeq: number | undefined, isCurrent: () => boolean = () => true) => {
       setLoading(true);
       setError(null);
       try {
-        const path = `/api/journal/entries${query({
-          type: filters.type.trim(),
-          actorAccountId: filters.actorAccountId.trim(),
-          from: localMidnight(filters.from),
-          to: localMidnight(filters.to, 1),
-          beforeSeq,
-          limit: PAGE_SIZE,
-        })}`;
-        const page = await get<{ items: JournalEntry[] }>(path);
+        const page = await get<{ items: JournalEntry[] }>(`/api/journal/entries${query({ ...applied, beforeSeq, limit: PAGE_SIZE })}`);
         if (!isCurrent()) return;
         setItems((old) => (beforeSeq === undefined ? page.items : [...(old ?? []), ...page.items]));
         setMore(page.items.length === PAGE_SIZE);
@@ -227,7 +694,7 @@ export function JournalPage() {
         if (isCurrent()) setLoading(false);
       }
     },
-    [filters],
+    [applied],
   );
 
   useEffect(() => {
@@ -238,80 +705,217 @@ export function JournalPage() {
     };
   }, [load, version]);
 
+  const applyDraft = (next: Draft) => {
+    setDraft(next);
+    setApplied(paramsOf(next));
+    setExported(null);
+    setExportError(null);
+  };
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    if (actorInvalid) return;
-    setFilters({ ...draft });
+    if (!invalid) applyDraft(draft);
   };
-  const set = (key: keyof Filters) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
+  const clear = () => applyDraft(emptyDraft);
+  const set =
+    <K extends keyof Draft>(key: K) =>
+    (value: Draft[K]) =>
+      setDraft((d) => ({ ...d, [key]: value }));
+
+  const exportSelection = async () => {
+    if (invalid || exporting) return;
+    const params = paramsOf(draft);
+    setApplied(params);
+    setExporting(true);
+    setExportError(null);
+    setExported(null);
+    try {
+      setExported(await downloadExport(params));
+    } catch (e) {
+      setExportError(e);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const [verifyBefore, verifyAfter] = t('journal.exportHint').split('{command}');
+  const filtered = Object.values(applied).some((v) => v !== undefined);
 
   return (
     <div className="page" data-testid="journal-page">
       <div className="page-head">
         <h1>{t('journal.title')}</h1>
         <div className="button-row">
-          <button type="button" className="btn" onClick={() => setVersion((v) => v + 1)} data-testid="journal-refresh">
-            ↻ {t('journal.refresh')}
-          </button>
-        </div>
-      </div>
-      <p className="muted">{t('journal.intro')}</p>
-      <CheckpointCard version={version} />
-      <form className="toolbar" role="search" onSubmit={apply} autoComplete="off">
-        <Field label={t('journal.filterType')}>
-          {(id) => <input id={id} type="search" name="type" value={draft.type} onChange={(e) => set('type')(e.target.value)} placeholder={t('journal.filterTypePlaceholder')} maxLength={100} data-testid="journal-type" />}
-        </Field>
-        <Field label={t('journal.filterFrom')}>{(id) => <input id={id} type="date" name="from" value={draft.from} onChange={(e) => set('from')(e.target.value)} />}</Field>
-        <Field label={t('journal.filterTo')}>{(id) => <input id={id} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />}</Field>
-        <Field label={t('journal.filterActor')} hint={actorInvalid ? t('journal.filterActorInvalid') : undefined}>
-          {(id, hint) => (
-            <input
-              id={id}
-              type="text"
-              name="actorAccountId"
-              value={draft.actorAccountId}
-              onChange={(e) => set('actorAccountId')(e.target.value)}
-              placeholder={t('journal.filterActorPlaceholder')}
-              aria-invalid={actorInvalid}
-              aria-describedby={hint}
-              spellCheck={false}
-            />
-          )}
-        </Field>
-        <div className="toolbar-buttons">
-          <button type="submit" className="btn btn-primary" disabled={actorInvalid} data-testid="journal-apply">
-            {t('journal.apply')}
-          </button>
           <button
             type="button"
             className="btn"
             onClick={() => {
-              setDraft(emptyFilters);
-              setFilters(emptyFilters);
+              setVersion((v) => v + 1);
+              reloadStatus();
             }}
+            data-testid="journal-refresh"
           >
-            {t('journal.clear')}
+            ↻ {t('journal.refresh')}
           </button>
         </div>
-      </form>
+      </div>
+      {status.data?.failClosed && (
+        <div className="alert alert-error alert-banner" role="alert" data-testid="fail-closed-banner">
+          <svg className="alert-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="11" fill="currentColor" />
+            <rect x="10.7" y="5.5" width="2.6" height="8.5" rx="1.2" fill="#fff" />
+            <circle cx="12" cy="17.6" r="1.6" fill="#fff" />
+          </svg>
+          <div>
+            <strong>{t('journal.failClosedTitle')}</strong>
+            <p>{t('journal.failClosedText')}</p>
+          </div>
+        </div>
+      )}
+      <p className="muted">{t('journal.intro')}</p>
+      <StatusCard status={status.data} error={status.error} />
+
+      <section className="card" aria-labelledby="journal-search-title">
+        <h2 id="journal-search-title">{t('journal.searchTitle')}</h2>
+        <form role="search" aria-labelledby="journal-search-title" onSubmit={apply} autoComplete="off" noValidate data-testid="journal-filters">
+          <div className="journal-filters">
+            <Field label={t('journal.filterActor')} hint={problems.actor ? t('journal.filterActorInvalid') : undefined}>
+              {(id, hint) =>
+                pickAccounts ? (
+                  <AccountPicker id={id} text={draft.actorText} value={draft.actor} invalid={problems.actor} describedBy={hint} onChange={(text, actor) => setDraft((d) => ({ ...d, actorText: text, actor }))} />
+                ) : (
+                  <input
+                    id={id}
+                    type="text"
+                    name="actor"
+                    value={draft.actorText}
+                    onChange={(e) => setDraft((d) => ({ ...d, actorText: e.target.value, actor: null }))}
+                    placeholder={t('journal.filterActorIdPlaceholder')}
+                    aria-invalid={problems.actor}
+                    aria-describedby={hint}
+                    spellCheck={false}
+                    data-testid="journal-actor"
+                  />
+                )
+              }
+            </Field>
+            <Field label={t('journal.filterUnit')} hint={t('journal.filterUnitHint')}>
+              {(id, hint) => <UnitSelect id={id} name="unitId" value={draft.unitId} onChange={set('unitId')} emptyLabel={t('journal.allUnits')} describedBy={hint} />}
+            </Field>
+            <Field label={t('journal.filterType')}>
+              {(id) => (
+                <>
+                  <TypeSelect id={id} value={draft.typeChoice} onChange={set('typeChoice')} />
+                  {draft.typeChoice === OTHER_TYPE && (
+                    <input
+                      type="text"
+                      className="sub-input"
+                      name="typeOther"
+                      aria-label={t('journal.otherTypeLabel')}
+                      value={draft.typeOther}
+                      onChange={(e) => set('typeOther')(e.target.value)}
+                      placeholder={t('journal.filterTypePlaceholder')}
+                      maxLength={100}
+                      spellCheck={false}
+                      autoFocus
+                    />
+                  )}
+                </>
+              )}
+            </Field>
+            <TimeBound
+              legend={t('journal.filterFrom')}
+              date={draft.fromDate}
+              time={draft.fromTime}
+              dateLabel={t('journal.fromDate')}
+              timeLabel={t('journal.fromTime')}
+              onDate={set('fromDate')}
+              onTime={set('fromTime')}
+              name="from"
+            />
+            <TimeBound
+              legend={t('journal.filterTo')}
+              date={draft.toDate}
+              time={draft.toTime}
+              dateLabel={t('journal.toDate')}
+              timeLabel={t('journal.toTime')}
+              onDate={set('toDate')}
+              onTime={set('toTime')}
+              name="to"
+              problem={problems.range ? t('journal.rangeInvalid') : undefined}
+            />
+            <Field label={t('journal.filterCitizen')} hint={problems.citizen ? t('journal.filterCitizenInvalid') : t('journal.filterCitizenHint')}>
+              {(id, hint) => (
+                <input
+                  id={id}
+                  type="text"
+                  name="citizen-search"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  maxLength={12}
+                  spellCheck={false}
+                  value={draft.citizenId}
+                  onChange={(e) => set('citizenId')(e.target.value.replace(/\D/g, ''))}
+                  aria-invalid={problems.citizen}
+                  aria-describedby={hint}
+                  data-testid="journal-citizen"
+                />
+              )}
+            </Field>
+            <Field label={t('journal.filterTarget')}>
+              {(id) => <input id={id} type="text" name="targetId" value={draft.targetId} onChange={(e) => set('targetId')(e.target.value)} placeholder={t('journal.filterTargetPlaceholder')} maxLength={100} spellCheck={false} data-testid="journal-target" />}
+            </Field>
+          </div>
+          <div className="filter-actions">
+            <div className="toolbar-buttons">
+              <button type="submit" className="btn btn-primary" disabled={invalid} data-testid="journal-apply">
+                {t('journal.apply')}
+              </button>
+              <button type="button" className="btn" onClick={clear} data-testid="journal-clear">
+                {t('journal.clear')}
+              </button>
+            </div>
+            <div className="export-box">
+              <button type="button" className="btn" onClick={() => void exportSelection()} disabled={invalid || exporting} aria-describedby="journal-export-hint" data-testid="journal-export">
+                ⤓ {exporting ? t('journal.exporting') : t('journal.export')}
+              </button>
+              <p className="hint" id="journal-export-hint">
+                {verifyBefore}
+                <code>{t('journal.verifyCommand')}</code>
+                {verifyAfter}
+              </p>
+            </div>
+          </div>
+          <ErrorBox error={exportError} testId="export-error" />
+          {exported && (
+            <Notice kind="success" testId="export-done">
+              {t('journal.exported', { file: exported })}
+            </Notice>
+          )}
+        </form>
+      </section>
+
       <ErrorBox error={error} />
       {!items && !error && <Loading />}
       {items && (
-        <section className={loading ? 'card table-card is-loading' : 'card table-card'} aria-busy={loading}>
+        <section ref={tableRef} className={loading ? 'card table-card is-loading' : 'card table-card'} aria-busy={loading} aria-label={t('journal.resultsLabel')}>
           {items.length === 0 ? (
-            <p className="muted">{t('common.noResults')}</p>
+            <p className="muted" data-testid="journal-empty">
+              {filtered ? t('common.noResults') : t('journal.empty')}
+            </p>
           ) : (
             <div className="table-wrap">
               <table className="table journal-table" data-testid="journal-table">
+                <caption className="visually-hidden">{t('journal.tableCaption')}</caption>
                 <thead>
                   <tr>
-                    <th>{t('journal.at')}</th>
-                    <th>{t('journal.type')}</th>
-                    <th>{t('journal.outcome')}</th>
-                    <th>{t('journal.actor')}</th>
-                    <th>{t('journal.target')}</th>
-                    <th>{t('journal.ip')}</th>
-                    <th>{t('journal.reason')}</th>
+                    <th scope="col">{t('journal.at')}</th>
+                    <th scope="col">{t('journal.type')}</th>
+                    <th scope="col">{t('journal.outcome')}</th>
+                    <th scope="col">{t('journal.actor')}</th>
+                    <th scope="col">{t('journal.unit')}</th>
+                    <th scope="col">{t('journal.target')}</th>
+                    <th scope="col">{t('journal.ip')}</th>
+                    <th scope="col">{t('journal.reason')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -321,35 +925,53 @@ export function JournalPage() {
                       className="row-clickable"
                       data-testid="journal-row"
                       data-type={e.type}
+                      data-seq={e.seq}
                       tabIndex={0}
-                      onClick={() => setOpen(e.seq)}
+                      aria-label={t('journal.rowLabel', { seq: e.seq, type: eventLabel(e.type, t), at: formatDateTimeSeconds(e.at) })}
+                      onClick={() => setOpen(e)}
                       onKeyDown={(event) => {
+                        if (event.target !== event.currentTarget) return;
                         if (event.key === 'Enter' || event.key === ' ') {
                           event.preventDefault();
-                          setOpen(e.seq);
+                          setOpen(e);
                         }
                       }}
                     >
-                      <td className="nowrap">{formatDateTimeSeconds(e.at)}</td>
                       <td className="nowrap">
-                        <span title={e.type}>{eventLabel(e.type, t)}</span>
+                        <DateTime iso={e.at} />
+                      </td>
+                      <td>
+                        <span className="strong">{eventLabel(e.type, t)}</span>
+                        <div>
+                          <code className="muted small">{e.type}</code>
+                        </div>
                       </td>
                       <td>
                         <OutcomeBadge outcome={e.outcome} />
                       </td>
-                      <td>{e.actorAccountId ? <code title={e.actorAccountId}>{short(e.actorAccountId)}</code> : <span className="muted">{t('common.none')}</span>}</td>
-                      <td className="nowrap">
+                      <td data-testid="journal-actor-cell">
+                        <ActorName entry={e} withUnit />
+                      </td>
+                      <td data-testid="journal-unit-cell">{e.unit ? e.unit.name : e.unitId ? <code title={e.unitId}>{short(e.unitId)}</code> : <None />}</td>
+                      <td>
                         {e.targetId || e.targetType ? (
                           <>
                             {e.targetType && <span className="muted small">{e.targetType} </span>}
                             {e.targetId && <code title={e.targetId}>{short(e.targetId)}</code>}
                           </>
                         ) : (
-                          <span className="muted">{t('common.none')}</span>
+                          citizenCount(e.citizens) === 0 && <None />
+                        )}
+                        {citizenCount(e.citizens) > 0 && (
+                          <div>
+                            <span className="badge badge-kind" title={t('journal.citizensTitle', { n: citizenCount(e.citizens) })} data-testid="citizens-badge">
+                              {t('journal.citizens', { n: citizenCount(e.citizens) })}
+                            </span>
+                          </div>
                         )}
                       </td>
-                      <td>{e.ip ? <code>{e.ip}</code> : <span className="muted">{t('common.none')}</span>}</td>
-                      <td className="journal-reason">{e.reason || <span className="muted">{t('common.none')}</span>}</td>
+                      <td>{e.ip ? <code>{e.ip}</code> : <None />}</td>
+                      <td className="journal-reason">{e.reason || <None />}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -357,8 +979,8 @@ export function JournalPage() {
             </div>
           )}
           <div className="pager">
-            <span className="muted" data-testid="journal-count">
-              {more || items.length === 0 ? t('journal.shown', { n: items.length }) : t('journal.end')}
+            <span className="muted" data-testid="journal-count" aria-live="polite">
+              {more || items.length === 0 ? t('journal.shown', { n: items.length }) : t('journal.end', { n: items.length })}
             </span>
             {more && (
               <button type="button" className="btn btn-small" disabled={loading} onClick={() => void load(items[items.length - 1]!.seq)} data-testid="journal-more">
@@ -368,7 +990,72 @@ export function JournalPage() {
           </div>
         </section>
       )}
-      {open !== null && <EntryDialog seq={open} onClose={() => setOpen(null)} />}
+      {open !== null && (
+        <EntryDialog
+          listed={open}
+          onClose={() => {
+            const seq = open.seq;
+            setOpen(null);
+            // Back to the row the dialog was opened from, for keyboard users.
+            window.requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid=journal-row][data-seq="${seq}"]`)?.focus());
+          }}
+          onFilter={(change) => {
+            setOpen(null);
+            applyDraft({ ...draft, ...change });
+            tableRef.current?.scrollIntoView({ block: 'start' });
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+/** A date and an optional time, grouped under one legend. */
+function TimeBound({
+  legend,
+  date,
+  time,
+  dateLabel,
+  timeLabel,
+  onDate,
+  onTime,
+  name,
+  problem,
+}: {
+  legend: string;
+  date: string;
+  time: string;
+  dateLabel: string;
+  timeLabel: string;
+  onDate: (v: string) => void;
+  onTime: (v: string) => void;
+  name: string;
+  problem?: string;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <fieldset className="field time-bound">
+      <legend>{legend}</legend>
+      <div className="time-bound-inputs">
+        <input
+          type="date"
+          name={`${name}Date`}
+          aria-label={dateLabel}
+          value={date}
+          onChange={(e) => {
+            onDate(e.target.value);
+            if (!e.target.value) onTime('');
+          }}
+          aria-invalid={!!problem}
+          aria-describedby={`${id}-hint`}
+          data-testid={`journal-${name}-date`}
+        />
+        <input type="time" name={`${name}Time`} aria-label={timeLabel} value={time} onChange={(e) => onTime(e.target.value)} disabled={!date} aria-describedby={`${id}-hint`} data-testid={`journal-${name}-time`} />
+      </div>
+      <div className="hint" id={`${id}-hint`}>
+        {problem ?? t('journal.timeOptional')}
+      </div>
+    </fieldset>
   );
 }
