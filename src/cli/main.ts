@@ -54,7 +54,11 @@ program
   .action(() => withDatabase(async (inTx) => console.log(`${await inTx(lockDormantAccounts)} account(s) locked`)));
 
 /** The verifier key the server wrote beside its signing key. */
-const localVerifierKey = () => fs.readFileSync(path.join(loadConfig().dataDir, 'journal-verifier.txt'), 'utf8').trim();
+function localVerifierKey(): string {
+  const file = path.join(loadConfig().dataDir, 'journal-verifier.txt');
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist yet: the server writes it at its first start (or pass --key where the command takes one)`);
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
 function printReport(summary: string, problems: string[]) {
   console.log(summary);
