@@ -16,9 +16,11 @@ import type { Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
 import { record } from './modules/journal/journal.service.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
+import { calendarRoutes } from './modules/calendar/calendar.routes.ts';
 import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
+import { procedureRoutes } from './modules/procedures/procedures.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
 import { z } from 'zod';
@@ -158,6 +160,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(unitRoutes);
   await app.register(accountRoutes);
   await app.register(journalRoutes);
+  await app.register(procedureRoutes);
+  await app.register(calendarRoutes);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSetupToken } from '../src/modules/auth/auth.service.ts';
 import { totpCode, totpStep } from '../src/modules/auth/totp.ts';
+import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';
 import { journal } from '../src/modules/journal/journal.tables.ts';
 import { startTestSystem, type Client, type TestSystem } from './harness.ts';
 
@@ -46,6 +47,16 @@ describe('Invariant 1: no change without a record', () => {
     let accountId = '';
     let grantId = '';
     let unitId = '';
+    let procedureId = '';
+    await sys.inTx(importCatalogue);
+    const provinceAdmin = await sys.signedIn(await sys.officer({ username: 'cov.province', unit: sys.province, roles: ['unit_admin'] }), '10.3.3.6');
+    const version = {
+      processingDays: 1,
+      documents: [{ name: 'Giấy chứng sinh', required: true, copies: 1 }],
+      purpose: 'Đăng ký khai sinh: nhân thân và nơi cư trú của cha, mẹ.',
+      npdFields: ['ho_ten', 'noi_thuong_tru'],
+      retentionYears: null,
+    };
     const drivers: Record<string, () => Promise<LightMyRequestResponse>> = {
       'POST /api/auth/sign-in': () => freshClient.post('/api/auth/sign-in', { username: fresh.username, password: fresh.password }),
       'POST /api/auth/password': async () => {
@@ -103,6 +114,16 @@ describe('Invariant 1: no change without a record', () => {
       'POST /api/accounts/:id/transfer': () => adminClient.post(`/api/accounts/${accountId}/transfer`, { unitId: unitId, reason: 'Sang quầy' }),
       'POST /api/accounts/:id/leave': () => adminClient.post(`/api/accounts/${accountId}/leave`, { reason: 'Nghỉ hưu' }),
       'POST /api/accounts/require-password-change': () => adminClient.post('/api/accounts/require-password-change', { reason: 'Nâng cấp đăng nhập' }),
+      'POST /api/procedures/offered': async () => {
+        const res = await provinceAdmin.post('/api/procedures/offered', { code: '1.001193', level: 'commune', version });
+        procedureId = res.json().id;
+        return res;
+      },
+      'POST /api/procedures/offered/:id/versions': () =>
+        provinceAdmin.post(`/api/procedures/offered/${procedureId}/versions`, { basedOn: 1, ...version, processingDays: 2, note: 'Thêm ngày xác minh' }),
+      'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
+      'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
+      'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),
     };
 
     const undriven = mutating.filter((route) => !(route in drivers) && !(route in EXEMPT));

@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'npd.lookup',
   'journal.read',
   'accounts.review',
+  'procedures.manage',
+  'calendar.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -28,13 +30,14 @@ export const ROLES = {
   system_admin: {
     nameVi: 'Quản trị hệ thống',
     nameEn: 'System administrator',
-    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read'],
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read', 'procedures.manage', 'calendar.manage'],
     grantedBy: 'system_admin',
   },
   unit_admin: {
     nameVi: 'Quản trị đơn vị',
     nameEn: 'Unit administrator',
-    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage'],
+    // procedures.manage and calendar.manage act at the province only (their policies check the province's path).
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'procedures.manage', 'calendar.manage'],
     grantedBy: 'unit_admin',
   },
   leader: {

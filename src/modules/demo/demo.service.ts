@@ -6,6 +6,7 @@ import { insertAccount, insertGrant } from '../accounts/accounts.service.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { generateOneTimePassword } from '../accounts/passwords.ts';
 import { record } from '../journal/journal.service.ts';
+import { offerSuggestedProcedures } from '../procedures/procedures.service.ts';
 import { getProvince, insertOrgUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 
@@ -61,5 +62,7 @@ export async function loadDemoData(ctx: Ctx): Promise<string[]> {
     for (const role of officer.roles) await insertGrant(ctx, account.id, role, unit.id);
     lines.push(`  ${officer.username.padEnd(20)} ${password}   ${officer.roles.join(', ')} @ ${unit.fullName}`);
   }
+  const offered = await offerSuggestedProcedures(ctx);
+  lines.push(`DEMO: ${offered} thủ tục được cung cấp với phiên bản gợi ý / procedures offered with suggested versions (khai sinh, khai tử, kết hôn, cư trú, lý lịch tư pháp).`);
   return lines;
 }

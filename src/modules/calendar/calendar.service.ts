@@ -1,0 +1,112 @@
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { requireActor, type Ctx } from '../../platform/context.ts';
+import type { Executor } from '../../platform/db.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
+import { record } from '../journal/journal.service.ts';
+import { getProvince } from '../units/units.service.ts';
+import type { UnitRow } from '../units/units.tables.ts';
+import { calendarPolicy } from './calendar.policy.ts';
+import { calendarDays, calendarYears } from './calendar.tables.ts';
+import { computeDeadline, isWeekend, vietnamDate, type Deadline, type IsoDate, type Pause, type WorkCalendar } from './deadline.ts';
+import { BUILT_IN_CALENDAR, type CalendarDayInput } from './holidays.ts';
+
+async function requireProvince(tx: Executor): Promise<UnitRow> {
+  const province = await getProvince(tx);
+  if (!province) throw new Error('the province has not been imported');
+  return province;
+}
+
+const yearOf = (day: IsoDate) => Number(day.slice(0, 4));
+
+/** Loads the built-in days of every year the province's table does not have yet; returns those years. */
+export async function seedCalendar(ctx: Ctx): Promise<number[]> {
+  const province = await requireProvince(ctx.tx);
+  const have = new Set((await ctx.tx.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.provinceId, province.id))).map((r) => r.year));
+  const years = Object.keys(BUILT_IN_CALENDAR).map(Number).filter((y) => !have.has(y));
+  if (years.length === 0) return [];
+  const now = ctx.clock.now();
+  await ctx.tx.insert(calendarYears).values(years.map((year) => ({ provinceId: province.id, year, createdAt: now })));
+  const days = years.flatMap((y) => BUILT_IN_CALENDAR[y]!.days);
+  await ctx.tx.insert(calendarDays).values(days.map((d) => ({ provinceId: province.id, day: d.date, kind: d.kind, name: d.name, updatedAt: now })));
+  await record(ctx, {
+    type: 'calendar.seed',
+    target: { type: 'calendar', id: province.id },
+    unitId: province.id,
+    details: { years, days: days.length, sources: years.flatMap((y) => BUILT_IN_CALENDAR[y]!.sources) },
+  });
+  return years;
+}
+
+/** The province's whole table (a few dozen days a year) and the years it covers. */
+export async function loadWorkCalendar(tx: Executor, provinceId: string): Promise<WorkCalendar & { years: ReadonlySet<number> }> {
+  const days = await tx.select({ day: calendarDays.day, kind: calendarDays.kind }).from(calendarDays).where(eq(calendarDays.provinceId, provinceId));
+  const years = await tx.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.provinceId, provinceId));
+  return {
+    holidays: new Set(days.filter((d) => d.kind === 'holiday').map((d) => d.day)),
+    workingWeekends: new Set(days.filter((d) => d.kind === 'working').map((d) => d.day)),
+    years: new Set(years.map((y) => y.year)),
+  };
+}
+
+/**
+ * The deadline of a dossier of this province, and the years it runs through for which the province has no table
+ * (only weekends are skipped there, so the date may be too early: the caller shows a warning).
+ */
+export async function provinceDeadline(tx: Executor, input: { receivedAt: Date; workingDays: number; pauses?: Pause[] }): Promise<{ deadline: Deadline; yearsWithoutTable: number[] }> {
+  const province = await requireProvince(tx);
+  const calendar = await loadWorkCalendar(tx, province.id);
+  const deadline = computeDeadline({ ...input, calendar });
+  const last = deadline.state === 'running' ? deadline.dueDate : deadline.startDate;
+  const yearsWithoutTable: number[] = [];
+  for (let y = yearOf(vietnamDate(input.receivedAt)); y <= yearOf(last); y++) if (!calendar.years.has(y)) yearsWithoutTable.push(y);
+  return { deadline, yearsWithoutTable };
+}
+
+export async function calendarYear(ctx: Ctx, year: number) {
+  const actor = requireActor(ctx);
+  const province = await requireProvince(ctx.tx);
+  const [set] = await ctx.tx.select().from(calendarYears).where(and(eq(calendarYears.provinceId, province.id), eq(calendarYears.year, year)));
+  const days = await ctx.tx
+    .select()
+    .from(calendarDays)
+    .where(and(eq(calendarDays.provinceId, province.id), gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)))
+    .orderBy(asc(calendarDays.day));
+  return { year, defined: !!set, days, abilities: calendarPolicy.abilities(actor, { provincePath: province.path }) };
+}
+
+/** Adds or changes one day of the province's table (a holiday, or a weekend day worked to make up a swapped day). */
+export async function setCalendarDay(ctx: Ctx, input: CalendarDayInput) {
+  const province = await requireProvince(ctx.tx);
+  calendarPolicy.authorize(requireActor(ctx), 'manage', { provincePath: province.path });
+  if (input.kind === 'working' && !isWeekend(input.date)) {
+    throw invalid('working_day_not_weekend', 'Ngày làm bù phải là thứ Bảy hoặc Chủ nhật.', 'A make-up working day must be a Saturday or a Sunday.');
+  }
+  const now = ctx.clock.now();
+  await ctx.tx.insert(calendarYears).values({ provinceId: province.id, year: yearOf(input.date), createdAt: now }).onConflictDoNothing();
+  const [before] = await ctx.tx.select().from(calendarDays).where(and(eq(calendarDays.provinceId, province.id), eq(calendarDays.day, input.date))).for('update');
+  const [day] = await ctx.tx
+    .insert(calendarDays)
+    .values({ provinceId: province.id, day: input.date, kind: input.kind, name: input.name, updatedAt: now })
+    .onConflictDoUpdate({ target: [calendarDays.provinceId, calendarDays.day], set: { kind: input.kind, name: input.name, updatedAt: now } })
+    .returning();
+  await record(ctx, {
+    type: 'calendar.day_set',
+    target: { type: 'calendar', id: province.id },
+    unitId: province.id,
+    details: { date: input.date, kind: input.kind, name: input.name, before: before ? { kind: before.kind, name: before.name } : null },
+  });
+  return day!;
+}
+
+export async function removeCalendarDay(ctx: Ctx, date: IsoDate): Promise<void> {
+  const province = await requireProvince(ctx.tx);
+  calendarPolicy.authorize(requireActor(ctx), 'manage', { provincePath: province.path });
+  const [removed] = await ctx.tx.delete(calendarDays).where(and(eq(calendarDays.provinceId, province.id), eq(calendarDays.day, date))).returning();
+  if (!removed) throw notFound();
+  await record(ctx, {
+    type: 'calendar.day_remove',
+    target: { type: 'calendar', id: province.id },
+    unitId: province.id,
+    details: { date, kind: removed.kind, name: removed.name },
+  });
+}
