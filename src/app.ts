@@ -20,6 +20,7 @@ import { calendarRoutes } from './modules/calendar/calendar.routes.ts';
 import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
+import { dossierRoutes } from './modules/dossiers/dossiers.routes.ts';
 import { procedureRoutes } from './modules/procedures/procedures.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(journalRoutes);
   await app.register(procedureRoutes);
   await app.register(calendarRoutes);
+  await app.register(dossierRoutes);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

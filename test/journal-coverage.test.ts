@@ -6,7 +6,7 @@ import { createSetupToken } from '../src/modules/auth/auth.service.ts';
 import { totpCode, totpStep } from '../src/modules/auth/totp.ts';
 import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';
 import { journal } from '../src/modules/journal/journal.tables.ts';
-import { startTestSystem, type Client, type TestSystem } from './harness.ts';
+import { startTestSystem, type TestSystem } from './harness.ts';
 
 /**
  * Invariant 1, no change without a record: every route that can change data is driven once, successfully,
@@ -48,6 +48,8 @@ describe('Invariant 1: no change without a record', () => {
     let grantId = '';
     let unitId = '';
     let procedureId = '';
+    let dossierId = '';
+    const desk = await sys.signedIn(await sys.officer({ username: 'cov.desk', unit: commune, roles: ['reception_officer'] }), '10.3.3.7');
     await sys.inTx(importCatalogue);
     const provinceAdmin = await sys.signedIn(await sys.officer({ username: 'cov.province', unit: sys.province, roles: ['unit_admin'] }), '10.3.3.6');
     const version = {
@@ -121,6 +123,17 @@ describe('Invariant 1: no change without a record', () => {
       },
       'POST /api/procedures/offered/:id/versions': () =>
         provinceAdmin.post(`/api/procedures/offered/${procedureId}/versions`, { basedOn: 1, ...version, processingDays: 2, note: 'Thêm ngày xác minh' }),
+      'POST /api/dossiers': async () => {
+        const res = await desk.post('/api/dossiers', {
+          offeredProcedureId: procedureId,
+          unitId: commune.id,
+          channel: 'in_person',
+          applicant: { personalId: '019190001111', fullName: 'Trần Văn Nộp', birthDate: '1990-05-01', phone: '0912345678', email: '', address: 'Thái Nguyên' },
+        });
+        dossierId = res.json().id;
+        return res;
+      },
+      'POST /api/dossiers/:id/:action': () => desk.post(`/api/dossiers/${dossierId}/assign`, { unitId: commune.id }),
       'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
       'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
       'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),

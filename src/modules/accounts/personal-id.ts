@@ -12,9 +12,12 @@ const PROVINCE_CODES = new Set(
 export function isValidPersonalId(value: string, today: Date): boolean {
   if (!/^\d{12}$/.test(value)) return false;
   if (!PROVINCE_CODES.has(value.slice(0, 3))) return false;
-  const centuryGender = Number(value[3]);
   // 0/1: born 1900–1999, 2/3: 2000–2099 (male/female); later centuries cannot be alive yet.
-  if (centuryGender > 3) return false;
-  const year = 1900 + Math.floor(centuryGender / 2) * 100 + Number(value.slice(4, 6));
-  return year <= today.getUTCFullYear();
+  if (Number(value[3]) > 3) return false;
+  return birthYearOf(value) <= today.getUTCFullYear();
+}
+
+/** The year of birth a valid personal ID encodes (century digit and two digits of the year). */
+export function birthYearOf(value: string): number {
+  return 1900 + Math.floor(Number(value[3]) / 2) * 100 + Number(value.slice(4, 6));
 }

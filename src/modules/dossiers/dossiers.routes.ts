@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses } from '../../platform/schemas.ts';
+import { actOnDossier, getDossier, listDossiers, receiveDossier } from './dossiers.service.ts';
+import { CHANNELS, DOSSIER_ACTIONS, DOSSIER_STATUSES } from './workflow.ts';
+
+const isoDate = z.iso.date();
+const personalId = z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits');
+const name = z.string().trim().min(2).max(120);
+const person = { personalId, fullName: name, birthDate: isoDate };
+
+const named = z.object({ id: z.string(), name: z.string() });
+const summary = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.enum(DOSSIER_STATUSES),
+  channel: z.enum(CHANNELS),
+  procedure: z.object({ code: z.string(), name: z.string(), version: z.number() }),
+  applicant: z.object({ personalId: z.string(), fullName: z.string() }),
+  desk: named,
+  processingUnit: named.nullable(),
+  assignee: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
+  receivedAt: z.string(),
+  dueAt: z.string().nullable(),
+  apologyDueAt: z.string().nullable(),
+  deadlineStatus: z.enum(['on_track', 'due_soon', 'overdue', 'paused']).nullable(),
+});
+const detail = summary.extend({
+  statusReason: z.string().nullable(),
+  applicant: z.object({ personalId: z.string(), fullName: z.string(), birthDate: z.string(), phone: z.string(), email: z.string(), address: z.string() }),
+  workingDays: z.number(),
+  settledAt: z.string().nullable(),
+  returnedAt: z.string().nullable(),
+  persons: z.array(z.object({ relation: z.string(), personalId: z.string(), fullName: z.string(), birthDate: z.string().nullable() })),
+  pauses: z.array(z.object({ kind: z.string(), from: z.string(), to: z.string().nullable() })),
+  timeline: z.array(
+    z.object({
+      at: z.string(),
+      action: z.string(),
+      fromStatus: z.string().nullable(),
+      toStatus: z.string(),
+      actor: z.object({ fullName: z.string(), username: z.string() }).nullable(),
+      unit: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+  abilities: z.record(z.string(), z.boolean()),
+});
+
+export const dossierRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post('/api/dossiers', {
+    config: { access: 'dossiers.receive' },
+    schema: {
+      tags: ['dossiers'],
+      summary: 'Receive a dossier at a desk: code <unit>-YYMMDD-NNNN, promised date in working days',
+      body: z.strictObject({
+        offeredProcedureId: z.uuid(),
+        unitId: z.uuid(),
+        channel: z.enum(CHANNELS),
+        applicant: z.strictObject({
+          ...person,
+          phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/, 'Số điện thoại chỉ gồm chữ số'),
+          email: z.email().max(200).or(z.literal('')),
+          address: z.string().trim().max(300),
+        }),
+        persons: z.array(z.strictObject({ ...person, relation: z.string().trim().min(2).max(60) })).max(10).default([]),
+      }),
+      response: { 200: detail, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => receiveDossier(ctx, req.body)));
+
+  app.get('/api/dossiers', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['dossiers'],
+      summary: 'Search dossiers by code, applicant name (diacritics ignored) or personal ID; work queues',
+      querystring: z.strictObject({
+        q: z.string().trim().max(120).optional(),
+        status: z.enum(DOSSIER_STATUSES).optional(),
+        queue: z.enum(['desk', 'processing', 'mine']).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        offset: z.coerce.number().int().min(0).max(100_000).default(0),
+      }),
+      response: { 200: z.object({ items: z.array(summary) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => listDossiers(ctx, req.query)));
+
+  app.get('/api/dossiers/:id', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['dossiers'],
+      summary: 'A dossier with its people, timeline and the actions the viewer may take (the view is journaled)',
+      params: z.strictObject({ id: z.uuid() }),
+      response: { 200: detail, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => getDossier(ctx, req.params.id)));
+
+  app.post('/api/dossiers/:id/:action', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['dossiers'],
+      summary: 'Move a dossier: assign, transfer, request_supplement, receive_supplement, request_payment, record_payment, withdraw, apologize, stop, approve, return_result, not_accept',
+      params: z.strictObject({ id: z.uuid(), action: z.enum(DOSSIER_ACTIONS) }),
+      body: z.strictObject({
+        reason: z.string().trim().max(1000).optional(),
+        unitId: z.uuid().optional(),
+        assigneeId: z.uuid().optional(),
+        newDueDate: isoDate.optional(),
+      }),
+      response: { 200: detail, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => actOnDossier(ctx, req.params.id, req.params.action, req.body)));
+};

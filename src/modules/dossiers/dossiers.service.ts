@@ -1,0 +1,376 @@
+import crypto from 'node:crypto';
+import { and, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { hasPermission, scopeOf, type Actor } from '../../authz/actor.ts';
+import { requireActor, type Ctx } from '../../platform/context.ts';
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { foldVietnamese, likeContains } from '../../platform/text.ts';
+import { loadActor } from '../accounts/accounts.service.ts';
+import { accounts } from '../accounts/accounts.tables.ts';
+import { birthYearOf, isValidPersonalId } from '../accounts/personal-id.ts';
+import { loadWorkCalendar, provinceDeadline } from '../calendar/calendar.service.ts';
+import { classifyDeadline, endOfVietnamDay, vietnamDate, type DeadlineStatus, type IsoDate } from '../calendar/deadline.ts';
+import { record } from '../journal/journal.service.ts';
+import { offeredProcedures, procedureCatalogue, procedureVersions } from '../procedures/procedures.tables.ts';
+import { findUnit, getProvince } from '../units/units.service.ts';
+import { units, type UnitRow } from '../units/units.tables.ts';
+import { nextDossierCode } from './dossier-code.ts';
+import { DOSSIER_PERMISSIONS, dossierPolicy, seated, statusAllows, type DossierScope } from './dossiers.policy.ts';
+import { dossierEvents, dossierPauses, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
+import { OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
+
+export interface PersonInput {
+  personalId: string;
+  fullName: string;
+  birthDate: IsoDate;
+}
+
+export interface IntakeInput {
+  offeredProcedureId: string;
+  /** the desk (unit) receiving it */
+  unitId: string;
+  channel: Channel;
+  applicant: PersonInput & { phone: string; email: string; address: string };
+  /** the other people the procedure concerns, with their relation to it (father, mother, spouse…) */
+  persons: (PersonInput & { relation: string })[];
+}
+
+/** R01/R24: a citizen named in a dossier has a valid personal ID that agrees with the date of birth given. */
+function checkPerson(ctx: Ctx, p: PersonInput, label: string) {
+  const today = ctx.clock.now();
+  if (!isValidPersonalId(p.personalId, today)) {
+    throw invalid('invalid_personal_id', `${label}: số định danh cá nhân không hợp lệ (12 chữ số, mã tỉnh, thế kỷ và năm sinh).`, `${label}: invalid personal ID.`);
+  }
+  if (p.birthDate > vietnamDate(today)) throw invalid('birth_date_in_future', `${label}: ngày sinh ở tương lai.`, `${label}: the date of birth is in the future.`);
+  if (Number(p.birthDate.slice(0, 4)) !== birthYearOf(p.personalId)) {
+    throw invalid('birth_year_mismatch', `${label}: năm sinh không khớp với số định danh cá nhân.`, `${label}: the year of birth does not match the personal ID.`);
+  }
+}
+
+/** The desk receives a citizen's application for an offered procedure: a code, a deadline and a journal entry. */
+export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
+  const actor = requireActor(ctx);
+  const desk = await findUnit(ctx.tx, input.unitId);
+  if (!desk || !hasPermission(actor, 'dossiers.receive', desk.path)) throw notFound();
+  checkPerson(ctx, input.applicant, 'Người nộp');
+  input.persons.forEach((p, i) => checkPerson(ctx, p, `Người liên quan ${i + 1}`));
+  const ids = [input.applicant.personalId, ...input.persons.map((p) => p.personalId)];
+  if (new Set(ids).size !== ids.length) throw invalid('duplicate_person', 'Một người được khai hai lần trong hồ sơ.', 'The same person is listed twice.');
+
+  // Decree 118/2025: any desk in the province receives any procedure the province offers.
+  const [procedure] = await ctx.tx
+    .select({ offered: offeredProcedures, version: procedureVersions })
+    .from(offeredProcedures)
+    .innerJoin(procedureVersions, and(eq(procedureVersions.offeredProcedureId, offeredProcedures.id), eq(procedureVersions.version, offeredProcedures.currentVersion)))
+    .where(eq(offeredProcedures.id, input.offeredProcedureId));
+  if (!procedure) throw notFound();
+  if (procedure.offered.status !== 'offered') throw conflict('procedure_withdrawn', 'Thủ tục này đã ngừng tiếp nhận.', 'This procedure is no longer offered.');
+
+  const now = ctx.clock.now();
+  const { deadline } = await provinceDeadline(ctx.tx, { receivedAt: now, workingDays: procedure.version.processingDays });
+  const id = crypto.randomUUID();
+  const code = await nextDossierCode(ctx.tx, desk, now);
+  const { applicant } = input;
+  await ctx.tx.insert(dossiers).values({
+    id,
+    code,
+    procedureVersionId: procedure.version.id,
+    procedureCode: procedure.offered.procedureCode,
+    receivedUnitId: desk.id,
+    status: 'received',
+    channel: input.channel,
+    receivedAt: now,
+    receivedBy: actor.accountId,
+    workingDays: procedure.version.processingDays,
+    dueAt: deadline.state === 'running' ? deadline.dueAt : null,
+    applicantPersonalId: applicant.personalId,
+    applicantName: applicant.fullName,
+    applicantBirthDate: applicant.birthDate,
+    applicantPhone: applicant.phone,
+    applicantEmail: applicant.email,
+    applicantAddress: applicant.address,
+    searchText: foldVietnamese(`${code} ${applicant.fullName}`),
+    updatedAt: now,
+  });
+  if (input.persons.length > 0) await ctx.tx.insert(dossierPersons).values(input.persons.map((p) => ({ ...p, dossierId: id })));
+  await ctx.tx.insert(dossierEvents).values({ dossierId: id, at: now, actorId: actor.accountId, action: 'receive', toStatus: 'received', unitId: desk.id, details: { channel: input.channel } });
+  await record(ctx, {
+    type: 'dossier.receive',
+    target: { type: 'dossier', id },
+    unitId: desk.id,
+    details: { code, procedure: procedure.offered.procedureCode, version: procedure.version.version, channel: input.channel, persons: input.persons.length },
+    citizens: ids,
+  });
+  return getDossier(ctx, id, { journal: false });
+}
+
+// ——— Reading ———
+
+const desk = alias(units, 'desk');
+const processingUnit = alias(units, 'processing_unit');
+const assignee = alias(accounts, 'assignee');
+
+function dossierRows(ctx: Ctx) {
+  return ctx.tx
+    .select({
+      dossier: dossiers,
+      desk: { id: desk.id, name: desk.name, path: desk.path },
+      processingUnit: { id: processingUnit.id, name: processingUnit.name, path: processingUnit.path },
+      assignee: { id: assignee.id, fullName: assignee.fullName, username: assignee.username },
+      procedureName: procedureCatalogue.name,
+      version: procedureVersions.version,
+    })
+    .from(dossiers)
+    .innerJoin(desk, eq(desk.id, dossiers.receivedUnitId))
+    .leftJoin(processingUnit, eq(processingUnit.id, dossiers.processingUnitId))
+    .leftJoin(assignee, eq(assignee.id, dossiers.assigneeId))
+    .innerJoin(procedureVersions, eq(procedureVersions.id, dossiers.procedureVersionId))
+    .innerJoin(procedureCatalogue, eq(procedureCatalogue.code, dossiers.procedureCode));
+}
+type LoadedRow = Awaited<ReturnType<typeof dossierRows>>[number];
+
+const scopeOfRow = (row: LoadedRow): DossierScope => ({
+  status: row.dossier.status,
+  deskPath: row.desk.path,
+  processingPath: row.processingUnit?.path ?? null,
+  apologized: row.dossier.apologyDueAt !== null,
+});
+
+/** The citizens a dossier concerns: its journal entries carry their keyed hashes. */
+async function citizensOf(ctx: Ctx, d: DossierRow): Promise<string[]> {
+  const persons = await ctx.tx.select({ personalId: dossierPersons.personalId }).from(dossierPersons).where(eq(dossierPersons.dossierId, d.id));
+  return [d.applicantPersonalId, ...persons.map((p) => p.personalId)];
+}
+
+async function loadVisible(ctx: Ctx, id: string) {
+  const actor = requireActor(ctx);
+  const [row] = await dossierRows(ctx).where(eq(dossiers.id, id));
+  dossierPolicy.authorize(actor, 'read', row ? scopeOfRow(row) : undefined);
+  return { actor, row: row! };
+}
+
+function summary(row: LoadedRow, deadlineStatus: DeadlineStatus | null) {
+  const d = row.dossier;
+  return {
+    id: d.id,
+    code: d.code,
+    status: d.status,
+    channel: d.channel,
+    procedure: { code: d.procedureCode, name: row.procedureName, version: row.version },
+    applicant: { personalId: d.applicantPersonalId, fullName: d.applicantName },
+    desk: { id: row.desk.id, name: row.desk.name },
+    processingUnit: row.processingUnit ? { id: row.processingUnit.id, name: row.processingUnit.name } : null,
+    assignee: row.assignee,
+    receivedAt: d.receivedAt.toISOString(),
+    dueAt: d.dueAt?.toISOString() ?? null,
+    apologyDueAt: d.apologyDueAt?.toISOString() ?? null,
+    deadlineStatus,
+  };
+}
+
+/** Where an open dossier stands against its deadline (the apology's new date replaces the old one). */
+async function deadlineStatusOf(ctx: Ctx) {
+  const calendar = await loadWorkCalendar(ctx.tx, (await provinceOf(ctx)).id);
+  return (d: DossierRow): DeadlineStatus | null => {
+    if (!OPEN_STATUSES.includes(d.status)) return null;
+    const due = d.apologyDueAt ?? d.dueAt;
+    if (!due) return 'paused';
+    return classifyDeadline({ state: 'running', startDate: vietnamDate(d.receivedAt), dueDate: vietnamDate(new Date(due.getTime() - 1)), dueAt: due }, ctx.clock.now(), calendar);
+  };
+}
+
+async function provinceOf(ctx: Ctx): Promise<UnitRow> {
+  const province = await getProvince(ctx.tx);
+  if (!province) throw new Error('no province imported');
+  return province;
+}
+
+/** A dossier with its people, pauses, timeline and what the viewer may do; viewing citizen data is journaled. */
+export async function getDossier(ctx: Ctx, id: string, options: { journal: boolean } = { journal: true }) {
+  const { actor, row } = await loadVisible(ctx, id);
+  const d = row.dossier;
+  const persons = await ctx.tx.select().from(dossierPersons).where(eq(dossierPersons.dossierId, id)).orderBy(asc(dossierPersons.relation));
+  const pauses = await ctx.tx.select().from(dossierPauses).where(eq(dossierPauses.dossierId, id)).orderBy(asc(dossierPauses.fromAt));
+  const events = await ctx.tx
+    .select({ event: dossierEvents, actor: { fullName: accounts.fullName, username: accounts.username }, unitName: units.name })
+    .from(dossierEvents)
+    .leftJoin(accounts, eq(accounts.id, dossierEvents.actorId))
+    .leftJoin(units, eq(units.id, dossierEvents.unitId))
+    .where(eq(dossierEvents.dossierId, id))
+    .orderBy(asc(dossierEvents.id));
+  if (options.journal) {
+    await record(ctx, { type: 'dossier.view', target: { type: 'dossier', id }, unitId: d.receivedUnitId, citizens: [d.applicantPersonalId, ...persons.map((p) => p.personalId)] });
+  }
+  const statusOf = await deadlineStatusOf(ctx);
+  return {
+    ...summary(row, statusOf(d)),
+    statusReason: d.statusReason,
+    applicant: { personalId: d.applicantPersonalId, fullName: d.applicantName, birthDate: d.applicantBirthDate, phone: d.applicantPhone, email: d.applicantEmail, address: d.applicantAddress },
+    workingDays: d.workingDays,
+    settledAt: d.settledAt?.toISOString() ?? null,
+    returnedAt: d.returnedAt?.toISOString() ?? null,
+    persons: persons.map((p) => ({ relation: p.relation, personalId: p.personalId, fullName: p.fullName, birthDate: p.birthDate })),
+    pauses: pauses.map((p) => ({ kind: p.kind, from: p.fromAt.toISOString(), to: p.toAt?.toISOString() ?? null })),
+    timeline: events.map(({ event, actor: by, unitName }) => ({
+      at: event.at.toISOString(),
+      action: event.action,
+      fromStatus: event.fromStatus,
+      toStatus: event.toStatus,
+      actor: by,
+      unit: unitName,
+      note: event.note,
+    })),
+    abilities: dossierPolicy.abilities(actor, scopeOfRow(row)),
+  };
+}
+
+export interface DossierQuery {
+  q?: string;
+  status?: DossierStatus;
+  /** desk: received here; processing: being processed here; mine: assigned to me */
+  queue?: 'desk' | 'processing' | 'mine';
+  limit: number;
+  offset: number;
+}
+
+/** Paths under which the actor may see dossiers, as SQL on the desk's and the processing unit's paths. */
+function visibleTo(actor: Actor, queue: DossierQuery['queue']): SQL | undefined {
+  // unit paths are system-made (ids joined by '/'): no LIKE wildcard in them
+  const under = (column: AnyPgColumn, paths: string[]) => (paths.length ? or(...paths.map((p) => like(column, `${p}%`))) : sql`false`);
+  const all = [...new Set(DOSSIER_PERMISSIONS.flatMap((p) => scopeOf(actor, p)))];
+  if (queue === 'mine') return eq(dossiers.assigneeId, actor.accountId);
+  if (queue === 'desk') return under(desk.path, scopeOf(actor, 'dossiers.receive'));
+  if (queue === 'processing') return under(processingUnit.path, [...new Set([...scopeOf(actor, 'dossiers.process'), ...scopeOf(actor, 'dossiers.approve')])]);
+  return or(under(desk.path, all), under(processingUnit.path, all));
+}
+
+/** The reception search and the work queues: by code, applicant name without diacritics, or personal ID. */
+export async function listDossiers(ctx: Ctx, query: DossierQuery) {
+  const actor = requireActor(ctx);
+  const text = query.q?.trim() ?? '';
+  const byId = /^\d{12}$/.test(text);
+  const where = and(
+    visibleTo(actor, query.queue),
+    query.status ? eq(dossiers.status, query.status) : undefined,
+    byId ? eq(dossiers.applicantPersonalId, text) : undefined,
+    !byId && text ? and(...foldVietnamese(text).split(' ').filter(Boolean).map((w) => sql`${dossiers.searchText} LIKE ${likeContains(w)}`)) : undefined,
+  );
+  const rows = await dossierRows(ctx).where(where).orderBy(desc(dossiers.receivedAt)).limit(query.limit).offset(query.offset);
+  if (byId) await record(ctx, { type: 'dossier.search', details: { by: 'personal_id', found: rows.length }, citizens: [text] });
+  const statusOf = await deadlineStatusOf(ctx);
+  return { items: rows.map((row) => summary(row, statusOf(row.dossier))) };
+}
+
+// ——— Moving a dossier through the workflow ———
+
+export interface ActionInput {
+  reason?: string;
+  /** assign, transfer: the unit that processes it next, and optionally the officer */
+  unitId?: string;
+  assigneeId?: string;
+  /** apologize: the new date promised to the citizen */
+  newDueDate?: IsoDate;
+}
+
+/** Recomputes the promised date from the receipt, the working days and the pauses so far. */
+async function dueAtAfterPauses(ctx: Ctx, d: DossierRow): Promise<Date | null> {
+  const pauses = await ctx.tx.select().from(dossierPauses).where(eq(dossierPauses.dossierId, d.id));
+  const { deadline } = await provinceDeadline(ctx.tx, { receivedAt: d.receivedAt, workingDays: d.workingDays, pauses: pauses.map((p) => ({ from: p.fromAt, to: p.toAt })) });
+  return deadline.state === 'running' ? deadline.dueAt : null;
+}
+
+async function processingTarget(ctx: Ctx, input: ActionInput): Promise<{ unit: UnitRow; assigneeId: string | null }> {
+  if (!input.unitId) throw invalid('unit_required', 'Chọn đơn vị xử lý.', 'Choose the processing unit.');
+  const unit = await findUnit(ctx.tx, input.unitId);
+  if (!unit) throw invalid('unknown_unit', 'Đơn vị xử lý không tồn tại.', 'Unknown processing unit.');
+  if (!input.assigneeId) return { unit, assigneeId: null };
+  const officer = await loadActor(ctx.tx, input.assigneeId);
+  if (!officer || !hasPermission(officer, 'dossiers.process', unit.path)) {
+    throw invalid('assignee_cannot_process', 'Cán bộ được giao không có quyền xử lý hồ sơ tại đơn vị này.', 'This officer may not process dossiers at that unit.');
+  }
+  return { unit, assigneeId: officer.accountId };
+}
+
+/**
+ * One step of the workflow (TRANSITIONS): allowed only to the right permission at the right seat (403) in the right
+ * status (409); the dossier, its timeline and the journal change together.
+ */
+export async function actOnDossier(ctx: Ctx, id: string, action: DossierAction, input: ActionInput) {
+  const { actor, row } = await loadVisible(ctx, id);
+  const scope = scopeOfRow(row);
+  if (!seated(actor, action, scope)) throw forbidden();
+  if (!statusAllows(action, scope)) {
+    throw conflict('invalid_transition', `Không thể thực hiện thao tác này khi hồ sơ ở trạng thái hiện tại.`, `This action is not possible in the dossier's current status (${scope.status}).`);
+  }
+  const transition = TRANSITIONS[action];
+  const reason = input.reason?.trim() || null;
+  if (transition.reason && !reason) throw invalid('reason_required', 'Cần ghi lý do (được in trên phiếu gửi công dân).', 'A reason is required.');
+
+  const d = row.dossier;
+  const now = ctx.clock.now();
+  const changes: Partial<DossierRow> = { updatedAt: now, ...(transition.to ? { status: transition.to } : {}) };
+  const details: Record<string, unknown> = {};
+  switch (action) {
+    case 'assign':
+    case 'transfer': {
+      const target = await processingTarget(ctx, input);
+      if (action === 'transfer' && target.unit.id === d.processingUnitId && target.assigneeId === d.assigneeId) {
+        throw invalid('same_target', 'Hồ sơ đã ở đơn vị và cán bộ này.', 'The dossier is already there.');
+      }
+      Object.assign(changes, { processingUnitId: target.unit.id, assigneeId: target.assigneeId });
+      Object.assign(details, { fromUnitId: d.processingUnitId, toUnitId: target.unit.id, assigneeId: target.assigneeId });
+      break;
+    }
+    case 'request_supplement':
+    case 'request_payment':
+      await ctx.tx.insert(dossierPauses).values({ dossierId: id, fromAt: now, kind: action === 'request_supplement' ? 'supplement' : 'financial_obligation' });
+      changes.dueAt = null;
+      break;
+    case 'receive_supplement':
+    case 'record_payment':
+    case 'withdraw':
+      await ctx.tx.update(dossierPauses).set({ toAt: now }).where(and(eq(dossierPauses.dossierId, id), isNull(dossierPauses.toAt)));
+      if (action !== 'withdraw') changes.dueAt = await dueAtAfterPauses(ctx, d);
+      break;
+    case 'apologize': {
+      const current = d.dueAt;
+      if (!input.newDueDate || (current && endOfVietnamDay(input.newDueDate) <= current) || endOfVietnamDay(input.newDueDate) <= now) {
+        throw invalid('new_due_date', 'Ngày hẹn mới phải sau ngày hẹn cũ và sau hôm nay.', 'The new date must be after the old one and after today.');
+      }
+      changes.apologyDueAt = endOfVietnamDay(input.newDueDate);
+      details.newDueDate = input.newDueDate;
+      break;
+    }
+    case 'approve':
+      changes.settledAt = now;
+      break;
+    case 'return_result':
+      changes.returnedAt = now;
+      break;
+    case 'not_accept':
+    case 'stop':
+      break;
+  }
+  if (reason && transition.to) changes.statusReason = reason;
+  await ctx.tx.update(dossiers).set(changes).where(eq(dossiers.id, id));
+  await ctx.tx.insert(dossierEvents).values({
+    dossierId: id,
+    at: now,
+    actorId: actor.accountId,
+    action,
+    fromStatus: d.status,
+    toStatus: transition.to ?? d.status,
+    unitId: (changes.processingUnitId as string | undefined) ?? (transition.seat === 'desk' ? d.receivedUnitId : d.processingUnitId),
+    note: reason,
+    details,
+  });
+  await record(ctx, {
+    type: `dossier.${action}`,
+    target: { type: 'dossier', id },
+    unitId: d.receivedUnitId,
+    reason,
+    details: { code: d.code, from: d.status, to: transition.to ?? d.status, ...details },
+    citizens: await citizensOf(ctx, d),
+  });
+  return getDossier(ctx, id, { journal: false });
+}
