@@ -22,6 +22,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
 import { dossierRoutes } from './modules/dossiers/dossiers.routes.ts';
 import { procedureRoutes } from './modules/procedures/procedures.routes.ts';
+import { statisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
 import { z } from 'zod';
@@ -164,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(procedureRoutes);
   await app.register(calendarRoutes);
   await app.register(dossierRoutes);
+  await app.register(statisticsRoutes);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

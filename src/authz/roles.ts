@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'accounts.review',
   'procedures.manage',
   'calendar.manage',
+  'statistics.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -30,20 +31,20 @@ export const ROLES = {
   system_admin: {
     nameVi: 'Quản trị hệ thống',
     nameEn: 'System administrator',
-    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read', 'procedures.manage', 'calendar.manage'],
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read', 'procedures.manage', 'calendar.manage', 'statistics.read'],
     grantedBy: 'system_admin',
   },
   unit_admin: {
     nameVi: 'Quản trị đơn vị',
     nameEn: 'Unit administrator',
     // procedures.manage and calendar.manage act at the province only (their policies check the province's path).
-    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'procedures.manage', 'calendar.manage'],
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'procedures.manage', 'calendar.manage', 'statistics.read'],
     grantedBy: 'unit_admin',
   },
   leader: {
     nameVi: 'Lãnh đạo',
     nameEn: 'Leader',
-    permissions: ['accounts.read', 'accounts.review', 'dossiers.process', 'dossiers.approve', 'npd.lookup'],
+    permissions: ['accounts.read', 'accounts.review', 'dossiers.process', 'dossiers.approve', 'npd.lookup', 'statistics.read'],
     grantedBy: 'unit_admin',
   },
   reception_officer: {
@@ -61,7 +62,7 @@ export const ROLES = {
   inspector: {
     nameVi: 'Thanh tra / Công an (chỉ xem)',
     nameEn: 'Inspector / police (read-only)',
-    permissions: ['accounts.read', 'journal.read'],
+    permissions: ['accounts.read', 'journal.read', 'statistics.read'],
     grantedBy: 'system_admin',
   },
   contractor: {

@@ -1,0 +1,137 @@
+import ExcelJS from 'exceljs';
+import { and, eq, inArray, like, lt, sql } from 'drizzle-orm';
+import { hasPermission } from '../../authz/actor.ts';
+import { requireActor, type Ctx } from '../../platform/context.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
+import { addDays, type IsoDate } from '../calendar/deadline.ts';
+import { dossiers } from '../dossiers/dossiers.tables.ts';
+import { OPEN_STATUSES } from '../dossiers/workflow.ts';
+import { procedureCatalogue } from '../procedures/procedures.tables.ts';
+import { findUnit, getProvince } from '../units/units.service.ts';
+import { units } from '../units/units.tables.ts';
+
+export interface StatisticsQuery {
+  /** first and last day of the period, Vietnam dates, inclusive */
+  from: IsoDate;
+  to: IsoDate;
+  /** the unit whose desks' dossiers are counted (default: the whole province) */
+  unitId?: string;
+}
+
+const vietnamMidnight = (day: IsoDate) => new Date(`${day}T00:00:00+07:00`);
+
+/**
+ * R22, Decision 766/QĐ-TTg: per procedure and per receiving unit, the dossiers received in the period, settled in it
+ * on time or late (the due date already excludes the time waiting for a supplement), and, as of now, those still in
+ * progress and overdue. Counted in the database: one pass per grouping over the period's index range.
+ */
+export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
+  const actor = requireActor(ctx);
+  if (query.from > query.to) throw invalid('period', 'Ngày bắt đầu phải trước ngày kết thúc.', 'The period starts after it ends.');
+  if (addDays(query.from, 366) <= query.to) throw invalid('period_too_long', 'Chọn một khoảng tối đa một năm.', 'Choose at most one year.');
+  const unit = query.unitId ? await findUnit(ctx.tx, query.unitId) : await getProvince(ctx.tx);
+  if (!unit || !hasPermission(actor, 'statistics.read', unit.path)) throw notFound();
+
+  const start = vietnamMidnight(query.from);
+  const end = vietnamMidnight(addDays(query.to, 1));
+  const now = ctx.clock.now();
+  const inPeriod = (column: typeof dossiers.receivedAt | typeof dossiers.settledAt) => sql`${column} >= ${start} AND ${column} < ${end}`;
+  const open = inArray(dossiers.status, [...OPEN_STATUSES]);
+  const measures = {
+    received: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)})::int`,
+    online: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${dossiers.channel} = 'online')::int`,
+    settledOnTime: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.settledAt)} AND ${dossiers.settledAt} <= ${dossiers.dueAt})::int`,
+    settledLate: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.settledAt)} AND ${dossiers.settledAt} > ${dossiers.dueAt})::int`,
+    settledDays: sql<number | null>`avg(extract(epoch FROM ${dossiers.settledAt} - ${dossiers.receivedAt}) / 86400) FILTER (WHERE ${inPeriod(dossiers.settledAt)})`,
+    inProgress: sql<number>`count(*) FILTER (WHERE ${open} AND ${dossiers.receivedAt} < ${end})::int`,
+    overdue: sql<number>`count(*) FILTER (WHERE ${open} AND ${dossiers.receivedAt} < ${end} AND ${dossiers.dueAt} < ${now})::int`,
+  };
+  // dossiers that matter to the period: received before its end and not closed before its start
+  const relevant = and(
+    like(units.path, `${unit.path}%`),
+    lt(dossiers.receivedAt, end),
+    sql`(${open} OR ${dossiers.settledAt} >= ${start} OR ${dossiers.receivedAt} >= ${start})`,
+  );
+  const byProcedure = await ctx.tx
+    .select({ code: dossiers.procedureCode, name: procedureCatalogue.name, field: procedureCatalogue.field, ...measures })
+    .from(dossiers)
+    .innerJoin(units, eq(units.id, dossiers.receivedUnitId))
+    .innerJoin(procedureCatalogue, eq(procedureCatalogue.code, dossiers.procedureCode))
+    .where(relevant)
+    .groupBy(dossiers.procedureCode, procedureCatalogue.name, procedureCatalogue.field)
+    .orderBy(procedureCatalogue.field, dossiers.procedureCode);
+  const byUnit = await ctx.tx
+    .select({ unitId: units.id, unitName: units.name, ...measures })
+    .from(dossiers)
+    .innerJoin(units, eq(units.id, dossiers.receivedUnitId))
+    .where(relevant)
+    .groupBy(units.id, units.name)
+    .orderBy(units.name);
+  const total = sum(byUnit);
+  return {
+    unit: { id: unit.id, name: unit.name },
+    from: query.from,
+    to: query.to,
+    total,
+    indicators: indicators(total),
+    byProcedure: byProcedure.map((r) => ({ ...r, settledDays: roundDays(r.settledDays) })),
+    byUnit: byUnit.map((r) => ({ ...r, settledDays: roundDays(r.settledDays) })),
+  };
+}
+
+type Counts = { received: number; online: number; settledOnTime: number; settledLate: number; inProgress: number; overdue: number; settledDays: number | string | null };
+
+const roundDays = (days: number | string | null) => (days === null ? null : Math.round(Number(days) * 10) / 10);
+
+function sum(rows: Counts[]) {
+  const settled = rows.reduce((n, r) => n + r.settledOnTime + r.settledLate, 0);
+  const totalDays = rows.reduce((n, r) => n + Number(r.settledDays ?? 0) * (r.settledOnTime + r.settledLate), 0);
+  return {
+    received: rows.reduce((n, r) => n + r.received, 0),
+    online: rows.reduce((n, r) => n + r.online, 0),
+    settledOnTime: rows.reduce((n, r) => n + r.settledOnTime, 0),
+    settledLate: rows.reduce((n, r) => n + r.settledLate, 0),
+    inProgress: rows.reduce((n, r) => n + r.inProgress, 0),
+    overdue: rows.reduce((n, r) => n + r.overdue, 0),
+    settledDays: settled ? Math.round((totalDays / settled) * 10) / 10 : null,
+  };
+}
+
+/** Decision 766's indicators this data supports; a share is null when there is nothing to divide. */
+function indicators(t: ReturnType<typeof sum>) {
+  const settled = t.settledOnTime + t.settledLate;
+  return {
+    onTimeRate: settled ? t.settledOnTime / settled : null,
+    averageSettledDays: t.settledDays,
+    onlineShare: t.received ? t.online / t.received : null,
+  };
+}
+
+const COLUMNS: [keyof Counts, string][] = [
+  ['received', 'Tiếp nhận'],
+  ['online', 'Trực tuyến'],
+  ['settledOnTime', 'Giải quyết đúng hạn'],
+  ['settledLate', 'Giải quyết quá hạn'],
+  ['inProgress', 'Đang giải quyết'],
+  ['overdue', 'Đang quá hạn'],
+  ['settledDays', 'Số ngày giải quyết trung bình'],
+];
+
+/** The same figures as a workbook: one sheet per grouping, Vietnamese headings, the period in the title. */
+export async function statisticsWorkbook(stats: Awaited<ReturnType<typeof dossierStatistics>>): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  book.creator = 'motcua';
+  const sheet = (name: string, keys: [string, string][], rows: Record<string, unknown>[]) => {
+    const ws = book.addWorksheet(name);
+    ws.addRow([`Thống kê hồ sơ thủ tục hành chính — ${stats.unit.name} — từ ${stats.from} đến ${stats.to}`]).font = { bold: true, size: 13 };
+    ws.addRow([]);
+    const header = ws.addRow([...keys.map(([, title]) => title), ...COLUMNS.map(([, title]) => title)]);
+    header.font = { bold: true };
+    header.alignment = { wrapText: true, vertical: 'middle' };
+    for (const r of rows) ws.addRow([...keys.map(([k]) => r[k]), ...COLUMNS.map(([k]) => r[k])]);
+    ws.columns.forEach((c, i) => (c.width = i < keys.length ? 40 : 16));
+  };
+  sheet('Theo đơn vị', [['unitName', 'Đơn vị tiếp nhận']], [...stats.byUnit, { unitName: 'Tổng cộng', ...stats.total }]);
+  sheet('Theo thủ tục', [['code', 'Mã thủ tục'], ['name', 'Tên thủ tục'], ['field', 'Lĩnh vực']], stats.byProcedure);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

@@ -1,0 +1,73 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offerBirthRegistration, receive } from '../../../test/dossier-fixtures.ts';
+import { startTestSystem, type Client, type Officer, type TestSystem } from '../../../test/harness.ts';
+
+let sys: TestSystem;
+let procedureId: string;
+let officers: Officer[];
+let desk: Client;
+let leader: Client;
+let inspector: Client;
+
+/** Moves the clock forward (Vietnam time) and signs in again. */
+async function at(vietnamTime: string) {
+  sys.clock.set(new Date(`${vietnamTime}+07:00`));
+  [desk, leader, inspector] = [await sys.signedIn(officers[0]!, '10.11.0.1'), await sys.signedIn(officers[1]!, '10.11.0.2'), await sys.signedIn(officers[2]!, '10.11.0.3')];
+}
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+  procedureId = await offerBirthRegistration(sys);
+  const commune = sys.communes[0]!;
+  officers = [
+    await sys.officer({ username: 's.desk', unit: commune, roles: ['reception_officer'] }),
+    await sys.officer({ username: 's.leader', unit: commune, roles: ['leader'] }),
+    await sys.officer({ username: 's.inspector', unit: sys.province, roles: ['inspector'] }),
+  ];
+  await at('2026-03-02T09:00:00');
+  // three dossiers on Monday 2 March (due Monday 9 March): one settled on time, one late, one left open
+  const onTime = await receive(desk, procedureId, commune.id);
+  const late = await receive(desk, procedureId, commune.id, { channel: 'online' });
+  await receive(desk, procedureId, commune.id);
+  for (const d of [onTime, late]) await desk.post(`/api/dossiers/${d.id}/assign`, { unitId: commune.id });
+  await at('2026-03-06T09:00:00');
+  await leader.post(`/api/dossiers/${onTime.id}/approve`, {});
+  await at('2026-03-11T09:00:00');
+  await leader.post(`/api/dossiers/${late.id}/approve`, {});
+});
+afterAll(() => sys.close());
+
+describe('R22: statistics of dossiers per unit and period', () => {
+  it('counts received, settled on time and late, in progress and overdue, with the Decision 766 indicators', async () => {
+    const stats = (await inspector.get('/api/statistics?from=2026-03-01&to=2026-03-31')).json();
+    expect(stats.total).toEqual({ received: 3, online: 1, settledOnTime: 1, settledLate: 1, inProgress: 1, overdue: 1, settledDays: 6.5 });
+    expect(stats.indicators).toEqual({ onTimeRate: 0.5, averageSettledDays: 6.5, onlineShare: 1 / 3 });
+    expect(stats.byProcedure).toEqual([expect.objectContaining({ code: '1.001193', received: 3 })]);
+    expect(stats.byUnit).toEqual([expect.objectContaining({ unitId: sys.communes[0]!.id, received: 3 })]);
+  });
+
+  it('a period before the dossiers counts nothing', async () => {
+    expect((await inspector.get('/api/statistics?from=2026-02-01&to=2026-02-28')).json().total.received).toBe(0);
+  });
+
+  it('exports the same figures as an .xlsx workbook', async () => {
+    const res = await leader.get(`/api/statistics/export?from=2026-03-01&to=2026-03-31&unitId=${sys.communes[0]!.id}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="thong-ke-2026-03-01-2026-03-31.xlsx"');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = book.getWorksheet('Theo đơn vị')!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows.at(-1)).toEqual(['Tổng cộng', 3, 1, 1, 1, 1, 1, 6.5]);
+  });
+
+  it('should not show a unit’s statistics to a leader of another unit (404) nor to a reception officer (403)', async () => {
+    expect((await leader.get(`/api/statistics?from=2026-03-01&to=2026-03-31&unitId=${sys.communes[1]!.id}`)).statusCode).toBe(404);
+    expect((await desk.get('/api/statistics?from=2026-03-01&to=2026-03-31')).statusCode).toBe(403);
+  });
+
+  it('should refuse a reversed or over-long period', async () => {
+    expect((await inspector.get('/api/statistics?from=2026-03-31&to=2026-03-01')).statusCode).toBe(400);
+    expect((await inspector.get('/api/statistics?from=2024-01-01&to=2026-03-01')).statusCode).toBe(400);
+  });
+});
