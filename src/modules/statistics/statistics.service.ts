@@ -122,16 +122,18 @@ export async function statisticsWorkbook(stats: Awaited<ReturnType<typeof dossie
   const book = new ExcelJS.Workbook();
   book.creator = 'motcua';
   const sheet = (name: string, keys: [string, string][], rows: Record<string, unknown>[]) => {
-    const ws = book.addWorksheet(name);
+    // printed as it is read: landscape, every column on one page width, the heading row repeated
+    const ws = book.addWorksheet(name, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' }, views: [{ state: 'frozen', ySplit: 3 }] });
     ws.addRow([`Thống kê hồ sơ thủ tục hành chính — ${stats.unit.name} — từ ${stats.from} đến ${stats.to}`]).font = { bold: true, size: 13 };
     ws.addRow([]);
     const header = ws.addRow([...keys.map(([, title]) => title), ...COLUMNS.map(([, title]) => title)]);
     header.font = { bold: true };
-    header.alignment = { wrapText: true, vertical: 'middle' };
+    header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
     for (const r of rows) ws.addRow([...keys.map(([k]) => r[k]), ...COLUMNS.map(([k]) => r[k])]);
-    ws.columns.forEach((c, i) => (c.width = i < keys.length ? 40 : 16));
+    ws.columns.forEach((c, i) => (c.width = i < keys.length ? (keys.length > 1 && i === 0 ? 12 : 36) : 13));
   };
   sheet('Theo đơn vị', [['unitName', 'Đơn vị tiếp nhận']], [...stats.byUnit, { unitName: 'Tổng cộng', ...stats.total }]);
+  book.getWorksheet('Theo đơn vị')!.lastRow!.font = { bold: true };
   sheet('Theo thủ tục', [['code', 'Mã thủ tục'], ['name', 'Tên thủ tục'], ['field', 'Lĩnh vực']], stats.byProcedure);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
