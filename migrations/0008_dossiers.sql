@@ -45,6 +45,9 @@ CREATE INDEX dossiers_received_unit_idx ON dossiers (received_unit_id, status, r
 CREATE INDEX dossiers_processing_unit_idx ON dossiers (processing_unit_id, status, due_at);
 CREATE INDEX dossiers_assignee_idx ON dossiers (assignee_id, status);
 CREATE INDEX dossiers_applicant_idx ON dossiers (applicant_personal_id);
+-- the reception search: any fragment of the code or of the name without diacritics (LIKE '%…%')
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX dossiers_search_idx ON dossiers USING gin (search_text gin_trgm_ops);
 
 -- Other people the procedure concerns (both parents of a newborn, a spouse…): the population-database lookups of
 -- the next issue may only ask about the applicant and these.
