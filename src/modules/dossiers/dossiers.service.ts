@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { hasPermission, scopeOf, type Actor } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
@@ -47,6 +47,8 @@ function checkPerson(ctx: Ctx, p: PersonInput, label: string) {
   }
 }
 
+const searchWords = (text: string) => [...new Set(foldVietnamese(text).split(' ').filter(Boolean))];
+
 /** The desk receives a citizen's application for an offered procedure: a code, a deadline and a journal entry. */
 export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
   const actor = requireActor(ctx);
@@ -90,6 +92,7 @@ export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
     applicantEmail: applicant.email,
     applicantAddress: applicant.address,
     searchText: foldVietnamese(`${code} ${applicant.fullName}`),
+    searchWords: searchWords(`${code} ${applicant.fullName}`),
     updatedAt: now,
   });
   if (input.persons.length > 0) await ctx.tx.insert(dossierPersons).values(input.persons.map((p) => ({ ...p, dossierId: id })));
@@ -234,14 +237,19 @@ export interface DossierQuery {
   offset: number;
 }
 
-/** Paths under which the actor may see dossiers, as SQL on the desk's and the processing unit's paths. */
-function visibleTo(actor: Actor, queue: DossierQuery['queue']): SQL | undefined {
+/**
+ * Paths under which the actor may see dossiers, as SQL on the desk's and the processing unit's paths. A scope at the
+ * province covers every dossier: no filter, so the search runs on its own indexes.
+ */
+function visibleTo(actor: Actor, queue: DossierQuery['queue'], provincePath: string): SQL | undefined {
   // unit paths are system-made (ids joined by '/'): no LIKE wildcard in them
-  const under = (column: AnyPgColumn, paths: string[]) => (paths.length ? or(...paths.map((p) => like(column, `${p}%`))) : sql`false`);
+  const under = (column: AnyPgColumn, paths: string[]) =>
+    paths.includes(provincePath) ? undefined : paths.length ? or(...paths.map((p) => like(column, `${p}%`))) : sql`false`;
   const all = [...new Set(DOSSIER_PERMISSIONS.flatMap((p) => scopeOf(actor, p)))];
   if (queue === 'mine') return eq(dossiers.assigneeId, actor.accountId);
   if (queue === 'desk') return under(desk.path, scopeOf(actor, 'dossiers.receive'));
-  if (queue === 'processing') return under(processingUnit.path, [...new Set([...scopeOf(actor, 'dossiers.process'), ...scopeOf(actor, 'dossiers.approve')])]);
+  if (queue === 'processing') return and(sql`${dossiers.processingUnitId} IS NOT NULL`, under(processingUnit.path, [...new Set([...scopeOf(actor, 'dossiers.process'), ...scopeOf(actor, 'dossiers.approve')])]));
+  if (all.includes(provincePath)) return undefined;
   return or(under(desk.path, all), under(processingUnit.path, all));
 }
 
@@ -251,10 +259,12 @@ export async function listDossiers(ctx: Ctx, query: DossierQuery) {
   const text = query.q?.trim() ?? '';
   const byId = /^\d{12}$/.test(text);
   const where = and(
-    visibleTo(actor, query.queue),
+    visibleTo(actor, query.queue, (await provinceOf(ctx)).path),
     query.status ? eq(dossiers.status, query.status) : undefined,
     byId ? eq(dossiers.applicantPersonalId, text) : undefined,
-    !byId && text ? and(...foldVietnamese(text).split(' ').filter(Boolean).map((w) => sql`${dossiers.searchText} LIKE ${likeContains(w)}`)) : undefined,
+    // a code (or part of one) has a dash; anything else is the words of a name
+    !byId && text.includes('-') ? sql`${dossiers.searchText} LIKE ${likeContains(foldVietnamese(text))}` : undefined,
+    !byId && text && !text.includes('-') ? arrayContains(dossiers.searchWords, searchWords(text)) : undefined,
   );
   const rows = await dossierRows(ctx).where(where).orderBy(desc(dossiers.receivedAt)).limit(query.limit).offset(query.offset);
   if (byId) await record(ctx, { type: 'dossier.search', details: { by: 'personal_id', found: rows.length }, citizens: [text] });

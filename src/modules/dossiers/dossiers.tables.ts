@@ -32,6 +32,7 @@ export const dossiers = pgTable('dossiers', {
   applicantEmail: text('applicant_email').notNull(),
   applicantAddress: text('applicant_address').notNull(),
   searchText: text('search_text').notNull(),
+  searchWords: text('search_words').array().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 export type DossierRow = typeof dossiers.$inferSelect;
