@@ -74,13 +74,13 @@ for (let from = 0; from < DOSSIERS; from += 100_000) {
   const to = Math.min(DOSSIERS, from + 100_000);
   await database.db.execute(sql`
     INSERT INTO dossiers (id, code, procedure_version_id, procedure_code, received_unit_id, processing_unit_id, status, channel, received_at, received_by,
-      working_days, due_at, settled_at, applicant_personal_id, applicant_name, applicant_birth_date, applicant_phone, applicant_email, applicant_address, search_text, updated_at)
+      working_days, due_at, settled_at, applicant_personal_id, applicant_name, applicant_birth_date, applicant_phone, applicant_email, applicant_address, search_text, search_words, updated_at)
     SELECT gen_random_uuid(), c,
       ${versionId}, '1.001193', (${arr(unitIds)}::uuid[])[1 + i % ${unitIds.length}], CASE WHEN i % 10 > 0 THEN (${arr(unitIds)}::uuid[])[1 + i % ${unitIds.length}] END,
       (ARRAY['received','processing','processing','supplement_requested','settled','settled','result_returned','result_returned','result_returned','withdrawn'])[1 + i % 10],
       (ARRAY['in_person','online','post'])[1 + i % 3], r, ${accountId}, 5, r + interval '7 days',
       CASE WHEN i % 10 BETWEEN 4 AND 8 THEN r + ((i % 11) || ' days')::interval END,
-      '0190' || lpad((i % 100)::text, 2, '0') || lpad(i::text, 6, '0'), n, make_date(1900 + i % 100, 1 + i % 12, 1 + i % 28), '0912345678', '', 'Thái Nguyên', lower(c) || ' ' || f, r
+      '0190' || lpad((i % 100)::text, 2, '0') || lpad(i::text, 6, '0'), n, make_date(1900 + i % 100, 1 + i % 12, 1 + i % 28), '0912345678', '', 'Thái Nguyên', lower(c) || ' ' || f, string_to_array(lower(c) || ' ' || f, ' '), r
     FROM (
       SELECT i, r, s || ' ' || m || ' ' || g AS n, fs || ' ' || fm || ' ' || fg AS f,
         ${arr(unitCodes)}[1 + i % ${unitCodes.length}] || '-' || to_char(r AT TIME ZONE '+07', 'YYMMDD') || '-' || lpad((i / ${unitCodes.length})::text, 7, '0') AS c

@@ -21,6 +21,8 @@ import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
 import { dossierRoutes } from './modules/dossiers/dossiers.routes.ts';
+import { documentRoutes } from './modules/documents/documents.routes.ts';
+import { formRoutes } from './modules/dossiers/forms.routes.ts';
 import { procedureRoutes } from './modules/procedures/procedures.routes.ts';
 import { statisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
@@ -165,6 +167,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(procedureRoutes);
   await app.register(calendarRoutes);
   await app.register(dossierRoutes);
+  await app.register(documentRoutes);
+  await app.register(formRoutes);
   await app.register(statisticsRoutes);
 
   if (fs.existsSync(WEB_DIST)) {

@@ -1,6 +1,7 @@
 import { count } from 'drizzle-orm';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import type { LightMyRequestResponse } from 'fastify';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSetupToken } from '../src/modules/auth/auth.service.ts';
 import { totpCode, totpStep } from '../src/modules/auth/totp.ts';
@@ -132,6 +133,11 @@ describe('Invariant 1: no change without a record', () => {
         });
         dossierId = res.json().id;
         return res;
+      },
+      'POST /api/dossiers/:id/documents': async () => {
+        const pdf = await PDFDocument.create();
+        pdf.addPage([200, 200]);
+        return desk.post(`/api/dossiers/${dossierId}/documents?name=${encodeURIComponent('Giấy chứng sinh.pdf')}&kind=digitized`, Buffer.from(await pdf.save()), { 'content-type': 'application/pdf' });
       },
       'POST /api/dossiers/:id/:action': () => desk.post(`/api/dossiers/${dossierId}/assign`, { unitId: commune.id }),
       'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),

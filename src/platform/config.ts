@@ -32,6 +32,8 @@ const envSchema = z.object({
   MOTCUA_JOURNAL_FAIL_CLOSED_HOURS: positiveInt.default(4),
   // R25: months kept online before they may be archived to files; the letters' floor is 3 months
   MOTCUA_JOURNAL_RETENTION_MONTHS: z.coerce.number().int().min(3, 'must be at least 3 months').default(12),
+  // the largest document an officer may upload (R05: citizens' papers come in through the system, not chat apps)
+  MOTCUA_DOCUMENT_MAX_MB: z.coerce.number().positive().max(100, 'must be at most 100 MB').default(10),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -57,6 +59,7 @@ export interface Config {
   lockout: { threshold: number; durationMs: number; addressLimit: number };
   setupLinkMs: number;
   journal: { witnessUrl: string | undefined; failClosedMs: number; retentionMonths: number };
+  documents: { maxBytes: number };
 }
 
 const MINUTE = 60_000;
@@ -105,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     setupLinkMs: e.MOTCUA_SETUP_LINK_MINUTES * MINUTE,
     journal: { witnessUrl: e.MOTCUA_WITNESS_URL, failClosedMs: e.MOTCUA_JOURNAL_FAIL_CLOSED_HOURS * 60 * MINUTE, retentionMonths: e.MOTCUA_JOURNAL_RETENTION_MONTHS },
+    documents: { maxBytes: Math.floor(e.MOTCUA_DOCUMENT_MAX_MB * 1024 * 1024) },
   };
 }

@@ -7,26 +7,35 @@ import { AuthFrame, Shell } from './layout.tsx';
 import { AccountDetailPage } from './pages/AccountDetail.tsx';
 import { AccountsPage } from './pages/Accounts.tsx';
 import { ChangePasswordPage } from './pages/ChangePassword.tsx';
+import { DossierDetailPage } from './pages/DossierDetail.tsx';
+import { DossiersPage } from './pages/Dossiers.tsx';
 import { HomePage } from './pages/Home.tsx';
 import { JournalPage } from './pages/Journal.tsx';
+import { ReceptionPage } from './pages/Reception.tsx';
 import { SessionsPage } from './pages/Sessions.tsx';
 import { SetupPage } from './pages/Setup.tsx';
 import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
 import { EnrollmentStep, OtpStep, PasswordChangeStep } from './pages/SignInSteps.tsx';
 import { UnitsPage } from './pages/Units.tsx';
 import { match, navigate, usePath } from './router.tsx';
-import { can, SessionContext, useSession, type SessionApi } from './session.ts';
+import { can, DOSSIER_PERMISSIONS, SessionContext, useSession, type SessionApi } from './session.ts';
 import { resetStores } from './stores.ts';
 
 function SignedInPages() {
   const path = usePath();
   const { me } = useSession();
   // Pages this officer cannot use (a bookmark, the address typed before signing in) lead home.
-  const elsewhere = path === '/setup' || (path === '/accounts' && !can(me, 'accounts.read')) || (path === '/journal' && !can(me, 'journal.read'));
+  const elsewhere =
+    path === '/setup' ||
+    (path === '/accounts' && !can(me, 'accounts.read')) ||
+    (path === '/journal' && !can(me, 'journal.read')) ||
+    (path === '/reception' && !can(me, 'dossiers.receive')) ||
+    (path === '/dossiers' && !DOSSIER_PERMISSIONS.some((p) => can(me, p)));
   useEffect(() => {
     if (elsewhere) navigate('/', { replace: true });
   }, [elsewhere]);
   const account = match('/accounts/:id', path);
+  const dossier = match('/dossiers/:id', path);
   let page;
   if (path === '/' || elsewhere) page = <HomePage />;
   else if (path === '/sessions') page = <SessionsPage />;
@@ -34,6 +43,9 @@ function SignedInPages() {
   else if (path === '/accounts') page = <AccountsPage />;
   else if (path === '/journal') page = <JournalPage />;
   else if (account) page = <AccountDetailPage key={account.id} id={account.id!} />;
+  else if (path === '/reception') page = <ReceptionPage />;
+  else if (path === '/dossiers') page = <DossiersPage />;
+  else if (dossier) page = <DossierDetailPage key={dossier.id} id={dossier.id!} />;
   else if (path === '/password') page = <ChangePasswordPage />;
   else page = <NotFound />;
   return <Shell>{page}</Shell>;

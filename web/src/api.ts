@@ -1,4 +1,5 @@
 import type { Lang } from './i18n.ts';
+import type { Channel, DossierAction, DossierStatus } from '../../src/modules/dossiers/workflow.ts';
 
 /** An error answered by the server ({ error: { code, message, messageEn, details } }) or a network failure. */
 export class ApiError extends Error {
@@ -59,23 +60,24 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    throw networkError();
-  }
+  const response = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const payload: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) {
     apiEvents.onTouch();
     return payload as T;
   }
+  throw failureOf(response, payload, options);
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw networkError();
+  }
+}
+
+function failureOf(response: Response, payload: unknown, options: RequestOptions): ApiError {
   const error = (payload as { error?: { code?: string; message?: string; messageEn?: string; details?: unknown } } | null)?.error;
   const failure = error?.code
     ? new ApiError(response.status, error.code, error.message ?? '', error.messageEn ?? error.message ?? '', error.details)
@@ -84,7 +86,29 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
     apiEvents.onSessionEnded(failure.code);
   }
   if (!options.quiet && failure.code === 'sign_in_incomplete') apiEvents.onIncompleteSignIn();
-  throw failure;
+  return failure;
+}
+
+/** Sends a file as the request body, typed by its own media type (the documents API takes one raw file). */
+export async function uploadFile<T>(path: string, file: File): Promise<T> {
+  const response = await send(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream', 'x-csrf-token': csrfToken }, body: file });
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.ok) {
+    apiEvents.onTouch();
+    return payload as T;
+  }
+  throw failureOf(response, payload, {});
+}
+
+/** GETs a file (a document, a form): its bytes and the name the server gave it, or the server's error. */
+export async function fetchFile(path: string): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send(path, { method: 'GET' });
+  if (!response.ok) throw failureOf(response, await response.json().catch(() => null), {});
+  apiEvents.onTouch();
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+  return { blob: await response.blob(), fileName: encoded ? decodeURIComponent(encoded) : (plain ?? 'tep') };
 }
 
 export const get = <T>(path: string, options?: RequestOptions) => api<T>('GET', path, undefined, options);
@@ -182,4 +206,90 @@ export interface AccountDetail extends Omit<AccountSummary, 'roles'> {
   roles: { id: string; role: string; unit: UnitRef; grantedAt: string; revocable: boolean }[];
   sessions: SessionInfo[];
   abilities: Partial<Record<AccountAbility, boolean>>;
+}
+
+export interface RequiredDocument {
+  name: string;
+  required: boolean;
+  copies: number;
+}
+export interface ProcedureVersion {
+  id: string;
+  version: number;
+  processingDays: number;
+  documents: RequiredDocument[];
+  purpose: string;
+  npdFields: string[];
+  retentionYears: number | null;
+}
+/** A procedure the province offers, with its current version (GET /api/procedures/offered). */
+export interface OfferedProcedure {
+  id: string;
+  code: string;
+  name: string;
+  field: string;
+  level: 'province' | 'commune';
+  status: 'offered' | 'withdrawn';
+  currentVersion: number;
+  current: ProcedureVersion;
+}
+
+export type { Channel, DossierAction, DossierStatus };
+export type DeadlineStatus = 'on_track' | 'due_soon' | 'overdue' | 'paused';
+export type DossierQueue = 'desk' | 'processing' | 'mine';
+
+export interface DossierSummary {
+  id: string;
+  code: string;
+  status: DossierStatus;
+  channel: Channel;
+  procedure: { code: string; name: string; version: number };
+  applicant: { personalId: string; fullName: string };
+  desk: { id: string; name: string };
+  processingUnit: { id: string; name: string } | null;
+  assignee: { id: string; fullName: string; username: string } | null;
+  receivedAt: string;
+  dueAt: string | null;
+  apologyDueAt: string | null;
+  deadlineStatus: DeadlineStatus | null;
+}
+export interface DossierPerson {
+  relation: string;
+  personalId: string;
+  fullName: string;
+  birthDate: string | null;
+}
+export interface DossierDetail extends Omit<DossierSummary, 'applicant'> {
+  statusReason: string | null;
+  applicant: { personalId: string; fullName: string; birthDate: string; phone: string; email: string; address: string };
+  workingDays: number;
+  settledAt: string | null;
+  returnedAt: string | null;
+  persons: DossierPerson[];
+  pauses: { kind: string; from: string; to: string | null }[];
+  timeline: {
+    at: string;
+    action: string;
+    fromStatus: string | null;
+    toStatus: string;
+    actor: { fullName: string; username: string } | null;
+    unit: string | null;
+    note: string | null;
+  }[];
+  abilities: Partial<Record<DossierAction, boolean>>;
+}
+
+export type DocumentKind = 'digitized' | 'reused' | 'from_npd';
+/** A paper of a dossier, stored encrypted; its bytes are only read through view/download with a reason. */
+export interface DossierDocument {
+  id: string;
+  dossierId: string;
+  kind: DocumentKind;
+  component: string | null;
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  uploadedAt: string;
+  uploadedBy: { fullName: string; username: string } | null;
 }

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { LangSwitch } from './components.tsx';
 import { useI18n, type MessageKey } from './i18n.ts';
 import { Link, usePath } from './router.tsx';
-import { can, useMe, useSession } from './session.ts';
+import { can, DOSSIER_PERMISSIONS, useMe, useSession } from './session.ts';
 import { provinceStore } from './stores.ts';
 
 function Brand() {
@@ -47,12 +47,15 @@ export function AuthFrame({ title, children, wide, onSignOut }: { title: string;
   );
 }
 
-const NAV: { to: string; label: MessageKey; permission?: string }[] = [
+/** A menu item shows when the officer holds one of its permissions (or always, without any). */
+const NAV: { to: string; label: MessageKey; permissions?: string[] }[] = [
   { to: '/', label: 'nav.home' },
-  { to: '/accounts', label: 'nav.accounts', permission: 'accounts.read' },
+  { to: '/reception', label: 'nav.reception', permissions: ['dossiers.receive'] },
+  { to: '/dossiers', label: 'nav.dossiers', permissions: DOSSIER_PERMISSIONS },
+  { to: '/accounts', label: 'nav.accounts', permissions: ['accounts.read'] },
   { to: '/units', label: 'nav.units' },
   { to: '/sessions', label: 'nav.sessions' },
-  { to: '/journal', label: 'nav.journal', permission: 'journal.read' },
+  { to: '/journal', label: 'nav.journal', permissions: ['journal.read'] },
   { to: '/password', label: 'nav.password' },
 ];
 
@@ -86,7 +89,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <div className="shell-body">
         <nav className="sidenav" aria-label={t('nav.label')}>
           <ul>
-            {NAV.filter((item) => !item.permission || can(me, item.permission)).map((item) => (
+            {NAV.filter((item) => !item.permissions || item.permissions.some((p) => can(me, p))).map((item) => (
               <li key={item.to}>
                 <Link to={item.to} className={active(item.to) ? 'active' : undefined} aria-current={active(item.to) ? 'page' : undefined}>
                   {t(item.label)}

@@ -27,3 +27,6 @@ export function useMe(): Me {
 }
 
 export const can = (me: Me | null, permission: string) => !!me && me.permissions.includes(permission);
+
+/** Any of these lets an officer work with dossiers (the desk, the processing unit, the leader). */
+export const DOSSIER_PERMISSIONS = ['dossiers.receive', 'dossiers.process', 'dossiers.approve'];

@@ -253,6 +253,11 @@ function visibleTo(actor: Actor, queue: DossierQuery['queue'], provincePath: str
   return or(under(desk.path, all), under(processingUnit.path, all));
 }
 
+function nameMatches(words: string[]): SQL | undefined {
+  const typing = words.at(-1)!;
+  return and(words.length > 1 ? arrayContains(dossiers.searchWords, words.slice(0, -1)) : undefined, sql`${dossiers.searchText} LIKE ${likeContains(typing)}`);
+}
+
 /** The reception search and the work queues: by code, applicant name without diacritics, or personal ID. */
 export async function listDossiers(ctx: Ctx, query: DossierQuery) {
   const actor = requireActor(ctx);
@@ -262,9 +267,9 @@ export async function listDossiers(ctx: Ctx, query: DossierQuery) {
     visibleTo(actor, query.queue, (await provinceOf(ctx)).path),
     query.status ? eq(dossiers.status, query.status) : undefined,
     byId ? eq(dossiers.applicantPersonalId, text) : undefined,
-    // a code (or part of one) has a dash; anything else is the words of a name
+    // a code (or part of one) has a dash; anything else is the words of a name, the last one perhaps still being typed
     !byId && text.includes('-') ? sql`${dossiers.searchText} LIKE ${likeContains(foldVietnamese(text))}` : undefined,
-    !byId && text && !text.includes('-') ? arrayContains(dossiers.searchWords, searchWords(text)) : undefined,
+    !byId && text && !text.includes('-') ? nameMatches(searchWords(text)) : undefined,
   );
   const rows = await dossierRows(ctx).where(where).orderBy(desc(dossiers.receivedAt)).limit(query.limit).offset(query.offset);
   if (byId) await record(ctx, { type: 'dossier.search', details: { by: 'personal_id', found: rows.length }, citizens: [text] });

@@ -196,7 +196,7 @@ function paramsOf(d: Draft): Params {
   };
 }
 
-const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'calendar', 'journal'] as const;
+const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'dossier', 'document', 'calendar', 'journal'] as const;
 
 /** Known event types grouped by their prefix, with "other" for a code typed by hand. */
 function TypeSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {

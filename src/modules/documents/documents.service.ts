@@ -1,0 +1,240 @@
+import crypto from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
+import { sha256 } from '../../platform/crypto.ts';
+import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { accounts } from '../accounts/accounts.tables.ts';
+import type { DossierScope } from '../dossiers/dossiers.policy.ts';
+import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
+import { OPEN_STATUSES } from '../dossiers/workflow.ts';
+import { record, type JournalEvent } from '../journal/journal.service.ts';
+import { units } from '../units/units.tables.ts';
+import { documentPolicy, seatedOn } from './documents.policy.ts';
+import { documentContents, documents, type DocumentRow } from './documents.tables.ts';
+import { checkFileName, declaredType, inspectContent, tooLarge } from './inspect.ts';
+import type { DocumentKind, DocumentType } from './types.ts';
+import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
+
+// ——— The dossier a document belongs to, as its policy sees it ———
+
+const desk = alias(units, 'desk');
+const processingUnit = alias(units, 'processing_unit');
+
+interface Owner {
+  id: string;
+  code: string;
+  receivedUnitId: string;
+  applicantPersonalId: string;
+  scope: DossierScope;
+}
+
+async function ownerOf(ctx: Ctx, dossierId: string): Promise<Owner | undefined> {
+  const [row] = await ctx.tx
+    .select({
+      id: dossiers.id,
+      code: dossiers.code,
+      status: dossiers.status,
+      receivedUnitId: dossiers.receivedUnitId,
+      applicantPersonalId: dossiers.applicantPersonalId,
+      apologyDueAt: dossiers.apologyDueAt,
+      deskPath: desk.path,
+      processingPath: processingUnit.path,
+    })
+    .from(dossiers)
+    .innerJoin(desk, eq(desk.id, dossiers.receivedUnitId))
+    .leftJoin(processingUnit, eq(processingUnit.id, dossiers.processingUnitId))
+    .where(eq(dossiers.id, dossierId));
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    code: row.code,
+    receivedUnitId: row.receivedUnitId,
+    applicantPersonalId: row.applicantPersonalId,
+    scope: { status: row.status, deskPath: row.deskPath, processingPath: row.processingPath, apologized: row.apologyDueAt !== null },
+  };
+}
+
+/** The dossier, if the actor may see it; 404 exactly like a missing one otherwise (R24). */
+async function visibleOwner(ctx: Ctx, dossierId: string): Promise<Owner> {
+  const owner = await ownerOf(ctx, dossierId);
+  documentPolicy.authorize(requireActor(ctx), 'read', owner?.scope);
+  return owner!;
+}
+
+/** The citizens a dossier concerns: entries about its papers carry their keyed hashes. */
+async function citizensOf(ctx: Ctx, owner: Owner): Promise<string[]> {
+  const persons = await ctx.tx.select({ personalId: dossierPersons.personalId }).from(dossierPersons).where(eq(dossierPersons.dossierId, owner.id));
+  return [owner.applicantPersonalId, ...persons.map((p) => p.personalId)];
+}
+
+/** Adding a paper: 404 if the dossier is not visible, 409 once it is closed, 403 for an officer not seated on it. */
+async function uploadTarget(ctx: Ctx, dossierId: string): Promise<Owner> {
+  const owner = await visibleOwner(ctx, dossierId);
+  if (!OPEN_STATUSES.includes(owner.scope.status)) {
+    throw conflict('dossier_closed', 'Hồ sơ đã kết thúc, không thể thêm tài liệu.', 'The dossier is closed: no document can be added.');
+  }
+  if (!seatedOn(requireActor(ctx), owner.scope)) throw forbidden();
+  return owner;
+}
+
+const uploader = alias(accounts, 'uploader');
+
+function present(row: DocumentRow, by: { fullName: string; username: string } | null) {
+  return {
+    id: row.id,
+    dossierId: row.dossierId,
+    kind: row.kind,
+    component: row.component,
+    name: row.fileName,
+    mediaType: row.mediaType,
+    size: row.size,
+    sha256: row.sha256.toString('hex'),
+    uploadedAt: row.uploadedAt.toISOString(),
+    uploadedBy: by,
+  };
+}
+
+// ——— Upload ———
+
+export interface UploadInput {
+  name: string;
+  kind: DocumentKind;
+  component?: string;
+  /** the Content-Type the client declared */
+  contentType?: string;
+  /** the Content-Length it announced, if any: refused at once when over the limit */
+  contentLength?: number;
+  /** reads the body, failing as soon as it passes `max` bytes */
+  read(max: number): Promise<Buffer>;
+}
+
+/**
+ * Issue 4, item 5: a paper is added to a dossier in three steps, so that neither a slow upload nor the checks hold
+ * a database connection: who may add it (before a byte is read), what it is (name, declared type, size, content:
+ * see inspect.ts), then in one transaction the encrypted bytes, their hash, the metadata and the journal entry.
+ * A refusal leaves nothing stored, and is journaled.
+ */
+export async function uploadDocument(inTx: InTx, dossierId: string, input: UploadInput) {
+  const { owner, max } = await inTx(async (ctx) => ({ owner: await uploadTarget(ctx, dossierId), max: ctx.config.documents.maxBytes }));
+  let type: DocumentType | undefined;
+  let bytes: Buffer | undefined;
+  let name: string;
+  try {
+    type = declaredType(input.contentType);
+    name = checkFileName(input.name, type);
+    if (input.contentLength !== undefined && input.contentLength > max) throw tooLarge(max);
+    bytes = await input.read(max);
+    await inspectContent(bytes, type, max);
+  } catch (err) {
+    if (err instanceof AppError) {
+      await inTx(async (ctx) =>
+        record(ctx, {
+          type: 'document.upload',
+          outcome: 'refused',
+          target: { type: 'dossier', id: owner.id },
+          unitId: owner.receivedUnitId,
+          details: { dossierCode: owner.code, refusal: err.code, declaredType: type ?? String(input.contentType ?? '').slice(0, 100), size: bytes?.length ?? input.contentLength ?? null },
+          citizens: await citizensOf(ctx, owner),
+        }),
+      );
+    }
+    throw err;
+  }
+  const content = bytes;
+  const mediaType = type;
+  return inTx(async (ctx) => {
+    const actor = requireActor(ctx);
+    // the dossier may have moved or closed while the bytes came in
+    const target = await uploadTarget(ctx, dossierId);
+    const id = crypto.randomUUID();
+    const now = ctx.clock.now();
+    const digest = sha256(content);
+    const sealed = ctx.keys.sealDocument(id, content);
+    const component = input.component?.trim() || null;
+    const [row] = await ctx.tx
+      .insert(documents)
+      .values({ id, dossierId, kind: input.kind, component, fileName: name, mediaType, size: content.length, sha256: digest, uploadedBy: actor.accountId, uploadedAt: now })
+      .returning();
+    await ctx.tx.insert(documentContents).values({ documentId: id, wrappedKey: sealed.wrappedKey, ciphertext: sealed.ciphertext });
+    await record(ctx, {
+      type: 'document.upload',
+      target: { type: 'document', id },
+      unitId: target.receivedUnitId,
+      // never the file name: it may name the citizen; the hash identifies the exact bytes
+      details: { dossierId, dossierCode: target.code, kind: input.kind, mediaType, size: content.length, sha256: digest.toString('hex') },
+      citizens: await citizensOf(ctx, target),
+    });
+    const [by] = await ctx.tx.select({ fullName: accounts.fullName, username: accounts.username }).from(accounts).where(eq(accounts.id, actor.accountId));
+    return present(row!, by ?? null);
+  });
+}
+
+// ——— Listing ———
+
+/** The papers of a dossier, metadata only (opening one is journaled, see openDocument), and whether one may add. */
+export async function listDocuments(ctx: Ctx, dossierId: string) {
+  const owner = await visibleOwner(ctx, dossierId);
+  const rows = await ctx.tx
+    .select({ document: documents, by: { fullName: uploader.fullName, username: uploader.username } })
+    .from(documents)
+    .leftJoin(uploader, eq(uploader.id, documents.uploadedBy))
+    .where(eq(documents.dossierId, dossierId))
+    .orderBy(asc(documents.uploadedAt), asc(documents.id));
+  return {
+    items: rows.map((r) => present(r.document, r.by)),
+    abilities: { upload: seatedOn(requireActor(ctx), owner.scope) && OPEN_STATUSES.includes(owner.scope.status) },
+  };
+}
+
+// ——— Viewing and downloading ———
+
+export type OpenMode = 'view' | 'download';
+
+/**
+ * R05/R25: a document leaves the system only for an officer who may see its dossier, with a reason, journaled
+ * before a byte is sent; its bytes are decrypted and checked against their SHA-256 first. A mismatch (or a
+ * ciphertext that does not authenticate) answers 500 without details, and is journaled as an integrity failure.
+ * PDFs and images come back stamped with the officer's name and the time, and every name carries them.
+ */
+export async function openDocument(inTx: InTx, documentId: string, mode: OpenMode, reason: string) {
+  const opened = await inTx(async (ctx) => {
+    const actor = requireActor(ctx);
+    const [row] = await ctx.tx.select().from(documents).where(eq(documents.id, documentId));
+    const owner = row ? await ownerOf(ctx, row.dossierId) : undefined;
+    documentPolicy.authorize(actor, 'open', owner?.scope);
+    const doc = row!;
+    const dossier = owner!;
+    const citizens = await citizensOf(ctx, dossier);
+    const about: Pick<JournalEvent, 'target' | 'unitId' | 'citizens'> = { target: { type: 'document', id: doc.id }, unitId: dossier.receivedUnitId, citizens };
+
+    const [content] = await ctx.tx.select().from(documentContents).where(eq(documentContents.documentId, doc.id));
+    if (!content) throw new AppError(410, 'document_purged', 'Tài liệu đã hết thời hạn lưu trữ và đã bị xóa.', 'The document was purged at the end of its retention period.');
+    let plain: Buffer | null = null;
+    try {
+      plain = ctx.keys.openDocument(doc.id, content);
+    } catch {
+      plain = null;
+    }
+    if (!plain || !crypto.timingSafeEqual(sha256(plain), doc.sha256.length === 32 ? doc.sha256 : Buffer.alloc(32))) {
+      throw new AppError(
+        500,
+        'document_integrity',
+        'Tài liệu không vượt qua kiểm tra toàn vẹn nên không được trả về. Sự việc đã được ghi nhật ký; vui lòng báo quản trị hệ thống.',
+        'The document failed its integrity check and was not returned. This was journaled; please tell the system administrator.',
+      ).recording({ type: 'document.integrity_failure', outcome: 'failure', ...about, reason, details: { mode, dossierId: dossier.id, dossierCode: dossier.code, check: plain ? 'sha256' : 'decryption' } });
+    }
+    const [officer] = await ctx.tx.select({ fullName: accounts.fullName, username: accounts.username }).from(accounts).where(eq(accounts.id, actor.accountId));
+    const stamp: Stamp = { fullName: officer?.fullName ?? actor.username, username: actor.username, at: ctx.clock.now(), dossierCode: dossier.code };
+    await record(ctx, { type: `document.${mode}`, ...about, reason, details: { dossierId: dossier.id, dossierCode: dossier.code, kind: doc.kind, mediaType: doc.mediaType, size: doc.size, sha256: doc.sha256.toString('hex') } });
+    return { doc, plain, stamp };
+  });
+  const { doc, plain, stamp } = opened;
+  const name = downloadName(doc.fileName, doc.mediaType, stamp);
+  return {
+    bytes: await stampedCopy(plain, doc.mediaType, stamp),
+    mediaType: doc.mediaType,
+    fileName: name,
+    contentDisposition: contentDisposition(mode === 'view' ? 'inline' : 'attachment', name),
+  };
+}

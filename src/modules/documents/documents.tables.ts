@@ -1,0 +1,23 @@
+import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../platform/columns.ts';
+import type { DocumentKind, DocumentType } from './types.ts';
+
+export const documents = pgTable('documents', {
+  id: uuid('id').primaryKey(),
+  dossierId: uuid('dossier_id').notNull(),
+  kind: text('kind').$type<DocumentKind>().notNull(),
+  component: text('component'),
+  fileName: text('file_name').notNull(),
+  mediaType: text('media_type').$type<DocumentType>().notNull(),
+  size: integer('size').notNull(),
+  sha256: bytea('sha256').notNull(),
+  uploadedBy: uuid('uploaded_by').notNull(),
+  uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
+});
+export type DocumentRow = typeof documents.$inferSelect;
+
+export const documentContents = pgTable('document_contents', {
+  documentId: uuid('document_id').primaryKey(),
+  wrappedKey: bytea('wrapped_key').notNull(),
+  ciphertext: bytea('ciphertext').notNull(),
+});
