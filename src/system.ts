@@ -13,6 +13,7 @@ import { loadDemoData } from './modules/demo/demo.service.ts';
 import { importProvince } from './modules/units/units.service.ts';
 import { seedCalendar } from './modules/calendar/calendar.service.ts';
 import { importCatalogue } from './modules/procedures/catalogue.service.ts';
+import { purgeExpiredDossiers } from './modules/dossiers/retention.ts';
 import { ensureJournalPartitions } from './modules/journal/retention.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
@@ -90,6 +91,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
   const jobs = startJobs(app.log, [
     { name: 'journal-partitions', everyMs: 24 * 60 * 60_000, run: () => inTx((ctx) => ensureJournalPartitions(ctx.tx, clock.now())) },
+    { name: 'dossier-retention', everyMs: 24 * 60 * 60_000, run: () => inTx(purgeExpiredDossiers) },
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },

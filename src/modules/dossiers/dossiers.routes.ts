@@ -27,7 +27,8 @@ const summary = z.object({
 });
 const detail = summary.extend({
   statusReason: z.string().nullable(),
-  applicant: z.object({ personalId: z.string(), fullName: z.string(), birthDate: z.string(), phone: z.string(), email: z.string(), address: z.string() }),
+  applicant: z.object({ personalId: z.string(), fullName: z.string(), birthDate: z.string().nullable(), phone: z.string(), email: z.string(), address: z.string() }),
+  purgedAt: z.string().nullable().describe('when the retention period ended and the personal data and documents were deleted'),
   workingDays: z.number(),
   settledAt: z.string().nullable(),
   returnedAt: z.string().nullable(),

@@ -17,7 +17,7 @@ import { units, type UnitRow } from '../units/units.tables.ts';
 import { nextDossierCode } from './dossier-code.ts';
 import { DOSSIER_PERMISSIONS, dossierPolicy, seated, statusAllows, type DossierScope } from './dossiers.policy.ts';
 import { dossierEvents, dossierPauses, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
-import { OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
+import { CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
 
 export interface PersonInput {
   personalId: string;
@@ -213,6 +213,7 @@ export async function getDossier(ctx: Ctx, id: string, options: { journal: boole
     workingDays: d.workingDays,
     settledAt: d.settledAt?.toISOString() ?? null,
     returnedAt: d.returnedAt?.toISOString() ?? null,
+    purgedAt: d.purgedAt?.toISOString() ?? null,
     persons: persons.map((p) => ({ relation: p.relation, personalId: p.personalId, fullName: p.fullName, birthDate: p.birthDate })),
     pauses: pauses.map((p) => ({ kind: p.kind, from: p.fromAt.toISOString(), to: p.toAt?.toISOString() ?? null })),
     timeline: events.map(({ event, actor: by, unitName }) => ({
@@ -368,6 +369,7 @@ export async function actOnDossier(ctx: Ctx, id: string, action: DossierAction, 
       break;
   }
   if (reason && transition.to) changes.statusReason = reason;
+  if (transition.to && CLOSED_STATUSES.includes(transition.to)) changes.closedAt = now;
   await ctx.tx.update(dossiers).set(changes).where(eq(dossiers.id, id));
   await ctx.tx.insert(dossierEvents).values({
     dossierId: id,

@@ -27,13 +27,16 @@ export const dossiers = pgTable('dossiers', {
   returnedAt: timestamp('returned_at', { withTimezone: true }),
   applicantPersonalId: text('applicant_personal_id').notNull(),
   applicantName: text('applicant_name').notNull(),
-  applicantBirthDate: date('applicant_birth_date', { mode: 'string' }).notNull(),
+  /** null once purged */
+  applicantBirthDate: date('applicant_birth_date', { mode: 'string' }),
   applicantPhone: text('applicant_phone').notNull(),
   applicantEmail: text('applicant_email').notNull(),
   applicantAddress: text('applicant_address').notNull(),
   searchText: text('search_text').notNull(),
   searchWords: text('search_words').array().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+  purgedAt: timestamp('purged_at', { withTimezone: true }),
 });
 export type DossierRow = typeof dossiers.$inferSelect;
 

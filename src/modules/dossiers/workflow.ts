@@ -20,6 +20,9 @@ export type Channel = (typeof CHANNELS)[number];
 /** Statuses in which the dossier is still the province's to finish: its deadline runs or is paused. */
 export const OPEN_STATUSES: readonly DossierStatus[] = ['received', 'processing', 'supplement_requested', 'financial_obligation'];
 
+/** Statuses that end a dossier: its retention period counts from then. */
+export const CLOSED_STATUSES: readonly DossierStatus[] = ['not_accepted', 'withdrawn', 'stopped', 'result_returned'];
+
 /**
  * Where the acting officer must hold the permission: at the desk that received the dossier (and returns its
  * result), or at the unit processing it now.
