@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { PDFDocument } from 'pdf-lib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -337,5 +338,44 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
     await expect.poll(() => desk.getByTestId('reception-problems').textContent()).toContain('12 digits needed (4 typed)');
     await shot(desk, 'd15-reception-en');
     await desk.getByRole('button', { name: 'Tiếng Việt' }).click();
+  });
+
+  it('the leader sees the dossier counted in this month’s statistics (R22) and exports them to Excel', async () => {
+    await nav(leader, 'Thống kê');
+    await leader.getByTestId('statistics-page').waitFor();
+    // This month, the leader's commune (the desk is under it).
+    expect(await leader.getByTestId('stats-period').inputValue()).toBe('month');
+    await expect.poll(() => leader.getByTestId('stats-showing').textContent()).toContain('Phường Đức Xuân');
+    const kpi = async (id: string) => Number(await leader.getByTestId(`kpi-${id}`).getAttribute('data-value'));
+    await expect.poll(() => kpi('received')).toBeGreaterThanOrEqual(1);
+    expect(await kpi('on-time-rate')).toBeGreaterThan(0);
+    const total = leader.getByTestId('stats-table-unit').getByTestId('stats-total-row');
+    expect(Number(await total.locator('[data-col=received]').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
+    expect(Number(await total.locator('[data-col=settledOnTime]').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
+    // The desk that received it, on the chart and in the table; its field on the other chart.
+    const deskRow = leader.getByTestId('stats-table-unit').getByTestId('stats-row').filter({ hasText: 'Bộ phận Một cửa' });
+    expect(Number(await deskRow.locator('[data-col=settledOnTime]').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await leader.getByTestId('chart-units').getByTestId('chart-bar').first().getAttribute('data-total'))).toBeGreaterThanOrEqual(1);
+    expect(await leader.getByTestId('chart-units').locator('svg[role=img]').first().getAttribute('aria-label')).toMatch(/Bộ phận Một cửa.*: [1-9]\d* đúng hạn/);
+    await leader.getByTestId('chart-fields').locator('[data-testid=chart-bar][data-key="Hộ tịch"]').waitFor();
+    await leader.getByTestId('stats-tab-procedure').click();
+    const birth = leader.locator('[data-testid=stats-table-procedure] [data-testid=stats-row][data-key="1.001193"]');
+    expect(Number(await birth.locator('[data-col=received]').textContent())).toBeGreaterThanOrEqual(1);
+    await leader.getByTestId('stats-tab-unit').click();
+    await shot(leader, 'stats-month-vi');
+
+    const download = leader.waitForEvent('download');
+    await leader.getByTestId('stats-export').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^thong-ke-\d{4}-\d{2}-01-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const bytes = await fs.readFile((await file.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    await leader.getByTestId('export-done').waitFor();
+
+    await leader.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => leader.getByTestId('kpi-received').textContent()).toContain('Dossiers received');
+    expect(await leader.getByRole('navigation').textContent()).toContain('Statistics');
+    await shot(leader, 'stats-month-en');
+    await leader.getByRole('button', { name: 'Tiếng Việt' }).click();
   });
 });

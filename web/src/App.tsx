@@ -15,6 +15,7 @@ import { ReceptionPage } from './pages/Reception.tsx';
 import { SessionsPage } from './pages/Sessions.tsx';
 import { SetupPage } from './pages/Setup.tsx';
 import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
+import { StatisticsPage } from './pages/Statistics.tsx';
 import { EnrollmentStep, OtpStep, PasswordChangeStep } from './pages/SignInSteps.tsx';
 import { UnitsPage } from './pages/Units.tsx';
 import { match, navigate, usePath } from './router.tsx';
@@ -30,7 +31,8 @@ function SignedInPages() {
     (path === '/accounts' && !can(me, 'accounts.read')) ||
     (path === '/journal' && !can(me, 'journal.read')) ||
     (path === '/reception' && !can(me, 'dossiers.receive')) ||
-    (path === '/dossiers' && !DOSSIER_PERMISSIONS.some((p) => can(me, p)));
+    (path === '/dossiers' && !DOSSIER_PERMISSIONS.some((p) => can(me, p))) ||
+    (path === '/statistics' && !can(me, 'statistics.read'));
   useEffect(() => {
     if (elsewhere) navigate('/', { replace: true });
   }, [elsewhere]);
@@ -46,6 +48,7 @@ function SignedInPages() {
   else if (path === '/reception') page = <ReceptionPage />;
   else if (path === '/dossiers') page = <DossiersPage />;
   else if (dossier) page = <DossierDetailPage key={dossier.id} id={dossier.id!} />;
+  else if (path === '/statistics') page = <StatisticsPage />;
   else if (path === '/password') page = <ChangePasswordPage />;
   else page = <NotFound />;
   return <Shell>{page}</Shell>;

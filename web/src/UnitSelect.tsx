@@ -12,21 +12,24 @@ export function UnitSelect({
   describedBy,
   include,
   required,
+  testId,
 }: {
   id: string;
   name: string;
   value: string;
   onChange: (unitId: string) => void;
-  emptyLabel: string;
+  /** The first, empty choice; without it the select always names a unit. */
+  emptyLabel?: string;
   describedBy?: string;
   include?: (unit: Unit) => boolean;
   required?: boolean;
+  testId?: string;
 }) {
   const { data: units } = unitsStore.use();
   const options = useMemo(() => (units ? flattenTree(buildTree(units)) : []), [units]);
   return (
-    <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} required={required}>
-      <option value="">{emptyLabel}</option>
+    <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} required={required} data-testid={testId}>
+      {emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
       {options
         .filter((node) => !include || include(node.unit))
         .map((node) => (

@@ -52,6 +52,7 @@ const NAV: { to: string; label: MessageKey; permissions?: string[] }[] = [
   { to: '/', label: 'nav.home' },
   { to: '/reception', label: 'nav.reception', permissions: ['dossiers.receive'] },
   { to: '/dossiers', label: 'nav.dossiers', permissions: DOSSIER_PERMISSIONS },
+  { to: '/statistics', label: 'nav.statistics', permissions: ['statistics.read'] },
   { to: '/accounts', label: 'nav.accounts', permissions: ['accounts.read'] },
   { to: '/units', label: 'nav.units' },
   { to: '/sessions', label: 'nav.sessions' },
