@@ -119,6 +119,7 @@ const results = [
         channel: 'in_person',
         applicant: { personalId: '019090123456', fullName: 'Nguyễn Thị Lan', birthDate: '1990-04-12', phone: '', email: '', address: '' },
         persons: [],
+        receivedPapers: ['Giấy chứng sinh'],
       }),
     ),
   ),

@@ -5,3 +5,6 @@ ALTER TABLE dossiers ADD COLUMN closed_at timestamptz;
 ALTER TABLE dossiers ADD COLUMN purged_at timestamptz;
 ALTER TABLE dossiers ALTER COLUMN applicant_birth_date DROP NOT NULL;
 CREATE INDEX dossiers_retention_idx ON dossiers (closed_at) WHERE purged_at IS NULL AND closed_at IS NOT NULL;
+
+-- The papers the desk checked off at intake (names from the procedure version's list): what the receipt lists.
+ALTER TABLE dossiers ADD COLUMN received_papers text[] NOT NULL DEFAULT '{}';

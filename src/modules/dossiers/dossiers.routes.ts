@@ -22,11 +22,20 @@ const summary = z.object({
   assignee: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
   receivedAt: z.string(),
   dueAt: z.string().nullable(),
+  dueDate: z.string().nullable().describe('the promised day (Vietnam date); dueAt is the midnight that ends it'),
   apologyDueAt: z.string().nullable(),
   deadlineStatus: z.enum(['on_track', 'due_soon', 'overdue', 'paused']).nullable(),
 });
 const detail = summary.extend({
   statusReason: z.string().nullable(),
+  rules: z.object({
+    offeredProcedureId: z.string(),
+    documents: z.array(z.object({ name: z.string(), required: z.boolean(), copies: z.number() })),
+    purpose: z.string(),
+    npdFields: z.array(z.string()),
+    retentionYears: z.number().nullable(),
+  }),
+  receivedPapers: z.array(z.string()),
   applicant: z.object({ personalId: z.string(), fullName: z.string(), birthDate: z.string().nullable(), phone: z.string(), email: z.string(), address: z.string() }),
   purgedAt: z.string().nullable().describe('when the retention period ended and the personal data and documents were deleted'),
   workingDays: z.number(),
@@ -65,6 +74,7 @@ export const dossierRoutes: FastifyPluginAsyncZod = async (app) => {
           address: z.string().trim().max(300),
         }),
         persons: z.array(z.strictObject({ ...person, relation: z.string().trim().min(2).max(60) })).max(10).default([]),
+        receivedPapers: z.array(z.string().trim().min(1).max(300)).max(50).default([]).describe('names of the papers handed in, from the procedure version'),
       }),
       response: { 200: detail, ...errorResponses },
     },

@@ -33,6 +33,8 @@ export interface IntakeInput {
   applicant: PersonInput & { phone: string; email: string; address: string };
   /** the other people the procedure concerns, with their relation to it (father, mother, spouse…) */
   persons: (PersonInput & { relation: string })[];
+  /** the papers of the procedure version the citizen handed in */
+  receivedPapers: string[];
 }
 
 /** R01/R24: a citizen named in a dossier has a valid personal ID that agrees with the date of birth given. */
@@ -67,6 +69,9 @@ export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
     .where(eq(offeredProcedures.id, input.offeredProcedureId));
   if (!procedure) throw notFound();
   if (procedure.offered.status !== 'offered') throw conflict('procedure_withdrawn', 'Thủ tục này đã ngừng tiếp nhận.', 'This procedure is no longer offered.');
+  const listed = new Set(procedure.version.documents.map((p) => p.name));
+  const unknown = input.receivedPapers.filter((p) => !listed.has(p));
+  if (unknown.length > 0) throw invalid('unknown_paper', `Giấy tờ không có trong thành phần hồ sơ của thủ tục: ${unknown.join(', ')}.`, 'A paper is not in the procedure’s list.');
 
   const now = ctx.clock.now();
   const { deadline } = await provinceDeadline(ctx.tx, { receivedAt: now, workingDays: procedure.version.processingDays });
@@ -93,6 +98,7 @@ export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
     applicantAddress: applicant.address,
     searchText: foldVietnamese(`${code} ${applicant.fullName}`),
     searchWords: searchWords(`${code} ${applicant.fullName}`),
+    receivedPapers: [...new Set(input.receivedPapers)],
     updatedAt: now,
   });
   if (input.persons.length > 0) await ctx.tx.insert(dossierPersons).values(input.persons.map((p) => ({ ...p, dossierId: id })));
@@ -122,7 +128,7 @@ function dossierRows(ctx: Ctx) {
       processingUnit: { id: processingUnit.id, name: processingUnit.name, path: processingUnit.path },
       assignee: { id: assignee.id, fullName: assignee.fullName, username: assignee.username },
       procedureName: procedureCatalogue.name,
-      version: procedureVersions.version,
+      version: procedureVersions,
     })
     .from(dossiers)
     .innerJoin(desk, eq(desk.id, dossiers.receivedUnitId))
@@ -160,13 +166,15 @@ function summary(row: LoadedRow, deadlineStatus: DeadlineStatus | null) {
     code: d.code,
     status: d.status,
     channel: d.channel,
-    procedure: { code: d.procedureCode, name: row.procedureName, version: row.version },
+    procedure: { code: d.procedureCode, name: row.procedureName, version: row.version.version },
     applicant: { personalId: d.applicantPersonalId, fullName: d.applicantName },
     desk: { id: row.desk.id, name: row.desk.name },
     processingUnit: row.processingUnit ? { id: row.processingUnit.id, name: row.processingUnit.name } : null,
     assignee: row.assignee,
     receivedAt: d.receivedAt.toISOString(),
     dueAt: d.dueAt?.toISOString() ?? null,
+    // the promised day itself (dueAt is the midnight that ends it)
+    dueDate: d.dueAt ? vietnamDate(new Date(d.dueAt.getTime() - 1)) : null,
     apologyDueAt: d.apologyDueAt?.toISOString() ?? null,
     deadlineStatus,
   };
@@ -209,6 +217,15 @@ export async function getDossier(ctx: Ctx, id: string, options: { journal: boole
   return {
     ...summary(row, statusOf(d)),
     statusReason: d.statusReason,
+    // the rules it was received under: papers, purpose and the population-database fields it may read
+    rules: {
+      offeredProcedureId: row.version.offeredProcedureId,
+      documents: row.version.documents,
+      purpose: row.version.purpose,
+      npdFields: row.version.npdFields,
+      retentionYears: row.version.retentionYears,
+    },
+    receivedPapers: d.receivedPapers,
     applicant: { personalId: d.applicantPersonalId, fullName: d.applicantName, birthDate: d.applicantBirthDate, phone: d.applicantPhone, email: d.applicantEmail, address: d.applicantAddress },
     workingDays: d.workingDays,
     settledAt: d.settledAt?.toISOString() ?? null,

@@ -36,6 +36,7 @@ export const dossiers = pgTable('dossiers', {
   searchWords: text('search_words').array().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   closedAt: timestamp('closed_at', { withTimezone: true }),
+  receivedPapers: text('received_papers').array().notNull().default([]),
   purgedAt: timestamp('purged_at', { withTimezone: true }),
 });
 export type DossierRow = typeof dossiers.$inferSelect;

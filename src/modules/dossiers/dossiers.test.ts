@@ -49,6 +49,8 @@ describe('dossier intake at the one-stop desk', () => {
     // received Monday 2 March at 09:00: 5 working days (3, 4, 5, 6, 9 March), due at the end of Monday 9 March
     expect(first.dueAt).toBe('2026-03-09T17:00:00.000Z');
     expect(first.status).toBe('received');
+    const withPapers = (await desk.post('/api/dossiers', intake(procedureId, commune().id, { receivedPapers: ['Giấy chứng sinh'] }))).json();
+    expect(withPapers).toMatchObject({ receivedPapers: ['Giấy chứng sinh'], dueDate: '2026-03-09', rules: { documents: [{ name: 'Giấy chứng sinh' }], npdFields: ['ho_ten', 'noi_thuong_tru'] } });
   });
 
   it('should never give two concurrent intakes the same code', async () => {
@@ -65,6 +67,7 @@ describe('dossier intake at the one-stop desk', () => {
     ['a date of birth in the future', { applicant: { ...intake('', '').applicant, personalId: '019226000001', birthDate: '2026-12-01' } }, 400],
     ['the same person twice', { persons: [{ relation: 'Mẹ', personalId: '019090999999', fullName: 'Lê Thị Mẹ', birthDate: '1990-01-01' }, { relation: 'Bố', personalId: '019090999999', fullName: 'Lê Văn Bố', birthDate: '1990-01-01' }] }, 400],
     ['an unknown field', { note: 'x' }, 400],
+    ['a paper that is not in the procedure’s list', { receivedPapers: ['Sổ hộ khẩu'] }, 400],
     ['an unknown procedure', { offeredProcedureId: '00000000-0000-4000-8000-000000000000' }, 404],
   ])('should refuse %s and change nothing', async (_, over, status) => {
     const before = await dossierCount();

@@ -510,7 +510,8 @@ async function receipt(ctx: Ctx, data: FormData): Promise<Sheet> {
     contactLine(d),
     procedureLine(data),
     { runs: '1. Thành phần hồ sơ nộp gồm:', before: 1.5 },
-    ...data.documents.map((doc, i) => ({
+    // the papers the desk checked off, when it did; the procedure's whole list otherwise (older dossiers)
+    ...(d.receivedPapers.length > 0 ? data.documents.filter((doc) => d.receivedPapers.includes(doc.name)) : data.documents).map((doc, i) => ({
       runs: `${point(i)} ${doc.name}: ${pad2(doc.copies)} bản${doc.required ? '' : ' (nếu có)'}`,
       indent,
       hang: indent + layout.size,

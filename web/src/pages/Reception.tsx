@@ -378,6 +378,7 @@ export function ReceptionPage() {
         persons: persons
           .filter((p) => !blank(p))
           .map((p) => ({ relation: p.relation.trim(), personalId: p.personalId, fullName: p.fullName.trim(), birthDate: p.birthDate })),
+        receivedPapers: procedure.current.documents.filter((_, i) => papers.has(i)).map((d) => d.name),
       });
       setReceived(dossier);
     } catch (e) {
