@@ -271,9 +271,14 @@ function visibleTo(actor: Actor, queue: DossierQuery['queue'], provincePath: str
   return or(under(desk.path, all), under(processingUnit.path, all));
 }
 
+/**
+ * Whole words through the words index; the last word may still be being typed, so it matches as a fragment through
+ * the trigram index, unless it is under 3 letters (no trigram: "An", "Hà" are then taken as whole words).
+ */
 function nameMatches(words: string[]): SQL | undefined {
   const typing = words.at(-1)!;
-  return and(words.length > 1 ? arrayContains(dossiers.searchWords, words.slice(0, -1)) : undefined, sql`${dossiers.searchText} LIKE ${likeContains(typing)}`);
+  const whole = typing.length < 3 ? words : words.slice(0, -1);
+  return and(whole.length > 0 ? arrayContains(dossiers.searchWords, whole) : undefined, typing.length < 3 ? undefined : sql`${dossiers.searchText} LIKE ${likeContains(typing)}`);
 }
 
 /** The reception search and the work queues: by code, applicant name without diacritics, or personal ID. */
