@@ -1,54 +1,16 @@
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, shot, startServer, totpCode, totpKeyFromSecretText, type RunningServer } from './harness.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, shot, totpCode, totpKeyFromSecretText } from './harness.ts';
 
 /** 15 seconds: long enough to work through the pages, short enough to watch the lock happen. */
 const IDLE_MINUTES = 0.25;
 
-let server: RunningServer;
-let browser: Browser;
-/** A missing browser or a server that does not start fails every test with its message (never a skip). */
-let setupError: unknown = null;
-
-beforeAll(async () => {
-  try {
-    browser = await launchBrowser();
-    server = await startServer({ idleMinutes: IDLE_MINUTES });
-  } catch (error) {
-    setupError = error;
-  }
-});
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-/** Script errors and Content-Security-Policy refusals (the CSP allows no inline script or style) fail the test. */
-const pageProblems: string[] = [];
-afterEach(() => {
-  const problems = pageProblems.splice(0);
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: { width: 1280, height: 860 } });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-  });
-  return { context, page };
-}
+const suite = browserSuite({ idleMinutes: IDLE_MINUTES, viewport: { width: 1280, height: 860 } });
+const { newPage } = suite;
 
 async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`${server.url}/`);
+  await page.goto(`${suite.server.url}/`);
   const form = page.getByTestId('sign-in-form');
   await form.locator('input[name=username]').fill(username);
   await form.locator('input[name=password]').fill(password);
@@ -89,14 +51,14 @@ describe('R03/R46/R04/R17: a new reception officer changes the one-time password
   let otp: { key: Uint8Array; step: number };
 
   beforeAll(async () => {
-    if (!setupError) ({ context, page } = await newPage());
+    if (!suite.setupError) ({ context, page } = await newPage());
   });
   afterAll(async () => {
     await context?.close();
   });
 
   it('R03: the sign-in form forbids the browser from filling in or saving the password', async () => {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${suite.server.url}/`);
     const form = page.getByTestId('sign-in-form');
     await expect.poll(() => form.getAttribute('autocomplete')).toBe('off');
     expect(await form.locator('input[name=username]').getAttribute('autocomplete')).toBe('off');
@@ -106,13 +68,13 @@ describe('R03/R46/R04/R17: a new reception officer changes the one-time password
   });
 
   it('R46: the issued one-time password only opens the password-change page, which refuses a weak password', async () => {
-    const oneTime = server.passwords.get(username);
+    const oneTime = suite.server.passwords.get(username);
     expect(oneTime, 'the demo password of demo.tiepnhan on the server console').toBeTruthy();
     await signIn(page, username, oneTime!);
     await page.getByTestId('password-change-required').waitFor();
 
     // No other page opens before the change, in the UI or through the API.
-    await page.goto(`${server.url}/accounts`);
+    await page.goto(`${suite.server.url}/accounts`);
     await page.getByTestId('password-form').waitFor();
     expect(await page.getByTestId('accounts-page').count()).toBe(0);
     const apiStatus = await page.evaluate(() => fetch('/api/accounts').then((r) => r.status));
@@ -142,7 +104,7 @@ describe('R03/R46/R04/R17: a new reception officer changes the one-time password
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in-form').waitFor();
 
-    await signIn(page, username, server.passwords.get(username)!);
+    await signIn(page, username, suite.server.passwords.get(username)!);
     await expect.poll(() => page.getByTestId('error').textContent()).toContain('Tên đăng nhập hoặc mật khẩu không đúng');
 
     // The server accepts each 30-second step once: wait for a step after the one used to enroll.
@@ -187,14 +149,14 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
   let issuedPassword = '';
 
   beforeAll(async () => {
-    if (!setupError) ({ context, page } = await newPage());
+    if (!suite.setupError) ({ context, page } = await newPage());
   });
   afterAll(async () => {
     await context?.close();
   });
 
   it('signs in for the first time: new password and one-time code enrollment', async () => {
-    const oneTime = server.passwords.get(username)!;
+    const oneTime = suite.server.passwords.get(username)!;
     await signIn(page, username, oneTime);
     await page.getByTestId('password-change-required').waitFor();
     await changePassword(page, oneTime, 'Mot-Cua-Thai-2025!');
@@ -282,7 +244,7 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
     expect(await page.getByTestId('status-reason').textContent()).toContain('Cán bộ nghỉ phép dài hạn');
     await shot(page, '19-account-locked-vi');
 
-    const refused = await fetch(`${server.url}/api/auth/sign-in`, {
+    const refused = await fetch(`${suite.server.url}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: issued.username, password: issuedPassword }),

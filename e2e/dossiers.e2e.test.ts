@@ -1,56 +1,18 @@
 import fs from 'node:fs/promises';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, shot, startServer, totpCode, totpKeyFromSecretText, type RunningServer } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, shot, totpCode, totpKeyFromSecretText } from './harness.ts';
 
-let server: RunningServer;
-let browser: Browser;
-/** A missing browser or a server that does not start fails every test with its message (never a skip). */
-let setupError: unknown = null;
-
-beforeAll(async () => {
-  try {
-    browser = await launchBrowser();
-    server = await startServer({ idleMinutes: 10 });
-  } catch (error) {
-    setupError = error;
-  }
-});
-
-beforeEach(() => {
-  if (setupError) throw setupError;
-});
-
-/** Script errors and Content-Security-Policy refusals fail the test. */
-const pageProblems: string[] = [];
-afterEach(() => {
-  const problems = pageProblems.splice(0);
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: { width: 1360, height: 900 } });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
-  });
-  return { context, page };
-}
+const suite = browserSuite({ idleMinutes: 10, viewport: { width: 1360, height: 900 } });
+const { newPage } = suite;
 
 /** A demo officer's first sign-in: the one-time password, a new password, a one-time code enrolled. */
 async function signInFirstTime(page: Page, username: string, newPassword: string) {
-  const oneTime = server.passwords.get(username);
+  const oneTime = suite.server.passwords.get(username);
   expect(oneTime, `the demo password of ${username} on the server console`).toBeTruthy();
-  await page.goto(`${server.url}/`);
+  await page.goto(`${suite.server.url}/`);
   const signIn = page.getByTestId('sign-in-form');
   await signIn.locator('input[name=username]').fill(username);
   await signIn.locator('input[name=password]').fill(oneTime!);
@@ -105,7 +67,7 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
   const mother = { personalId: '019194000222', fullName: 'Trần Thị Dung', birthDate: '1994-11-20' };
 
   beforeAll(async () => {
-    if (setupError) return;
+    if (suite.setupError) return;
     ({ context: deskContext, page: desk } = await newPage());
     ({ context: leaderContext, page: leader } = await newPage());
   });

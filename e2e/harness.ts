@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateTOTP } from '@oslojs/otp';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const SHOTS_DIR = '/tmp/motcua-shots';
@@ -157,4 +158,46 @@ export async function totpCode(key: Uint8Array, after: number | null = null): Pr
 export async function shot(page: Page, name: string) {
   fs.mkdirSync(SHOTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The hooks every browser test file needs: one server and one Chromium for the file; a browser or server that does
+ * not start fails every test with its message (never a skip); script errors and Content-Security-Policy refusals (the
+ * CSP allows no inline script or style) fail the test they happen in.
+ */
+export function browserSuite(options: { idleMinutes: number; viewport: { width: number; height: number } }) {
+  const suite = { server: undefined as unknown as RunningServer, browser: undefined as unknown as Browser, setupError: null as unknown, newPage };
+  const pageProblems: string[] = [];
+
+  beforeAll(async () => {
+    try {
+      suite.browser = await launchBrowser();
+      suite.server = await startServer({ idleMinutes: options.idleMinutes });
+    } catch (error) {
+      suite.setupError = error;
+    }
+  });
+  beforeEach(() => {
+    if (suite.setupError) throw suite.setupError;
+  });
+  afterEach(() => {
+    expect(pageProblems.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await suite.browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: options.viewport });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
+    });
+    return { context, page };
+  }
+
+  return suite;
 }

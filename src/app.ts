@@ -24,6 +24,7 @@ import { dossierRoutes } from './modules/dossiers/dossiers.routes.ts';
 import { documentRoutes } from './modules/documents/documents.routes.ts';
 import { formRoutes } from './modules/dossiers/forms.routes.ts';
 import { procedureRoutes } from './modules/procedures/procedures.routes.ts';
+import { resultRoutes } from './modules/results/results.routes.ts';
 import { statisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dossierRoutes);
   await app.register(documentRoutes);
   await app.register(formRoutes);
+  await app.register(resultRoutes);
   await app.register(statisticsRoutes);
 
   if (fs.existsSync(WEB_DIST)) {

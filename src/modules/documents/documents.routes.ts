@@ -9,11 +9,12 @@ import { listDocuments, openDocument, uploadDocument } from './documents.service
 import { tooLarge } from './inspect.ts';
 import { ALLOWED_LABELS, DOCUMENT_KINDS, DOCUMENT_TYPE_NAMES } from './types.ts';
 
-const document = z.object({
+export const documentSchema = z.object({
   id: z.string(),
   dossierId: z.string(),
   kind: z.enum(DOCUMENT_KINDS),
   component: z.string().nullable(),
+  reusedResultId: z.string().nullable().describe('kind reused: the electronic result this component is (GET /api/dossiers/{id}/reusable-results)'),
   name: z.string(),
   mediaType: z.enum(DOCUMENT_TYPE_NAMES as [string, ...string[]]),
   size: z.number(),
@@ -30,7 +31,7 @@ const reasonQuery = z.strictObject({
  * Reads the request body after the session and the right were checked (the content-type parser below hands the
  * stream over untouched), stopping as soon as it passes the limit: a refused upload is never held whole in memory.
  */
-function readLimited(stream: Readable | undefined, max: number): Promise<Buffer> {
+export function readLimited(stream: Readable | undefined, max: number): Promise<Buffer> {
   if (!stream || typeof (stream as Partial<Readable>).on !== 'function') return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -94,7 +95,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         kind: z.enum(DOCUMENT_KINDS).default('digitized'),
         component: z.string().trim().max(200).optional(),
       }),
-      response: { 200: document, ...errorResponses, 413: errorBody, 415: errorBody },
+      response: { 200: documentSchema, ...errorResponses, 413: errorBody, 415: errorBody },
     },
   }, async (req, reply) => {
     const length = Number(req.headers['content-length']);
@@ -120,7 +121,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['documents'],
       summary: 'The papers of a dossier (metadata only) and whether the viewer may add one',
       params: z.strictObject({ id: z.uuid() }),
-      response: { 200: z.object({ items: z.array(document), abilities: z.object({ upload: z.boolean() }) }), ...errorResponses },
+      response: { 200: z.object({ items: z.array(documentSchema), abilities: z.object({ upload: z.boolean() }) }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => listDocuments(ctx, req.params.id)));
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
-import { sha256 } from '../../platform/crypto.ts';
+import { sha256, type Keys, type SealedDocument } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import type { DossierScope } from '../dossiers/dossiers.policy.ts';
@@ -14,6 +14,7 @@ import { documentPolicy, seatedOn } from './documents.policy.ts';
 import { documentContents, documents, type DocumentRow } from './documents.tables.ts';
 import { checkFileName, declaredType, inspectContent, tooLarge } from './inspect.ts';
 import type { DocumentKind, DocumentType } from './types.ts';
+import { sealedResult } from '../results/content.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
 
 // ——— The dossier a document belongs to, as its policy sees it ———
@@ -21,22 +22,28 @@ import { contentDisposition, downloadName, stampedCopy, type Stamp } from './wat
 const desk = alias(units, 'desk');
 const processingUnit = alias(units, 'processing_unit');
 
-interface Owner {
+export interface Owner {
   id: string;
   code: string;
+  procedureCode: string;
   receivedUnitId: string;
+  processingUnitId: string | null;
   applicantPersonalId: string;
+  purgedAt: Date | null;
   scope: DossierScope;
 }
 
-async function ownerOf(ctx: Ctx, dossierId: string): Promise<Owner | undefined> {
+export async function ownerOf(ctx: Ctx, dossierId: string): Promise<Owner | undefined> {
   const [row] = await ctx.tx
     .select({
       id: dossiers.id,
       code: dossiers.code,
+      procedureCode: dossiers.procedureCode,
       status: dossiers.status,
       receivedUnitId: dossiers.receivedUnitId,
+      processingUnitId: dossiers.processingUnitId,
       applicantPersonalId: dossiers.applicantPersonalId,
+      purgedAt: dossiers.purgedAt,
       apologyDueAt: dossiers.apologyDueAt,
       deskPath: desk.path,
       processingPath: processingUnit.path,
@@ -49,27 +56,30 @@ async function ownerOf(ctx: Ctx, dossierId: string): Promise<Owner | undefined> 
   return {
     id: row.id,
     code: row.code,
+    procedureCode: row.procedureCode,
     receivedUnitId: row.receivedUnitId,
+    processingUnitId: row.processingUnitId,
     applicantPersonalId: row.applicantPersonalId,
+    purgedAt: row.purgedAt,
     scope: { status: row.status, deskPath: row.deskPath, processingPath: row.processingPath, apologized: row.apologyDueAt !== null },
   };
 }
 
 /** The dossier, if the actor may see it; 404 exactly like a missing one otherwise (R24). */
-async function visibleOwner(ctx: Ctx, dossierId: string): Promise<Owner> {
+export async function visibleOwner(ctx: Ctx, dossierId: string): Promise<Owner> {
   const owner = await ownerOf(ctx, dossierId);
   documentPolicy.authorize(requireActor(ctx), 'read', owner?.scope);
   return owner!;
 }
 
 /** The citizens a dossier concerns: entries about its papers carry their keyed hashes. */
-async function citizensOf(ctx: Ctx, owner: Owner): Promise<string[]> {
+export async function citizensOf(ctx: Ctx, owner: Owner): Promise<string[]> {
   const persons = await ctx.tx.select({ personalId: dossierPersons.personalId }).from(dossierPersons).where(eq(dossierPersons.dossierId, owner.id));
   return [owner.applicantPersonalId, ...persons.map((p) => p.personalId)];
 }
 
 /** Adding a paper: 404 if the dossier is not visible, 409 once it is closed, 403 for an officer not seated on it. */
-async function uploadTarget(ctx: Ctx, dossierId: string): Promise<Owner> {
+export async function uploadTarget(ctx: Ctx, dossierId: string): Promise<Owner> {
   const owner = await visibleOwner(ctx, dossierId);
   if (!OPEN_STATUSES.includes(owner.scope.status)) {
     throw conflict('dossier_closed', 'Hồ sơ đã kết thúc, không thể thêm tài liệu.', 'The dossier is closed: no document can be added.');
@@ -80,12 +90,14 @@ async function uploadTarget(ctx: Ctx, dossierId: string): Promise<Owner> {
 
 const uploader = alias(accounts, 'uploader');
 
-function present(row: DocumentRow, by: { fullName: string; username: string } | null) {
+export function present(row: DocumentRow, by: { fullName: string; username: string } | null) {
   return {
     id: row.id,
     dossierId: row.dossierId,
     kind: row.kind,
     component: row.component,
+    /** a component reused from an earlier dossier's electronic result: that result (no copy of its bytes here) */
+    reusedResultId: row.reusedResultId,
     name: row.fileName,
     mediaType: row.mediaType,
     size: row.size,
@@ -170,6 +182,32 @@ export async function uploadDocument(inTx: InTx, dossierId: string, input: Uploa
   });
 }
 
+/**
+ * Issue 4 item 6: a component reused from an earlier dossier's electronic result (results.service decides whether it
+ * may be: same citizen, result still held). The row points at the result; its bytes are not copied.
+ */
+export async function insertReusedDocument(ctx: Ctx, dossierId: string, result: { id: string; fileName: string; mediaType: DocumentType; size: number; sha256: Buffer }, component: string | null) {
+  const actor = requireActor(ctx);
+  const [row] = await ctx.tx
+    .insert(documents)
+    .values({
+      id: crypto.randomUUID(),
+      dossierId,
+      kind: 'reused',
+      component,
+      fileName: result.fileName,
+      mediaType: result.mediaType,
+      size: result.size,
+      sha256: result.sha256,
+      uploadedBy: actor.accountId,
+      uploadedAt: ctx.clock.now(),
+      reusedResultId: result.id,
+    })
+    .returning();
+  const [by] = await ctx.tx.select({ fullName: accounts.fullName, username: accounts.username }).from(accounts).where(eq(accounts.id, actor.accountId));
+  return present(row!, by ?? null);
+}
+
 // ——— Listing ———
 
 /** The papers of a dossier, metadata only (opening one is journaled, see openDocument), and whether one may add. */
@@ -188,6 +226,22 @@ export async function listDocuments(ctx: Ctx, dossierId: string) {
 }
 
 // ——— Viewing and downloading ———
+
+export const purged = () => new AppError(410, 'document_purged', 'Tài liệu đã hết thời hạn lưu trữ và đã bị xóa.', 'The document was purged at the end of its retention period.');
+
+/**
+ * Decrypts bytes sealed under `id` (Keys.sealDocument) and checks them against their SHA-256. Fails on a changed
+ * ciphertext or a wrapped key from another row ('decryption'), or bytes that do not match their hash ('sha256').
+ */
+export function openVerified(keys: Keys, id: string, sealed: SealedDocument, expectedSha256: Buffer): { plain: Buffer } | { failed: 'decryption' | 'sha256' } {
+  let plain: Buffer;
+  try {
+    plain = keys.openDocument(id, sealed);
+  } catch {
+    return { failed: 'decryption' };
+  }
+  return crypto.timingSafeEqual(sha256(plain), expectedSha256.length === 32 ? expectedSha256 : Buffer.alloc(32)) ? { plain } : { failed: 'sha256' };
+}
 
 export type OpenMode = 'view' | 'download';
 
@@ -208,22 +262,24 @@ export async function openDocument(inTx: InTx, documentId: string, mode: OpenMod
     const citizens = await citizensOf(ctx, dossier);
     const about: Pick<JournalEvent, 'target' | 'unitId' | 'citizens'> = { target: { type: 'document', id: doc.id }, unitId: dossier.receivedUnitId, citizens };
 
-    const [content] = await ctx.tx.select().from(documentContents).where(eq(documentContents.documentId, doc.id));
-    if (!content) throw new AppError(410, 'document_purged', 'Tài liệu đã hết thời hạn lưu trữ và đã bị xóa.', 'The document was purged at the end of its retention period.');
-    let plain: Buffer | null = null;
-    try {
-      plain = ctx.keys.openDocument(doc.id, content);
-    } catch {
-      plain = null;
-    }
-    if (!plain || !crypto.timingSafeEqual(sha256(plain), doc.sha256.length === 32 ? doc.sha256 : Buffer.alloc(32))) {
+    // a reused component is the earlier result itself, sealed under the result's id: its bytes are not copied here
+    const sealedUnder = doc.reusedResultId ?? doc.id;
+    const content = dossier.purgedAt
+      ? undefined
+      : doc.reusedResultId
+        ? await sealedResult(ctx.tx, doc.reusedResultId)
+        : (await ctx.tx.select().from(documentContents).where(eq(documentContents.documentId, doc.id)))[0];
+    if (!content) throw purged();
+    const checked = openVerified(ctx.keys, sealedUnder, content, doc.sha256);
+    if ('failed' in checked) {
       throw new AppError(
         500,
         'document_integrity',
         'Tài liệu không vượt qua kiểm tra toàn vẹn nên không được trả về. Sự việc đã được ghi nhật ký; vui lòng báo quản trị hệ thống.',
         'The document failed its integrity check and was not returned. This was journaled; please tell the system administrator.',
-      ).recording({ type: 'document.integrity_failure', outcome: 'failure', ...about, reason, details: { mode, dossierId: dossier.id, dossierCode: dossier.code, check: plain ? 'sha256' : 'decryption' } });
+      ).recording({ type: 'document.integrity_failure', outcome: 'failure', ...about, reason, details: { mode, dossierId: dossier.id, dossierCode: dossier.code, check: checked.failed, ...(doc.reusedResultId ? { reusedResultId: doc.reusedResultId } : {}) } });
     }
+    const plain = checked.plain;
     const [officer] = await ctx.tx.select({ fullName: accounts.fullName, username: accounts.username }).from(accounts).where(eq(accounts.id, actor.accountId));
     const stamp: Stamp = { fullName: officer?.fullName ?? actor.username, username: actor.username, at: ctx.clock.now(), dossierCode: dossier.code };
     await record(ctx, { type: `document.${mode}`, ...about, reason, details: { dossierId: dossier.id, dossierCode: dossier.code, kind: doc.kind, mediaType: doc.mediaType, size: doc.size, sha256: doc.sha256.toString('hex') } });

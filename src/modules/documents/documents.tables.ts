@@ -13,6 +13,8 @@ export const documents = pgTable('documents', {
   sha256: bytea('sha256').notNull(),
   uploadedBy: uuid('uploaded_by').notNull(),
   uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
+  /** kind 'reused': the earlier electronic result this component is (migration 0011); its bytes are the result's */
+  reusedResultId: uuid('reused_result_id'),
 });
 export type DocumentRow = typeof documents.$inferSelect;
 

@@ -1,0 +1,22 @@
+import type { Actor } from '../../authz/actor.ts';
+import { definePolicy } from '../../authz/policy.ts';
+import { seatedOn } from '../documents/documents.policy.ts';
+import { dossierPolicy, seated, type DossierScope } from '../dossiers/dossiers.policy.ts';
+
+/**
+ * Electronic results follow their dossier (R24): whoever may see the dossier sees its results (anyone else gets 404).
+ * A result is issued by the unit that settled the dossier: an officer holding dossiers.process or dossiers.approve
+ * at the processing unit (the workflow's own seats: transfer, approve), once the dossier is settled. The exact,
+ * unstamped file (the one the signature covers, handed to the citizen) leaves only through an officer seated on the
+ * dossier: the desk that returns it, or the processing unit.
+ */
+export const resultPolicy = definePolicy<DossierScope, 'issue' | 'open' | 'original'>({
+  read: (actor, d) => dossierPolicy.can(actor, 'read', d),
+  open: (actor, d) => dossierPolicy.can(actor, 'read', d),
+  issue: (actor, d) => d.status === 'settled' && issuerSeat(actor, d),
+  original: (actor, d) => seatedOn(actor, d),
+});
+
+export function issuerSeat(actor: Actor, d: DossierScope): boolean {
+  return seated(actor, 'approve', d) || seated(actor, 'transfer', d);
+}

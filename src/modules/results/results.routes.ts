@@ -1,0 +1,196 @@
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
+import { errorBody, errorResponses } from '../../platform/schemas.ts';
+import { documentSchema, readLimited } from '../documents/documents.routes.ts';
+import { issueResult, listResults, openResult, reusableResults, reuseResult, unitResultKey, verifyResultCode, type ResultMode } from './results.service.ts';
+
+const named = z.object({ id: z.string(), name: z.string() });
+const result = z.object({
+  id: z.string(),
+  code: z.string().describe('<dossier code>-KQ<n>'),
+  dossierId: z.string(),
+  seq: z.number(),
+  unit: named.describe('the processing unit that issued and signed it'),
+  procedureCode: z.string(),
+  name: z.string(),
+  mediaType: z.literal('application/pdf'),
+  size: z.number(),
+  sha256: z.string(),
+  issuedAt: z.string(),
+  issuedBy: z.object({ fullName: z.string(), username: z.string() }).nullable(),
+  statement: z.string().describe('the signed statement (C2SP signed note, Ed25519): verify it offline with `motcua result verify`'),
+  verifierKey: z.string().describe('the issuing unit’s verifier key, name+id+key'),
+});
+
+const dossierParams = z.strictObject({ id: z.uuid() });
+const codeParams = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9.\-]{1,120}-KQ[1-9][0-9]{0,3}$/, 'Mã kết quả: <mã hồ sơ>-KQ<n>') });
+const hex256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'SHA-256: 64 chữ số hệ 16');
+
+/**
+ * Issue 4 item 6: electronic results (Decree 45/2020) and their reuse (Circular 01/2023). The upload of a result is
+ * the raw bytes of one PDF, as for documents (see README: why not multipart), so it lives in a child plugin that
+ * leaves bodies as streams; the other routes take JSON.
+ */
+export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(rawBodyRoutes);
+  await app.register(jsonRoutes);
+};
+
+const rawBodyRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+
+  app.post('/api/dossiers/:id/results', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['results'],
+      summary: 'Issue the electronic result of a settled dossier: the body is the PDF itself; coded <dossier code>-KQ<n> and signed with the processing unit’s key',
+      description:
+        'Decree 45/2020. By an officer holding dossiers.process or dossiers.approve at the processing unit, while the dossier is settled (409 otherwise, 403 for anyone else who sees it). ' +
+        'The file is checked as a document upload is (a PDF that opens, under MOTCUA_DOCUMENT_MAX_MB, a clean name), stored encrypted, its SHA-256 signed in the statement; journaled.',
+      params: dossierParams,
+      querystring: z.strictObject({ name: z.string().max(1000) }),
+      response: { 200: result, ...errorResponses, 413: errorBody, 415: errorBody },
+    },
+  }, async (req, reply) => {
+    const length = Number(req.headers['content-length']);
+    try {
+      return await issueResult((fn) => app.inTx(req, fn), req.params.id, {
+        name: req.query.name,
+        contentType: req.headers['content-type'],
+        contentLength: Number.isFinite(length) ? length : undefined,
+        read: (max) => readLimited(req.body as Readable | undefined, max),
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 413) void reply.header('connection', 'close');
+      throw err;
+    }
+  });
+};
+
+const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/api/dossiers/:id/results', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['results'],
+      summary: 'The electronic results of a dossier with their signed statements, and whether the viewer may issue one or take the original file',
+      params: dossierParams,
+      response: { 200: z.object({ items: z.array(result), abilities: z.object({ issue: z.boolean(), original: z.boolean() }) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => listResults(ctx, req.params.id)));
+
+  const modes: Record<ResultMode, string> = {
+    view: 'Open an electronic result in the browser, with the reason: journaled, stamped with the officer and time',
+    download: 'Download an electronic result, with the reason: journaled, stamped with the officer and time',
+    original: 'The exact signed file, to hand to the citizen (its SHA-256 is the signed one): officers seated on the dossier only, with the reason; journaled',
+  };
+  for (const mode of ['view', 'download', 'original'] as const) {
+    app.get(`/api/results/:code/${mode}`, {
+      config: { access: 'signedIn' },
+      schema: {
+        tags: ['results'],
+        summary: modes[mode],
+        params: codeParams,
+        querystring: z.strictObject({ reason: z.string().trim().min(3, 'Hãy ghi lý do xem/tải kết quả / give the reason').max(500) }),
+        response: { 200: z.any(), ...errorResponses, 500: errorBody },
+      },
+    }, async (req, reply) => {
+      const file = await openResult((fn) => app.inTx(req, fn), req.params.code.toUpperCase(), mode, req.query.reason);
+      void reply
+        .header('content-type', file.mediaType)
+        .header('content-disposition', file.contentDisposition)
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff');
+      return reply.send(file.bytes);
+    });
+  }
+
+  app.get('/api/results/:code/verify', {
+    // Public: a citizen, a bank or another agency holding the file checks it without an account here. The answer
+    // names nobody, and discloses the statement only to whoever gives the file's hash.
+    config: { access: 'public' },
+    schema: {
+      tags: ['results'],
+      summary: 'Verify an electronic result: is its statement signed by the issuing unit, and is this file (its SHA-256) the one signed?',
+      description:
+        'The statement is returned only when `sha256` matches. The same check runs offline: `motcua result verify FILE --statement S --key K` with the key of GET /api/units/{id}/result-key.',
+      params: codeParams,
+      querystring: z.strictObject({ sha256: hex256.optional() }),
+      response: {
+        200: z.object({
+          code: z.string(),
+          signatureValid: z.boolean(),
+          fileMatches: z.boolean().nullable().describe('null when no sha256 was given, or the signature does not verify'),
+          issuedAt: z.string(),
+          unit: named,
+          verifierKey: z.string().nullable(),
+          statement: z.string().nullable(),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => app.inTx(req, (ctx) => verifyResultCode(ctx, req.params.code.toUpperCase(), req.query.sha256?.toLowerCase())));
+
+  app.get('/api/units/:id/result-key', {
+    // Public: a public key is no secret, and verifiers outside the province must get it without an account.
+    config: { access: 'public' },
+    schema: {
+      tags: ['results'],
+      summary: 'The Ed25519 public key a unit signs its electronic results with (404 until its first result)',
+      params: z.strictObject({ id: z.uuid() }),
+      response: {
+        200: z.object({
+          unit: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+          keyId: z.string(),
+          algorithm: z.literal('ed25519'),
+          name: z.string(),
+          verifierKey: z.string().describe('name+key id+base64(0x01 ‖ public key), as `motcua result verify --key` takes it'),
+          publicKey: z.string().describe('the raw 32-byte Ed25519 public key, base64'),
+          createdAt: z.string(),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => app.inTx(req, (ctx) => unitResultKey(ctx, req.params.id)));
+
+  app.get('/api/dossiers/:id/reusable-results', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['results'],
+      summary: 'The applicant’s earlier electronic results in the province, to attach instead of asking for the paper again (journaled with the citizen)',
+      description: 'Results of other dossiers that named the applicant’s personal ID (as applicant or person concerned). For officers seated on the dossier while it is open.',
+      params: dossierParams,
+      response: {
+        200: z.object({
+          items: z.array(
+            z.object({
+              id: z.string(),
+              code: z.string(),
+              procedure: z.object({ code: z.string(), name: z.string() }),
+              unit: named,
+              issuedAt: z.string(),
+              name: z.string(),
+              size: z.number(),
+              sha256: z.string(),
+              attached: z.boolean(),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => app.inTx(req, (ctx) => reusableResults(ctx, req.params.id)));
+
+  app.post('/api/dossiers/:id/reused-results', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['results'],
+      summary: 'Attach one of the applicant’s earlier results as a component (kind reused): no copy, the download serves the result',
+      params: dossierParams,
+      body: z.strictObject({ resultId: z.uuid(), component: z.string().trim().max(200).optional() }),
+      response: { 200: documentSchema, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => reuseResult(ctx, req.params.id, req.body)));
+};

@@ -1,0 +1,40 @@
+import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../platform/columns.ts';
+
+/** One Ed25519 key per unit, created at its first result (migration 0011). */
+export const unitSigningKeys = pgTable('unit_signing_keys', {
+  id: text('id').primaryKey(),
+  unitId: uuid('unit_id').notNull(),
+  name: text('name').notNull(),
+  algorithm: text('algorithm').$type<'ed25519'>().notNull(),
+  publicKey: bytea('public_key').notNull(),
+  sealedPrivateKey: text('sealed_private_key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
+export type UnitSigningKeyRow = typeof unitSigningKeys.$inferSelect;
+
+/** An electronic result `<dossier code>-KQ<n>` and its signed statement. */
+export const results = pgTable('results', {
+  id: uuid('id').primaryKey(),
+  code: text('code').notNull(),
+  dossierId: uuid('dossier_id').notNull(),
+  seq: integer('seq').notNull(),
+  unitId: uuid('unit_id').notNull(),
+  keyId: text('key_id').notNull(),
+  procedureCode: text('procedure_code').notNull(),
+  fileName: text('file_name').notNull(),
+  mediaType: text('media_type').$type<'application/pdf'>().notNull(),
+  size: integer('size').notNull(),
+  sha256: bytea('sha256').notNull(),
+  citizens: text('citizens').array().notNull(),
+  statement: text('statement').notNull(),
+  issuedBy: uuid('issued_by').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+});
+export type ResultRow = typeof results.$inferSelect;
+
+export const resultContents = pgTable('result_contents', {
+  resultId: uuid('result_id').primaryKey(),
+  wrappedKey: bytea('wrapped_key').notNull(),
+  ciphertext: bytea('ciphertext').notNull(),
+});
