@@ -142,6 +142,13 @@ export async function startTestSystem(env: Record<string, string> = {}) {
       await c.refresh();
       return c;
     },
+    /** Moves the clock forward to a Vietnam time and signs the officers in again: a jump of days outlives any session. */
+    async at(vietnamTime: string, officers: Officer[], ipPrefix: string): Promise<Client[]> {
+      clock.set(new Date(`${vietnamTime}+07:00`));
+      const clients: Client[] = [];
+      for (const [i, o] of officers.entries()) clients.push(await this.signedIn(o, `${ipPrefix}.${i + 1}`));
+      return clients;
+    },
     async close() {
       await app.close();
       await database.close();

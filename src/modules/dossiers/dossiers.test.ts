@@ -13,10 +13,7 @@ let officers: Officer[];
 
 /** Moves the clock forward (Vietnam time) and signs everyone in again: a jump of days outlives any session. */
 async function at(vietnamTime: string) {
-  sys.clock.set(new Date(`${vietnamTime}+07:00`));
-  const clients: Client[] = [];
-  for (const [i, o] of officers.entries()) clients.push(await sys.signedIn(o, `10.9.0.${i + 1}`));
-  [desk, otherDesk, processor, leader] = clients as [Client, Client, Client, Client];
+  [desk, otherDesk, processor, leader] = (await sys.at(vietnamTime, officers, '10.9.0')) as [Client, Client, Client, Client];
 }
 
 beforeAll(async () => {

@@ -13,8 +13,7 @@ let kept: string;
 let limited: string;
 
 async function at(vietnamTime: string) {
-  sys.clock.set(new Date(`${vietnamTime}+07:00`));
-  [desk, leader, admin] = [await sys.signedIn(officers[0]!, '10.12.0.1'), await sys.signedIn(officers[1]!, '10.12.0.2'), await sys.signedIn(officers[2]!, '10.12.0.3')];
+  [desk, leader, admin] = (await sys.at(vietnamTime, officers, '10.12.0')) as [Client, Client, Client];
 }
 
 async function settleAndReturn(offeredId: string, over: Record<string, unknown> = {}) {

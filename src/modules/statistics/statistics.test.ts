@@ -10,10 +10,8 @@ let desk: Client;
 let leader: Client;
 let inspector: Client;
 
-/** Moves the clock forward (Vietnam time) and signs in again. */
 async function at(vietnamTime: string) {
-  sys.clock.set(new Date(`${vietnamTime}+07:00`));
-  [desk, leader, inspector] = [await sys.signedIn(officers[0]!, '10.11.0.1'), await sys.signedIn(officers[1]!, '10.11.0.2'), await sys.signedIn(officers[2]!, '10.11.0.3')];
+  [desk, leader, inspector] = (await sys.at(vietnamTime, officers, '10.11.0')) as [Client, Client, Client];
 }
 
 beforeAll(async () => {
