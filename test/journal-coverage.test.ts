@@ -140,15 +140,43 @@ describe('Invariant 1: no change without a record', () => {
         return desk.post(`/api/dossiers/${dossierId}/documents?name=${encodeURIComponent('Giấy chứng sinh.pdf')}&kind=digitized`, Buffer.from(await pdf.save()), { 'content-type': 'application/pdf' });
       },
       'POST /api/dossiers/:id/:action': () => desk.post(`/api/dossiers/${dossierId}/assign`, { unitId: commune.id }),
+      'POST /api/dossiers/:id/results': async () => {
+        const pdf = await PDFDocument.create();
+        pdf.addPage([200, 200]);
+        const res = await leader.post(`/api/dossiers/${dossierId}/results?name=${encodeURIComponent('Giấy khai sinh.pdf')}`, Buffer.from(await pdf.save()), { 'content-type': 'application/pdf' });
+        resultId = res.json().id;
+        return res;
+      },
+      'POST /api/dossiers/:id/reused-results': () => desk.post(`/api/dossiers/${laterDossierId}/reused-results`, { resultId, component: 'Giấy khai sinh' }),
       'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
       'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
       'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),
+    };
+
+    // what a driver needs beforehand, done before the entries are counted
+    const leader = await sys.signedIn(await sys.officer({ username: 'cov.leader', unit: commune, roles: ['leader'] }), '10.3.3.8');
+    let resultId = '';
+    let laterDossierId = '';
+    const prepare: Record<string, () => Promise<void>> = {
+      'POST /api/dossiers/:id/results': async () => {
+        expect((await leader.post(`/api/dossiers/${dossierId}/approve`, {})).statusCode).toBe(200);
+      },
+      'POST /api/dossiers/:id/reused-results': async () => {
+        const res = await desk.post('/api/dossiers', {
+          offeredProcedureId: procedureId,
+          unitId: commune.id,
+          channel: 'in_person',
+          applicant: { personalId: '019190001111', fullName: 'Trần Văn Nộp', birthDate: '1990-05-01', phone: '0912345678', email: '', address: 'Thái Nguyên' },
+        });
+        laterDossierId = res.json().id;
+      },
     };
 
     const undriven = mutating.filter((route) => !(route in drivers) && !(route in EXEMPT));
     expect(undriven, 'mutating routes without a journal check').toEqual([]);
     for (const [route, drive] of Object.entries(drivers)) {
       expect(mutating, `${route} is not in the API`).toContain(route);
+      await prepare[route]?.();
       const before = await entries();
       const res = await drive();
       expect([200, 204], `${route}: ${res.body}`).toContain(res.statusCode);

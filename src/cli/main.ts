@@ -6,6 +6,7 @@ import { parseVerifierKey } from '../modules/journal/checkpoint.ts';
 import { archiveMonth, monthsToArchive } from '../modules/journal/retention.ts';
 import { exportBundle, verifyExportedFile, verifyJournal } from '../modules/journal/verify.ts';
 import { startWitnessServer } from '../modules/journal/witness.ts';
+import { verifyResult } from '../modules/results/statement.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
 import { DataDirLockedError } from '../platform/data-dir-lock.ts';
@@ -136,6 +137,30 @@ journalCommand
       log: parseVerifierKey(options.logKey),
     });
     console.log(`witness listening on http://${options.host}:${options.port}/add-checkpoint; its cosignature/v1 verifier key: ${vkey}`);
+  });
+
+program
+  .command('result')
+  .description('electronic results (Decree 45/2020)')
+  .command('verify <file>')
+  .description('check an electronic result offline: the statement is signed by the unit’s key, and FILE is the file it signs')
+  .requiredOption('--statement <file>', 'the signed statement given with the result')
+  .requiredOption('--key <vkey>', 'the issuing unit’s verifier key (GET /api/units/<id>/result-key), obtained independently, or a file holding it')
+  .action((file: string, options: { statement: string; key: string }) => {
+    const key = fs.existsSync(options.key) ? fs.readFileSync(options.key, 'utf8').trim() : options.key;
+    const check = verifyResult(fs.readFileSync(options.statement, 'utf8'), key, fs.readFileSync(file));
+    if (!check.signatureValid) {
+      console.log(`INVALID: ${check.problem}`);
+      process.exitCode = 2;
+      return;
+    }
+    const s = check.statement!;
+    console.log(`result ${s.code} of dossier ${s.dossier} (procedure ${s.procedure}), issued ${s.issued} by unit ${s.unit}: signature valid`);
+    if (check.fileMatches) console.log(`OK: ${file} is the signed file (SHA-256 ${s.sha256})`);
+    else {
+      console.log(`MISMATCH: ${file} is not the signed file (the statement signs SHA-256 ${s.sha256})`);
+      process.exitCode = 2;
+    }
   });
 
 program

@@ -139,11 +139,10 @@ async function namesOf(ctx: Ctx, rows: ResultRow[]) {
   const accountIds = [...new Set(rows.map((r) => r.issuedBy))];
   const keyIds = [...new Set(rows.map((r) => r.keyId))];
   if (rows.length === 0) return { units: new Map(), accounts: new Map(), keys: new Map() };
-  const [unitRows, accountRows, keyRows] = await Promise.all([
-    ctx.tx.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds)),
-    ctx.tx.select({ id: accounts.id, fullName: accounts.fullName, username: accounts.username }).from(accounts).where(inArray(accounts.id, accountIds)),
-    ctx.tx.select().from(unitSigningKeys).where(inArray(unitSigningKeys.id, keyIds)),
-  ]);
+  // one after the other: a transaction is one connection
+  const unitRows = await ctx.tx.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds));
+  const accountRows = await ctx.tx.select({ id: accounts.id, fullName: accounts.fullName, username: accounts.username }).from(accounts).where(inArray(accounts.id, accountIds));
+  const keyRows = await ctx.tx.select().from(unitSigningKeys).where(inArray(unitSigningKeys.id, keyIds));
   return {
     units: new Map(unitRows.map((u) => [u.id, u])),
     accounts: new Map(accountRows.map((a) => [a.id, { fullName: a.fullName, username: a.username }])),

@@ -7,6 +7,8 @@ const query = z.strictObject({ from: z.iso.date(), to: z.iso.date(), unitId: z.u
 const counts = {
   received: z.number(),
   online: z.number(),
+  digitized: z.number().describe('received in the period, with at least one document, every one digitised, reused or from the NPD'),
+  reused: z.number().describe('received in the period, with at least one component reused from an earlier result'),
   settledOnTime: z.number(),
   settledLate: z.number(),
   inProgress: z.number(),
@@ -27,7 +29,13 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
           from: z.string(),
           to: z.string(),
           total: z.object(counts),
-          indicators: z.object({ onTimeRate: z.number().nullable(), averageSettledDays: z.number().nullable(), onlineShare: z.number().nullable() }),
+          indicators: z.object({
+            onTimeRate: z.number().nullable(),
+            averageSettledDays: z.number().nullable(),
+            onlineShare: z.number().nullable(),
+            digitizationRate: z.number().nullable().describe('digitized / received (Decision 766, Circular 01/2023)'),
+            reuseRate: z.number().nullable().describe('reused / received'),
+          }),
           byProcedure: z.array(z.object({ code: z.string(), name: z.string(), field: z.string(), ...counts })),
           byUnit: z.array(z.object({ unitId: z.string(), unitName: z.string(), ...counts })),
         }),

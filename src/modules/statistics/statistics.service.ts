@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
-import { and, inArray, like, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
 import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { addDays, type IsoDate } from '../calendar/deadline.ts';
+import { documents } from '../documents/documents.tables.ts';
 import { dossiers } from '../dossiers/dossiers.tables.ts';
 import { OPEN_STATUSES } from '../dossiers/workflow.ts';
 import { procedureCatalogue } from '../procedures/procedures.tables.ts';
@@ -37,9 +38,24 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   const now = ctx.clock.now();
   const inPeriod = (column: typeof dossiers.receivedAt | typeof dossiers.settledAt) => sql`${column} >= ${start} AND ${column} < ${end}`;
   const open = inArray(dossiers.status, [...OPEN_STATUSES]);
+  // Circular 01/2023, Decision 766: the components of each dossier received in the period, counted once per dossier
+  const papers = ctx.tx
+    .select({
+      dossierId: documents.dossierId,
+      total: sql<number>`count(*)`.as('papers_total'),
+      digital: sql<number>`count(*) FILTER (WHERE ${documents.kind} IN ('digitized', 'reused', 'from_npd'))`.as('papers_digital'),
+      reused: sql<number>`count(*) FILTER (WHERE ${documents.kind} = 'reused')`.as('papers_reused'),
+    })
+    .from(documents)
+    .innerJoin(dossiers, eq(dossiers.id, documents.dossierId))
+    .where(and(gte(dossiers.receivedAt, start), lt(dossiers.receivedAt, end)))
+    .groupBy(documents.dossierId)
+    .as('papers');
   const measures = {
     received: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)})::int`,
     online: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${dossiers.channel} = 'online')::int`,
+    digitized: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${papers.total} > 0 AND ${papers.digital} = ${papers.total})::int`,
+    reused: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${papers.reused} > 0)::int`,
     settledOnTime: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.settledAt)} AND ${dossiers.settledAt} <= ${dossiers.dueAt})::int`,
     settledLate: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.settledAt)} AND ${dossiers.settledAt} > ${dossiers.dueAt})::int`,
     settledDays: sql<number | null>`avg(extract(epoch FROM ${dossiers.settledAt} - ${dossiers.receivedAt}) / 86400) FILTER (WHERE ${inPeriod(dossiers.settledAt)})`,
@@ -57,6 +73,7 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   const rows = await ctx.tx
     .select({ unitId: dossiers.receivedUnitId, code: dossiers.procedureCode, perUnit: sql<number>`grouping(${dossiers.procedureCode})`, ...measures })
     .from(dossiers)
+    .leftJoin(papers, eq(papers.dossierId, dossiers.id))
     .where(relevant)
     .groupBy(sql`GROUPING SETS ((${dossiers.receivedUnitId}), (${dossiers.procedureCode}))`);
   const perUnit = rows.filter((r) => Number(r.perUnit) === 1);
@@ -87,7 +104,7 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   };
 }
 
-type Counts = { received: number; online: number; settledOnTime: number; settledLate: number; inProgress: number; overdue: number; settledDays: number | string | null };
+type Counts = { received: number; online: number; digitized: number; reused: number; settledOnTime: number; settledLate: number; inProgress: number; overdue: number; settledDays: number | string | null };
 
 const roundDays = (days: number | string | null) => (days === null ? null : Math.round(Number(days) * 10) / 10);
 
@@ -97,6 +114,8 @@ function sum(rows: Counts[]) {
   return {
     received: rows.reduce((n, r) => n + r.received, 0),
     online: rows.reduce((n, r) => n + r.online, 0),
+    digitized: rows.reduce((n, r) => n + r.digitized, 0),
+    reused: rows.reduce((n, r) => n + r.reused, 0),
     settledOnTime: rows.reduce((n, r) => n + r.settledOnTime, 0),
     settledLate: rows.reduce((n, r) => n + r.settledLate, 0),
     inProgress: rows.reduce((n, r) => n + r.inProgress, 0),
@@ -105,19 +124,33 @@ function sum(rows: Counts[]) {
   };
 }
 
-/** Decision 766's indicators this data supports; a share is null when there is nothing to divide. */
+/**
+ * Decision 766's indicators this data supports; a share is null when there is nothing to divide.
+ *
+ * - digitizationRate: of the dossiers received in the period, the share that has at least one document and whose
+ *   documents are all digitised from the paper, reused from an earlier result or taken from the NPD (Circular
+ *   01/2023). Counted as of now, so papers added after the period's end count; a dossier with no document is not
+ *   digitised. Whether every component the procedure requires is present is not judged here.
+ * - reuseRate: of the same dossiers, the share with at least one component of kind 'reused' (an earlier result
+ *   attached from this system, or a paper the officer marked as taken from an earlier result elsewhere): the
+ *   citizen was not asked for that paper again.
+ */
 function indicators(t: ReturnType<typeof sum>) {
   const settled = t.settledOnTime + t.settledLate;
   return {
     onTimeRate: settled ? t.settledOnTime / settled : null,
     averageSettledDays: t.settledDays,
     onlineShare: t.received ? t.online / t.received : null,
+    digitizationRate: t.received ? t.digitized / t.received : null,
+    reuseRate: t.received ? t.reused / t.received : null,
   };
 }
 
 const COLUMNS: [keyof Counts, string][] = [
   ['received', 'Tiếp nhận'],
   ['online', 'Trực tuyến'],
+  ['digitized', 'Số hóa'],
+  ['reused', 'Tái sử dụng kết quả'],
   ['settledOnTime', 'Giải quyết đúng hạn'],
   ['settledLate', 'Giải quyết quá hạn'],
   ['inProgress', 'Đang giải quyết'],

@@ -11,6 +11,10 @@ import { UnitSelect } from '../UnitSelect.tsx';
 interface Counts {
   received: number;
   online: number;
+  /** received in the period with at least one document, all digitised, reused or from the population database */
+  digitized: number;
+  /** received in the period with at least one component reused from an earlier result */
+  reused: number;
   settledOnTime: number;
   settledLate: number;
   inProgress: number;
@@ -35,7 +39,13 @@ interface Statistics {
   from: string;
   to: string;
   total: Counts;
-  indicators: { onTimeRate: number | null; averageSettledDays: number | null; onlineShare: number | null };
+  indicators: {
+    onTimeRate: number | null;
+    averageSettledDays: number | null;
+    onlineShare: number | null;
+    digitizationRate: number | null;
+    reuseRate: number | null;
+  };
   byProcedure: ProcedureRow[];
   byUnit: UnitRow[];
 }
@@ -97,11 +107,13 @@ const onTimeRateOf = (c: Counts) => (settledOf(c) ? c.settledOnTime / settledOf(
 
 /** Adds rows up; the average days weighted by the dossiers settled. */
 function sumCounts(rows: Counts[]): Counts {
-  const total: Counts = { received: 0, online: 0, settledOnTime: 0, settledLate: 0, inProgress: 0, overdue: 0, settledDays: null };
+  const total: Counts = { received: 0, online: 0, digitized: 0, reused: 0, settledOnTime: 0, settledLate: 0, inProgress: 0, overdue: 0, settledDays: null };
   let days = 0;
   for (const r of rows) {
     total.received += r.received;
     total.online += r.online;
+    total.digitized += r.digitized;
+    total.reused += r.reused;
     total.settledOnTime += r.settledOnTime;
     total.settledLate += r.settledLate;
     total.inProgress += r.inProgress;
@@ -346,6 +358,20 @@ function Kpis({ stats }: { stats: Statistics }) {
       value: f.percent(indicators.onlineShare),
       raw: indicators.onlineShare,
       sub: total.received ? t('stats.kpi.onlineSub', { online: f.count(total.online), received: f.count(total.received) }) : t('stats.kpi.nothing'),
+    },
+    {
+      id: 'digitization-rate',
+      label: t('stats.kpi.digitizationRate'),
+      value: f.percent(indicators.digitizationRate),
+      raw: indicators.digitizationRate,
+      sub: total.received ? t('stats.kpi.digitizationSub', { digitized: f.count(total.digitized), received: f.count(total.received) }) : t('stats.kpi.nothing'),
+    },
+    {
+      id: 'reuse-rate',
+      label: t('stats.kpi.reuseRate'),
+      value: f.percent(indicators.reuseRate),
+      raw: indicators.reuseRate,
+      sub: total.received ? t('stats.kpi.reuseSub', { reused: f.count(total.reused), received: f.count(total.received) }) : t('stats.kpi.nothing'),
     },
     { id: 'in-progress', label: t('stats.kpi.inProgress'), value: f.count(total.inProgress), raw: total.inProgress, sub: t('stats.kpi.inProgressSub') },
     { id: 'overdue', label: t('stats.kpi.overdue'), value: f.count(total.overdue), raw: total.overdue, sub: t('stats.kpi.overdueSub'), tone: total.overdue > 0 ? 'danger' : undefined },
