@@ -1,14 +1,18 @@
 /**
  * Reception figures (issue 4): with DOSSIERS dossiers seeded (default 1,000,000 on PostgreSQL, 100,000 on PGlite),
  * the reception search by code, by a name typed without diacritics and by personal ID (p50/p95 through the real
- * service, visibility filter included), the statistics of a province-year, and the intake of a dossier. The floor
+ * service, visibility filter included), the statistics of a province-year, and the intake of a dossier with two 1 MB scans. The floor
  * printed beside them is a primary-key lookup on the same database: the ratio is how far each is from it.
  * Run: DATABASE_URL=postgres://… npx tsx bench/dossiers.ts   (PGlite without DATABASE_URL)
  */
+import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
 import type { Actor } from '../src/authz/actor.ts';
 import { insertAccount } from '../src/modules/accounts/accounts.service.ts';
 import { seedCalendar } from '../src/modules/calendar/calendar.service.ts';
+import { uploadDocument } from '../src/modules/documents/documents.service.ts';
 import { listDossiers, receiveDossier } from '../src/modules/dossiers/dossiers.service.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';
@@ -103,6 +107,12 @@ async function timed(label: string, run: (i: number) => Promise<unknown>, runs =
   return { label, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }
 
+// a 1 MB scanned paper: one page carrying an incompressible image, as a scanner makes
+const scanDoc = await PDFDocument.create();
+const image = await scanDoc.embedPng(await sharp(crypto.randomBytes(600 * 580 * 3), { raw: { width: 600, height: 580, channels: 3 } }).png().toBuffer());
+scanDoc.addPage([595, 842]).drawImage(image, { x: 0, y: 0, width: 595, height: 842 });
+const scan = Buffer.from(await scanDoc.save());
+
 const sample = (await database.db.execute(sql`SELECT id, code, applicant_personal_id AS pid FROM dossiers TABLESAMPLE SYSTEM (1) LIMIT ${RUNS}`)) as unknown as { rows: { id: string; code: string; pid: string }[] };
 const picks = sample.rows;
 const floor = await timed('primary-key lookup (floor)', (i) => database.db.execute(sql`SELECT * FROM dossiers WHERE id = ${picks[i % picks.length]!.id}`));
@@ -111,20 +121,28 @@ const results = [
   await timed('search by name, no diacritics', (i) => asDesk((ctx) => listDossiers(ctx, { q: `${foldVietnamese(SURNAMES[i % SURNAMES.length]!)} ${foldVietnamese(GIVEN[(i * 7) % GIVEN.length]!)}`, limit: 50, offset: 0 }))),
   await timed('search by personal ID', (i) => asDesk((ctx) => listDossiers(ctx, { q: picks[i % picks.length]!.pid, limit: 50, offset: 0 }))),
   await timed('statistics, province-year', () => asDesk((ctx) => dossierStatistics(ctx, { from: '2026-01-01', to: '2026-12-31' })), 5),
-  await timed('intake (no documents yet)', () =>
-    asDesk((ctx) =>
-      receiveDossier(ctx, {
-        offeredProcedureId: offered.offered.id,
-        unitId: communes[0]!.id,
-        channel: 'in_person',
-        applicant: { personalId: '019090123456', fullName: 'Nguyễn Thị Lan', birthDate: '1990-04-12', phone: '', email: '', address: '' },
-        persons: [],
-        receivedPapers: ['Giấy chứng sinh'],
-      }),
-    ),
+  await timed(
+    'intake with two 1 MB documents',
+    async () => {
+      const d = await asDesk((ctx) =>
+        receiveDossier(ctx, {
+          offeredProcedureId: offered.offered.id,
+          unitId: communes[0]!.id,
+          channel: 'in_person',
+          applicant: { personalId: '019090123456', fullName: 'Nguyễn Thị Lan', birthDate: '1990-04-12', phone: '', email: '', address: '' },
+          persons: [],
+          receivedPapers: ['Giấy chứng sinh'],
+        }),
+      );
+      for (const name of ['giay-chung-sinh.pdf', 'to-khai.pdf']) {
+        await uploadDocument(asDesk, d.id, { name, kind: 'digitized', contentType: 'application/pdf', contentLength: scan.length, read: async () => scan });
+      }
+    },
+    50,
   ),
 ];
 
+console.log(`scan size ${(scan.length / 1e6).toFixed(2)} MB`);
 console.log(`dossiers: ${DOSSIERS.toLocaleString('en')} on ${postgres ? 'PostgreSQL' : 'PGlite'} (seeded in ${seedSeconds.toFixed(0)} s)`);
 console.log(`  ${floor.label.padEnd(32)} p50 ${ms(floor.p50)}  p95 ${ms(floor.p95)}`);
 for (const r of results) console.log(`  ${r.label.padEnd(32)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  (${(r.p95 / floor.p95).toFixed(0)}× the floor)`);
