@@ -263,6 +263,46 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
     await shot(leader, 'd11-approved-vi');
   });
 
+  it('the leader issues the electronic result: coded …-KQ1, signed by the commune, verifiable by anyone holding the file', async () => {
+    const section = leader.getByTestId('dossier-results');
+    await section.getByTestId('results-empty').waitFor();
+    const form = section.getByTestId('result-issue-form');
+    await form.locator('input[name=resultFile]').setInputFiles({ name: 'giay-khai-sinh.pdf', mimeType: 'application/pdf', buffer: await scannedPdf() });
+    await form.getByTestId('result-issue-button').click();
+    await expect.poll(() => section.getByTestId('results-notice').textContent()).toContain(`${code}-KQ1`);
+    const row = section.locator(`[data-testid=result-row][data-code="${code}-KQ1"]`);
+    expect(await row.getByTestId('result-code').textContent()).toBe(`${code}-KQ1`);
+    expect(await row.textContent()).toContain('Phường Đức Xuân');
+    // The statement checked against the file's SHA-256 by the public endpoint.
+    await expect.poll(() => row.getByTestId('result-verification').getAttribute('data-verification')).toBe('ok');
+    await shot(leader, 'results-01-issued-vi');
+
+    // The statement and the unit's key, with how a citizen or an agency checks them.
+    await row.getByTestId('result-proof').locator('summary').click();
+    expect(await row.getByTestId('result-statement').textContent()).toContain(`${code}-KQ1`);
+    expect(await row.getByTestId('result-key').textContent()).toMatch(/\+[0-9a-f]{8}\+/);
+    expect(await row.getByTestId('result-proof').textContent()).toContain('motcua result verify');
+    await row.getByTestId('result-proof').scrollIntoViewIfNeeded();
+    await shot(leader, 'results-02-proof-vi');
+    // The public address answers without an account.
+    const verifyUrl = (await row.getByTestId('result-verify-url').getAttribute('href'))!;
+    const answer = (await (await fetch(`${suite.server.url}${verifyUrl}`)).json()) as { signatureValid: boolean; fileMatches: boolean };
+    expect(answer).toMatchObject({ signatureValid: true, fileMatches: true });
+
+    // The signed original, for the citizen: with a reason, the exact bytes.
+    await row.getByTestId('result-original').click();
+    const dialog = leader.getByTestId('result-reason-dialog');
+    await dialog.locator('textarea[name=reason]').fill('Trao bản điện tử cho công dân');
+    await shot(leader, 'results-03-original-reason-vi');
+    const download = leader.waitForEvent('download');
+    await dialog.getByTestId('confirm-button').click();
+    const original = await (await download).path();
+    expect((await fs.readFile(original!)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await section.getByTestId('results-notice').waitFor();
+    // One result issued: the form stays for a corrected one, the list shows it once.
+    expect(await section.getByTestId('result-row').count()).toBe(1);
+  });
+
   it('the desk returns the result; the timeline tells who did what, where and when', async () => {
     await desk.goto(dossierUrl);
     await desk.getByTestId('dossier-page').waitFor();
@@ -300,6 +340,58 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
     await expect.poll(() => desk.getByTestId('reception-problems').textContent()).toContain('12 digits needed (4 typed)');
     await shot(desk, 'd15-reception-en');
     await desk.getByRole('button', { name: 'Tiếng Việt' }).click();
+  });
+
+  it('a second dossier of the same applicant reuses that result as a component: the paper is not asked again', async () => {
+    await nav(desk, 'Hồ sơ');
+    await nav(desk, 'Tiếp nhận hồ sơ');
+    await desk.getByTestId('procedure-option').first().waitFor();
+    await desk.getByTestId('procedure-search').fill('1.001193');
+    await expect.poll(() => desk.getByTestId('procedure-option').count()).toBe(1);
+    await desk.keyboard.press('ArrowDown');
+    await desk.keyboard.press('Enter');
+    const form = desk.getByTestId('reception-form');
+    await form.waitFor();
+    await form.locator('input[name=applicantPersonalId]').fill(grandfather.personalId);
+    await form.locator('input[name=applicantFullName]').fill(grandfather.fullName);
+    await form.locator('input[name=applicantBirthDate]').fill(grandfather.birthDate);
+    await form.locator('input[name=applicantPhone]').fill(grandfather.phone);
+    await form.locator('input[name=applicantAddress]').fill(grandfather.address);
+    for (const [i, parent] of [father, mother].entries()) {
+      await form.locator(`input[name=personalId-${i}]`).fill(parent.personalId);
+      await form.locator(`input[name=fullName-${i}]`).fill(parent.fullName);
+      await form.locator(`input[name=birthDate-${i}]`).fill(parent.birthDate);
+    }
+    const papers = desk.locator('[data-testid=paper][data-required=true]');
+    for (let i = 0; i < (await papers.count()); i++) await papers.nth(i).check();
+    await desk.locator('input[name=applicantAddress]').press('Control+Enter');
+    const done = desk.getByTestId('reception-done');
+    await done.waitFor();
+    const second = (await done.getByTestId('dossier-code').textContent()) ?? '';
+    expect(second).not.toBe(code);
+
+    await nav(desk, 'Hồ sơ');
+    await desk.locator(`[data-testid=dossier-row][data-code="${second}"]`).click();
+    await desk.getByTestId('dossier-page').waitFor();
+    // Received, not settled: no result section yet.
+    expect(await desk.getByTestId('dossier-results').count()).toBe(0);
+    await desk.getByTestId('reuse-open').click();
+    const reuse = desk.getByTestId('reuse-form');
+    const earlier = reuse.locator(`[data-testid=reusable-result][data-code="${code}-KQ1"]`);
+    await earlier.waitFor();
+    await earlier.locator('input[type=radio]').check();
+    const component = 'Giấy chứng sinh (hoặc văn bản của người làm chứng, giấy cam đoan về việc sinh)';
+    await reuse.locator('select[name=reuseComponent]').selectOption(component);
+    await shot(desk, 'results-04-reuse-pick-vi');
+    await reuse.getByTestId('reuse-attach').click();
+    await expect.poll(() => desk.getByTestId('documents-notice').textContent()).toContain(`${code}-KQ1`);
+    const row = desk.locator(`[data-testid=document-row][data-name="${code}-KQ1.pdf"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('reused-badge').textContent()).toBe(`Tái sử dụng · ${code}-KQ1`);
+    expect(await row.textContent()).toContain(component);
+    // Attached once: the list says so and offers it no more.
+    expect(await earlier.locator('input[type=radio]').isDisabled()).toBe(true);
+    await shot(desk, 'results-05-reused-vi');
   });
 
   it('the leader sees the dossier counted in this month’s statistics (R22) and exports them to Excel', async () => {

@@ -261,6 +261,9 @@ export interface DossierPerson {
 }
 export interface DossierDetail extends Omit<DossierSummary, 'applicant'> {
   statusReason: string | null;
+  /** The procedure's rules as they were when the dossier was received: its papers name the components. */
+  rules: { offeredProcedureId: string; documents: RequiredDocument[]; purpose: string; npdFields: string[]; retentionYears: number | null };
+  receivedPapers: string[];
   applicant: { personalId: string; fullName: string; birthDate: string; phone: string; email: string; address: string };
   workingDays: number;
   settledAt: string | null;
@@ -286,10 +289,58 @@ export interface DossierDocument {
   dossierId: string;
   kind: DocumentKind;
   component: string | null;
+  /** kind reused: the electronic result this component is (its file is named <result code>.pdf). */
+  reusedResultId: string | null;
   name: string;
   mediaType: string;
   size: number;
   sha256: string;
   uploadedAt: string;
   uploadedBy: { fullName: string; username: string } | null;
+}
+
+/** An electronic result (Decree 45/2020): coded <dossier code>-KQ<n>, its SHA-256 signed by the processing unit. */
+export interface DossierResult {
+  id: string;
+  code: string;
+  dossierId: string;
+  seq: number;
+  unit: { id: string; name: string };
+  procedureCode: string;
+  name: string;
+  mediaType: 'application/pdf';
+  size: number;
+  sha256: string;
+  issuedAt: string;
+  issuedBy: { fullName: string; username: string } | null;
+  /** The signed statement (C2SP signed note, Ed25519). */
+  statement: string;
+  verifierKey: string;
+}
+export interface DossierResults {
+  items: DossierResult[];
+  abilities: { issue: boolean; original: boolean };
+}
+/** GET /api/results/{code}/verify (public). */
+export interface ResultVerification {
+  code: string;
+  signatureValid: boolean;
+  /** null when no sha256 was given, or the signature does not verify. */
+  fileMatches: boolean | null;
+  issuedAt: string;
+  unit: { id: string; name: string };
+  verifierKey: string | null;
+  statement: string | null;
+}
+/** One of the applicant's earlier results (GET /api/dossiers/{id}/reusable-results). */
+export interface ReusableResult {
+  id: string;
+  code: string;
+  procedure: { code: string; name: string };
+  unit: { id: string; name: string };
+  issuedAt: string;
+  name: string;
+  size: number;
+  sha256: string;
+  attached: boolean;
 }

@@ -8,6 +8,7 @@ import { can, useMe } from '../session.ts';
 import { rolesStore, unitsStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { DossierDocuments } from './DossierDocuments.tsx';
+import { DossierResults } from './DossierResults.tsx';
 import { DeadlineBadge, DossierStatusBadge, DueDate, formatDueDate, useUnitName } from './Dossiers.tsx';
 
 /** Actions that change where the dossier is processed. */
@@ -368,6 +369,7 @@ export function DossierDetailPage({ id }: { id: string }) {
 
       {/* Whether the viewer may still add papers depends on the status: asked again when it changes. */}
       <DossierDocuments key={dossier.status} dossier={dossier} />
+      <DossierResults key={`results-${dossier.status}`} dossier={dossier} />
 
       {action && (
         <ActionDialog

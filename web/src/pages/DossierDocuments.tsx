@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { fetchFile, get, query, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure } from '../api.ts';
+import { fetchFile, get, post, query, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api.ts';
 import { ConfirmDialog, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
+import { useUnitName } from './Dossiers.tsx';
 
 const KINDS: DocumentKind[] = ['digitized', 'reused', 'from_npd'];
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png';
 
-function formatSize(bytes: number): string {
+export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} MB`;
@@ -96,6 +97,113 @@ function UploadForm({ dossier, onStart, onUploaded }: { dossier: DossierDetail; 
 }
 
 /**
+ * Circular 01/2023: an earlier electronic result of the applicant stands for a paper, which is not asked again. The
+ * lookup is journaled with the citizen, so it runs only when the officer asks for it.
+ */
+function ReuseForm({ dossier, onStart, onAttached }: { dossier: DossierDetail; onStart: () => void; onAttached: (code: string) => void }) {
+  const { t } = useI18n();
+  const [opened, setOpened] = useState(false);
+  const [items, setItems] = useState<ReusableResult[] | null>(null);
+  const [resultId, setResultId] = useState('');
+  const [component, setComponent] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const unitName = useUnitName();
+  const papers = dossier.rules.documents.map((d) => d.name);
+
+  const lookUp = async () => {
+    setOpened(true);
+    setError(null);
+    setItems(null);
+    try {
+      const found = (await get<{ items: ReusableResult[] }>(`/api/dossiers/${dossier.id}/reusable-results`)).items;
+      setItems(found);
+      setResultId(found.find((r) => !r.attached)?.id ?? '');
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const attach = async (event: FormEvent) => {
+    event.preventDefault();
+    const chosen = items?.find((r) => r.id === resultId);
+    if (!chosen || chosen.attached || busy) return;
+    setBusy(true);
+    setError(null);
+    onStart();
+    try {
+      await post(`/api/dossiers/${dossier.id}/reused-results`, component ? { resultId, component } : { resultId });
+      setItems((list) => list?.map((r) => (r.id === resultId ? { ...r, attached: true } : r)) ?? null);
+      setResultId('');
+      setComponent('');
+      onAttached(chosen.code);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!opened) {
+    return (
+      <div className="reuse-open">
+        <button type="button" className="btn" onClick={lookUp} data-testid="reuse-open">
+          {t('documents.reuse')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form className="upload-form" onSubmit={attach} autoComplete="off" data-testid="reuse-form">
+      <h3 className="subhead">{t('documents.reuse')}</h3>
+      <p className="muted small">{t('documents.reuseText', { name: dossier.applicant.fullName })}</p>
+      {items === null && !error && <p className="muted">{t('documents.reuseLoading')}</p>}
+      {items?.length === 0 && (
+        <p className="muted" data-testid="reuse-none">
+          {t('documents.reuseNone')}
+        </p>
+      )}
+      {items && items.length > 0 && (
+        <>
+          <fieldset className="reuse-list">
+            <legend className="visually-hidden">{t('documents.reuseResult')}</legend>
+            {items.map((r) => (
+              <label key={r.id} className={r.attached ? 'reuse-item reuse-item-attached' : 'reuse-item'} data-testid="reusable-result" data-code={r.code}>
+                <input type="radio" name="resultId" value={r.id} checked={resultId === r.id} disabled={r.attached} onChange={() => setResultId(r.id)} />
+                <span>
+                  <code>{r.code}</code> · {r.procedure.name}
+                  {r.attached && <span className="badge badge-kind reuse-attached">{t('documents.reuseAttached')}</span>}
+                  <span className="muted small reuse-meta">
+                    {unitName(r.unit)} · {formatDateTime(r.issuedAt)} · {formatSize(r.size)}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <div className="reuse-grid">
+            <Field label={t('documents.reuseComponent')}>
+              {(id) => (
+                <select id={id} name="reuseComponent" value={component} onChange={(e) => setComponent(e.target.value)}>
+                  <option value="">{t('documents.reuseComponentNone')}</option>
+                  {papers.map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <button type="submit" className="btn btn-primary upload-button" disabled={!resultId || busy} data-testid="reuse-attach">
+              {t('documents.reuseAttach')}
+            </button>
+          </div>
+        </>
+      )}
+      <ErrorBox error={error} testId="reuse-error" />
+    </form>
+  );
+}
+
+/**
  * The dossier's electronic papers: a list of metadata; the bytes leave only through view or download, each with
  * a reason the journal keeps (the server stamps PDFs and images with the officer and the time).
  */
@@ -163,7 +271,16 @@ export function DossierDocuments({ dossier }: { dossier: DossierDetail }) {
                         SHA-256 <code>{d.sha256.slice(0, 12)}…</code>
                       </div>
                     </td>
-                    <td>{t(`documents.kind.${d.kind}`)}</td>
+                    <td>
+                      {d.kind === 'reused' ? (
+                        <span className="badge badge-kind" data-testid="reused-badge" title={t('documents.kind.reused')}>
+                          {t('documents.reusedBadge')}
+                          {d.reusedResultId && <> · <code>{d.name.replace(/\.pdf$/i, '')}</code></>}
+                        </span>
+                      ) : (
+                        t(`documents.kind.${d.kind}`)
+                      )}
+                    </td>
                     <td className="nowrap">{formatSize(d.size)}</td>
                     <td>
                       <span className="nowrap">{formatDateTime(d.uploadedAt)}</span>
@@ -189,6 +306,16 @@ export function DossierDocuments({ dossier }: { dossier: DossierDetail }) {
           onStart={() => setNotice(null)}
           onUploaded={(d) => {
             setNotice(t('documents.uploaded', { name: d.name }));
+            reload();
+          }}
+        />
+      )}
+      {data?.abilities.upload && (
+        <ReuseForm
+          dossier={dossier}
+          onStart={() => setNotice(null)}
+          onAttached={(code) => {
+            setNotice(t('documents.reuseDone', { code }));
             reload();
           }}
         />
