@@ -1,6 +1,7 @@
 import type { JournalRow } from './journal.tables.ts';
 
-function canonical(value: unknown): unknown {
+/** Objects with their keys sorted, at every depth (exported for the fast path of `journal verify`, which must match it). */
+export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
