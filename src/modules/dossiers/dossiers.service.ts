@@ -181,8 +181,8 @@ function summary(row: LoadedRow, deadlineStatus: DeadlineStatus | null) {
 }
 
 /** Where an open dossier stands against its deadline (the apology's new date replaces the old one). */
-async function deadlineStatusOf(ctx: Ctx) {
-  const calendar = await loadWorkCalendar(ctx.tx, (await provinceOf(ctx)).id);
+async function deadlineStatusOf(ctx: Ctx, province: UnitRow) {
+  const calendar = await loadWorkCalendar(ctx.tx, province.id);
   return (d: DossierRow): DeadlineStatus | null => {
     if (!OPEN_STATUSES.includes(d.status)) return null;
     const due = d.apologyDueAt ?? d.dueAt;
@@ -213,7 +213,7 @@ export async function getDossier(ctx: Ctx, id: string, options: { journal: boole
   if (options.journal) {
     await record(ctx, { type: 'dossier.view', target: { type: 'dossier', id }, unitId: d.receivedUnitId, citizens: [d.applicantPersonalId, ...persons.map((p) => p.personalId)] });
   }
-  const statusOf = await deadlineStatusOf(ctx);
+  const statusOf = await deadlineStatusOf(ctx, await provinceOf(ctx));
   return {
     ...summary(row, statusOf(d)),
     statusReason: d.statusReason,
@@ -284,10 +284,11 @@ function nameMatches(words: string[]): SQL | undefined {
 /** The reception search and the work queues: by code, applicant name without diacritics, or personal ID. */
 export async function listDossiers(ctx: Ctx, query: DossierQuery) {
   const actor = requireActor(ctx);
+  const province = await provinceOf(ctx);
   const text = query.q?.trim() ?? '';
   const byId = /^\d{12}$/.test(text);
   const where = and(
-    visibleTo(actor, query.queue, (await provinceOf(ctx)).path),
+    visibleTo(actor, query.queue, province.path),
     query.status ? eq(dossiers.status, query.status) : undefined,
     byId ? eq(dossiers.applicantPersonalId, text) : undefined,
     // a code (or part of one) has a dash; anything else is the words of a name, the last one perhaps still being typed
@@ -296,7 +297,7 @@ export async function listDossiers(ctx: Ctx, query: DossierQuery) {
   );
   const rows = await dossierRows(ctx).where(where).orderBy(desc(dossiers.receivedAt)).limit(query.limit).offset(query.offset);
   if (byId) await record(ctx, { type: 'dossier.search', details: { by: 'personal_id', found: rows.length }, citizens: [text] });
-  const statusOf = await deadlineStatusOf(ctx);
+  const statusOf = await deadlineStatusOf(ctx, province);
   return { items: rows.map((row) => summary(row, statusOf(row.dossier))) };
 }
 
