@@ -111,6 +111,23 @@ export async function fetchFile(path: string): Promise<{ blob: Blob; fileName: s
   return { blob: await response.blob(), fileName: encoded ? decodeURIComponent(encoded) : (plain ?? 'tep') };
 }
 
+/**
+ * GETs a file and hands it to the browser as a download (fetch + blob, so an error shows on the page and no URL,
+ * perhaps with a personal ID in it, lands in the browser's downloads list); answers the name the server gave it.
+ */
+export async function saveFile(path: string): Promise<string> {
+  const { blob, fileName } = await fetchFile(path);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return fileName;
+}
+
 export const get = <T>(path: string, options?: RequestOptions) => api<T>('GET', path, undefined, options);
 export const post = <T>(path: string, body?: unknown, options?: RequestOptions) => api<T>('POST', path, body, options);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { fetchFile, get, post, query, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api.ts';
+import { get, post, query, saveFile, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api.ts';
 import { ConfirmDialog, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { useUnitName } from './Dossiers.tsx';
@@ -223,13 +223,7 @@ export function DossierDocuments({ dossier }: { dossier: DossierDetail }) {
       setOpening(null);
       return;
     }
-    const { blob, fileName } = await fetchFile(path);
-    const url = URL.createObjectURL(blob);
-    const link = window.document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    link.click();
-    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const fileName = await saveFile(path);
     setNotice(t('documents.downloaded', { name: fileName }));
     setOpening(null);
   };

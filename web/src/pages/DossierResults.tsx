@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { fetchFile, get, query, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../api.ts';
+import { get, query, saveFile, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../api.ts';
 import { ConfirmDialog, CopyButton, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { formatSize } from './DossierDocuments.tsx';
@@ -8,18 +8,6 @@ import { useUnitName } from './Dossiers.tsx';
 type Mode = 'view' | 'download' | 'original';
 /** Statuses in which a result may exist or be issued: the section is shown then, or whenever there is one. */
 const RESULT_STATUSES: readonly string[] = ['settled', 'result_returned'];
-
-/** GETs a file and hands it to the browser as a download; answers the name the server gave it. */
-export async function saveFile(path: string): Promise<string> {
-  const { blob, fileName } = await fetchFile(path);
-  const url = URL.createObjectURL(blob);
-  const link = window.document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return fileName;
-}
 
 /** The public address that checks a file against its signed statement (no account needed). */
 const verifyPath = (r: Pick<DossierResult, 'code' | 'sha256'>) => `/api/results/${encodeURIComponent(r.code)}/verify${query({ sha256: r.sha256 })}`;

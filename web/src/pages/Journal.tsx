@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ApiError, apiEvents, get, query, type AccountSummary } from '../api.ts';
+import { get, query, saveFile, type AccountSummary } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
 import { can, useMe } from '../session.ts';
@@ -610,49 +610,7 @@ function EntryDialog({ listed, onClose, onFilter }: { listed: JournalEntry; onCl
 
 // ——— Export: fetch + blob, so that errors show on the page and no URL with a personal ID lands in the downloads list ———
 
-function fileNameOf(response: Response): string {
-  const header = response.headers.get('content-disposition') ?? '';
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
-  if (star?.[1]) {
-    try {
-      return decodeURIComponent(star[1]);
-    } catch {
-      // fall through to the plain name
-    }
-  }
-  const plain = /filename="?([^";]+)"?/i.exec(header);
-  return plain?.[1] ?? `motcua-journal-${new Date().toISOString().slice(0, 10)}.json`;
-}
-
-async function downloadExport(params: Params): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(`/api/journal/export${query({ ...params })}`, { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
-  } catch {
-    throw new ApiError(0, 'network', 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.', 'Cannot reach the server. Check the network and try again.');
-  }
-  if (!response.ok) {
-    const payload = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; messageEn?: string; details?: unknown } } | null;
-    const e = payload?.error;
-    const failure = e?.code
-      ? new ApiError(response.status, e.code, e.message ?? '', e.messageEn ?? e.message ?? '', e.details)
-      : new ApiError(response.status, 'http_' + response.status, `Lỗi máy chủ (${response.status}).`, `Server error (${response.status}).`);
-    if (response.status === 401 && (failure.code === 'session_idle_locked' || failure.code === 'not_signed_in')) apiEvents.onSessionEnded(failure.code);
-    throw failure;
-  }
-  apiEvents.onTouch();
-  const name = fileNameOf(response);
-  const blob = await response.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
-}
+const downloadExport = (params: Params) => saveFile(`/api/journal/export${query({ ...params })}`);
 
 // ——— The page ———
 

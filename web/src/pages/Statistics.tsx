@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { fetchFile, query, type Unit } from '../api.ts';
+import { query, saveFile, type Unit } from '../api.ts';
 import { ErrorBox, Field, Loading, Notice, usePageTitle, useApi } from '../components.tsx';
 import { useI18n, type Translate } from '../i18n.ts';
 import { useMe } from '../session.ts';
@@ -187,21 +187,6 @@ function useScope() {
   }, [me, roles, units, rolesError, unitsError]);
 }
 
-// ——— Export: fetch + blob, so that an error shows on the page ———
-
-async function download(path: string): Promise<string> {
-  const { blob, fileName } = await fetchFile(path);
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return fileName;
-}
-
 // ——— The page ———
 
 const TABS = ['unit', 'field', 'procedure'] as const;
@@ -241,7 +226,7 @@ export function StatisticsPage() {
     setExportError(null);
     setExported(null);
     try {
-      setExported(await download(`/api/statistics/export${params}`));
+      setExported(await saveFile(`/api/statistics/export${params}`));
     } catch (e) {
       setExportError(e);
     } finally {
