@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256, type Keys, type SealedDocument } from '../../platform/crypto.ts';
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, forbidden } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import type { DossierScope } from '../dossiers/dossiers.policy.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
@@ -122,30 +122,34 @@ export interface UploadInput {
 }
 
 /**
- * Issue 4, item 5: a paper is added to a dossier in three steps, so that neither a slow upload nor the checks hold
- * a database connection: who may add it (before a byte is read), what it is (name, declared type, size, content:
- * see inspect.ts), then in one transaction the encrypted bytes, their hash, the metadata and the journal entry.
- * A refusal leaves nothing stored, and is journaled.
+ * Reads and checks an uploaded file (name, declared type, size, content: see inspect.ts) outside any transaction. A
+ * refusal is journaled under `refusal.type` with the dossier's citizens before it is thrown; nothing is stored.
  */
-export async function uploadDocument(inTx: InTx, dossierId: string, input: UploadInput) {
-  const { owner, max } = await inTx(async (ctx) => ({ owner: await uploadTarget(ctx, dossierId), max: ctx.config.documents.maxBytes }));
+export async function receiveFile(
+  inTx: InTx,
+  owner: Owner,
+  input: Pick<UploadInput, 'name' | 'contentType' | 'contentLength' | 'read'>,
+  max: number,
+  refusal: { type: string; unitId: string | null; accept?: (type: DocumentType) => void },
+): Promise<{ bytes: Buffer; type: DocumentType; name: string }> {
   let type: DocumentType | undefined;
   let bytes: Buffer | undefined;
-  let name: string;
   try {
     type = declaredType(input.contentType);
-    name = checkFileName(input.name, type);
+    refusal.accept?.(type);
+    const name = checkFileName(input.name, type);
     if (input.contentLength !== undefined && input.contentLength > max) throw tooLarge(max);
     bytes = await input.read(max);
     await inspectContent(bytes, type, max);
+    return { bytes, type, name };
   } catch (err) {
     if (err instanceof AppError) {
       await inTx(async (ctx) =>
         record(ctx, {
-          type: 'document.upload',
+          type: refusal.type,
           outcome: 'refused',
           target: { type: 'dossier', id: owner.id },
-          unitId: owner.receivedUnitId,
+          unitId: refusal.unitId,
           details: { dossierCode: owner.code, refusal: err.code, declaredType: type ?? String(input.contentType ?? '').slice(0, 100), size: bytes?.length ?? input.contentLength ?? null },
           citizens: await citizensOf(ctx, owner),
         }),
@@ -153,8 +157,17 @@ export async function uploadDocument(inTx: InTx, dossierId: string, input: Uploa
     }
     throw err;
   }
-  const content = bytes;
-  const mediaType = type;
+}
+
+/**
+ * Issue 4, item 5: a paper is added to a dossier in three steps, so that neither a slow upload nor the checks hold
+ * a database connection: who may add it (before a byte is read), what it is (name, declared type, size, content:
+ * see inspect.ts), then in one transaction the encrypted bytes, their hash, the metadata and the journal entry.
+ * A refusal leaves nothing stored, and is journaled.
+ */
+export async function uploadDocument(inTx: InTx, dossierId: string, input: UploadInput) {
+  const { owner, max } = await inTx(async (ctx) => ({ owner: await uploadTarget(ctx, dossierId), max: ctx.config.documents.maxBytes }));
+  const { bytes: content, type: mediaType, name } = await receiveFile(inTx, owner, input, max, { type: 'document.upload', unitId: owner.receivedUnitId });
   return inTx(async (ctx) => {
     const actor = requireActor(ctx);
     // the dossier may have moved or closed while the bytes came in

@@ -594,45 +594,54 @@ async function refusal(ctx: Ctx, data: FormData, event: FormEvent): Promise<Shee
   return sheet;
 }
 
-/** Form 05 (Circular 03/2025): the competent unit stops processing a received dossier, and says why. */
-async function stopNotice(ctx: Ctx, data: FormData, event: FormEvent): Promise<Sheet> {
+/**
+ * The opening of a letter the processing unit sends the applicant (forms 04, 05): header, title, the addressee and
+ * when and where the dossier was received.
+ */
+async function officeLetter(ctx: Ctx, data: FormData, event: FormEvent, heading: { title: string; caps: string }, applicantId: boolean) {
   const d = data.dossier;
   const layout = A4;
   const issuer = await officeIssuer(ctx, data, event);
   const deskIssuer = issuerOf(await unitChain(ctx, d.receivedUnitId), 'desk');
-  const sheet = await newSheet(layout, { title: 'Thông báo dừng giải quyết hồ sơ', code: d.code, now: ctx.clock.now() });
+  const sheet = await newSheet(layout, { title: heading.title, code: d.code, now: ctx.clock.now() });
   await header(sheet, layout, issuer, event.at, null);
-  title(sheet, layout, 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ', d.code);
+  title(sheet, layout, heading.caps, d.code);
+  const who = applicantId ? ` (số định danh cá nhân ${d.applicantPersonalId})` : '';
+  sheet.write({ runs: [{ text: 'Kính gửi: Ông/Bà ' }, { text: d.applicantName, style: 'bold' }], align: 'center', before: 1.5 });
+  sheet.write({
+    runs: `${vietnameseDay(vietnamDate(d.receivedAt)).replace(/^n/, 'N')}, ${deskIssuer.inText} tiếp nhận hồ sơ của Ông/Bà${who} đề nghị giải quyết ${procedureInSentence(data)}.`,
+    before: layout.size * 0.6,
+  });
+  return { sheet, layout, issuer };
+}
+
+const HEAD_OF_UNIT = { title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', hint: '(Ký, ghi rõ họ tên và đóng dấu)' };
+
+/** Form 05 (Circular 03/2025): the competent unit stops processing a received dossier, and says why. */
+async function stopNotice(ctx: Ctx, data: FormData, event: FormEvent): Promise<Sheet> {
+  const d = data.dossier;
+  const { sheet, layout, issuer } = await officeLetter(ctx, data, event, { title: 'Thông báo dừng giải quyết hồ sơ', caps: 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ' }, true);
   const paras: Paragraph[] = [
-    { runs: [{ text: 'Kính gửi: Ông/Bà ' }, { text: d.applicantName, style: 'bold' }], align: 'center', before: 1.5 },
-    {
-      runs: `${vietnameseDay(vietnamDate(d.receivedAt)).replace(/^n/, 'N')}, ${deskIssuer.inText} tiếp nhận hồ sơ của Ông/Bà (số định danh cá nhân ${d.applicantPersonalId}) đề nghị giải quyết ${procedureInSentence(data)}.`,
-      before: layout.size * 0.6,
-    },
     { runs: `Qua xem xét, ${issuer.inText} thông báo dừng giải quyết hồ sơ này với lý do cụ thể như sau:`, before: 1.5 },
     ...reasonParagraphs(event.note ?? d.statusReason ?? '', layout.size * 1.5),
     { runs: 'Xin thông báo cho Ông/Bà được biết./.', before: layout.size * 0.5 },
   ];
   for (const p of paras) sheet.write(p);
-  signatures(sheet, layout, [{ title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', hint: '(Ký, ghi rõ họ tên và đóng dấu)', name: event.officer }]);
+  signatures(sheet, layout, [{ ...HEAD_OF_UNIT, name: event.officer }]);
   return sheet;
 }
 
 /** Form 04: late, the unit apologises and promises a new day, once. */
 async function apology(ctx: Ctx, data: FormData, event: FormEvent): Promise<Sheet> {
   const d = data.dossier;
-  const layout = A4;
-  const issuer = await officeIssuer(ctx, data, event);
-  const deskIssuer = issuerOf(await unitChain(ctx, d.receivedUnitId), 'desk');
-  const sheet = await newSheet(layout, { title: 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết', code: d.code, now: ctx.clock.now() });
-  await header(sheet, layout, issuer, event.at, null);
-  title(sheet, layout, 'VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT', d.code);
+  const { sheet, layout, issuer } = await officeLetter(
+    ctx,
+    data,
+    event,
+    { title: 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết', caps: 'VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT' },
+    false,
+  );
   const paras: Paragraph[] = [
-    { runs: [{ text: 'Kính gửi: Ông/Bà ' }, { text: d.applicantName, style: 'bold' }], align: 'center', before: 1.5 },
-    {
-      runs: `${vietnameseDay(vietnamDate(d.receivedAt)).replace(/^n/, 'N')}, ${deskIssuer.inText} tiếp nhận hồ sơ của Ông/Bà đề nghị giải quyết ${procedureInSentence(data)}.`,
-      before: layout.size * 0.6,
-    },
     ...(d.dueAt ? [field('Ngày hẹn trả kết quả giải quyết hồ sơ', promisedDay(d.dueAt))] : []),
     { runs: `Tuy nhiên đến nay, ${issuer.inText} chưa trả kết quả giải quyết hồ sơ của Ông/Bà theo đúng thời gian đã hẹn.`, before: 1.5 },
     { runs: 'Lý do:', before: 1.5 },
@@ -648,7 +657,7 @@ async function apology(ctx: Ctx, data: FormData, event: FormEvent): Promise<Shee
     { runs: 'Xin trân trọng cảm ơn./.', before: 1.5 },
   ];
   for (const p of paras) sheet.write(p);
-  signatures(sheet, layout, [{ title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', hint: '(Ký, ghi rõ họ tên và đóng dấu)' }]);
+  signatures(sheet, layout, [HEAD_OF_UNIT]);
   return sheet;
 }
 

@@ -4,9 +4,8 @@ import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { citizensOf, insertReusedDocument, openVerified, ownerOf, purged, uploadTarget, visibleOwner, type Owner, type UploadInput } from '../documents/documents.service.ts';
+import { citizensOf, insertReusedDocument, openVerified, ownerOf, purged, receiveFile, uploadTarget, visibleOwner, type Owner, type UploadInput } from '../documents/documents.service.ts';
 import { documents } from '../documents/documents.tables.ts';
-import { checkFileName, declaredType, inspectContent, tooLarge } from '../documents/inspect.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from '../documents/watermark.ts';
 import { dossiers } from '../dossiers/dossiers.tables.ts';
 import { signNote } from '../journal/checkpoint.ts';
@@ -47,31 +46,13 @@ const notPdf = () => new AppError(415, 'result_not_pdf', 'Kết quả điện t�
  */
 export async function issueResult(inTx: InTx, dossierId: string, input: Omit<UploadInput, 'kind' | 'component'>) {
   const { owner, max } = await inTx(async (ctx) => ({ owner: await issueTarget(ctx, dossierId), max: ctx.config.documents.maxBytes }));
-  let bytes: Buffer | undefined;
-  let name: string;
-  try {
-    const type = declaredType(input.contentType);
-    if (type !== PDF) throw notPdf();
-    name = checkFileName(input.name, type);
-    if (input.contentLength !== undefined && input.contentLength > max) throw tooLarge(max);
-    bytes = await input.read(max);
-    await inspectContent(bytes, type, max);
-  } catch (err) {
-    if (err instanceof AppError) {
-      await inTx(async (ctx) =>
-        record(ctx, {
-          type: 'result.issue',
-          outcome: 'refused',
-          target: { type: 'dossier', id: owner.id },
-          unitId: owner.processingUnitId,
-          details: { dossierCode: owner.code, refusal: err.code, size: bytes?.length ?? input.contentLength ?? null },
-          citizens: await citizensOf(ctx, owner),
-        }),
-      );
-    }
-    throw err;
-  }
-  const content = bytes;
+  const { bytes: content, name } = await receiveFile(inTx, owner, input, max, {
+    type: 'result.issue',
+    unitId: owner.processingUnitId,
+    accept: (type) => {
+      if (type !== PDF) throw notPdf();
+    },
+  });
   return inTx(async (ctx) => {
     const actor = requireActor(ctx);
     await ctx.tx.select({ id: dossiers.id }).from(dossiers).where(eq(dossiers.id, dossierId)).for('update');
