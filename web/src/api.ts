@@ -128,6 +128,18 @@ export async function saveFile(path: string): Promise<string> {
   return fileName;
 }
 
+/**
+ * A citizen's file, opened for the reason already in `path`: viewed in a new tab (opened from the click itself, so the
+ * browser does not take it for a pop-up) or saved; answers the saved file's name.
+ */
+export async function openFile(path: string, mode: 'view' | 'download' | 'original'): Promise<string | null> {
+  if (mode === 'view') {
+    window.open(path, '_blank', 'noopener');
+    return null;
+  }
+  return saveFile(path);
+}
+
 export const get = <T>(path: string, options?: RequestOptions) => api<T>('GET', path, undefined, options);
 export const post = <T>(path: string, body?: unknown, options?: RequestOptions) => api<T>('POST', path, body, options);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, post, query, saveFile, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api.ts';
+import { get, openFile, post, query, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api.ts';
 import { ConfirmDialog, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { useUnitName } from './Dossiers.tsx';
@@ -217,14 +217,8 @@ export function DossierDocuments({ dossier }: { dossier: DossierDetail }) {
     if (!opening) return;
     const { document, mode } = opening;
     const path = `/api/documents/${document.id}/${mode}${query({ reason })}`;
-    if (mode === 'view') {
-      // Opened from the click itself, so the browser does not take it for a pop-up.
-      window.open(path, '_blank', 'noopener');
-      setOpening(null);
-      return;
-    }
-    const fileName = await saveFile(path);
-    setNotice(t('documents.downloaded', { name: fileName }));
+    const fileName = await openFile(path, mode);
+    if (fileName) setNotice(t('documents.downloaded', { name: fileName }));
     setOpening(null);
   };
 

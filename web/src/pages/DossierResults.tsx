@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, query, saveFile, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../api.ts';
+import { get, openFile, query, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../api.ts';
 import { ConfirmDialog, CopyButton, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { formatSize } from './DossierDocuments.tsx';
@@ -135,14 +135,8 @@ export function DossierResults({ dossier }: { dossier: DossierDetail }) {
     if (!opening) return;
     const { result, mode } = opening;
     const path = `/api/results/${encodeURIComponent(result.code)}/${mode}${query({ reason })}`;
-    if (mode === 'view') {
-      // Opened from the click itself, so the browser does not take it for a pop-up.
-      window.open(path, '_blank', 'noopener');
-      setOpening(null);
-      return;
-    }
-    const name = await saveFile(path);
-    setNotice(t('results.downloaded', { name }));
+    const name = await openFile(path, mode);
+    if (name) setNotice(t('results.downloaded', { name }));
     setOpening(null);
   };
 
