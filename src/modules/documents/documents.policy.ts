@@ -4,7 +4,7 @@ import { dossierPolicy, seated, type DossierScope } from '../dossiers/dossiers.p
 import { OPEN_STATUSES } from '../dossiers/workflow.ts';
 
 /**
- * The papers of a dossier follow the dossier (R05, R24): whoever may see the dossier sees its documents (anyone
+ * The papers of a dossier follow the dossier (R05, R18): whoever may see the dossier sees its documents (anyone
  * else gets 404); papers are added by an officer seated on it, at the desk that received it (intake, supplements)
  * or at the unit processing it now, while it is still open.
  */

@@ -65,7 +65,7 @@ export async function ownerOf(ctx: Ctx, dossierId: string): Promise<Owner | unde
   };
 }
 
-/** The dossier, if the actor may see it; 404 exactly like a missing one otherwise (R24). */
+/** The dossier, if the actor may see it; 404 exactly like a missing one otherwise (R18). */
 export async function visibleOwner(ctx: Ctx, dossierId: string): Promise<Owner> {
   const owner = await ownerOf(ctx, dossierId);
   documentPolicy.authorize(requireActor(ctx), 'read', owner?.scope);

@@ -338,7 +338,7 @@ describe('upload attacks (issue 4, "Bad input"): refused with a clear message, n
 });
 
 describe('who may reach a document', () => {
-  it('R24: another unit’s officer gets 404 for the list, an upload, a view and a download', async () => {
+  it('R18: another unit’s officer gets 404 for the list, an upload, a view and a download', async () => {
     const doc = await uploaded(desk, await pdfFixture(1), { name: 'giấy.pdf', type: 'application/pdf' });
     expect((await otherDesk.get(`/api/dossiers/${dossierId}/documents`)).statusCode).toBe(404);
     expect((await upload(otherDesk, dossierId, await pdfFixture(1), { name: 'x.pdf', type: 'application/pdf' })).statusCode).toBe(404);

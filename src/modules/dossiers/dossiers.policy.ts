@@ -26,7 +26,7 @@ export function statusAllows(action: DossierAction, d: DossierScope): boolean {
 }
 
 export const dossierPolicy = definePolicy<DossierScope, DossierAction>({
-  // R24: only officers of the desk or of the processing unit (or above them) see a dossier; anyone else gets 404
+  // R18: only officers of the desk or of the processing unit (or above them) see a dossier; anyone else gets 404
   read: (actor, d) => DOSSIER_PERMISSIONS.some((p) => hasPermission(actor, p, d.deskPath) || (d.processingPath !== null && hasPermission(actor, p, d.processingPath))),
   ...(Object.fromEntries(DOSSIER_ACTIONS.map((a) => [a, (actor: Actor, d: DossierScope) => seated(actor, a, d) && statusAllows(a, d)])) as Record<
     DossierAction,

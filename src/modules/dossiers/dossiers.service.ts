@@ -37,7 +37,7 @@ export interface IntakeInput {
   receivedPapers: string[];
 }
 
-/** R01/R24: a citizen named in a dossier has a valid personal ID that agrees with the date of birth given. */
+/** R01: a citizen named in a dossier has a valid personal ID that agrees with the date of birth given. */
 function checkPerson(ctx: Ctx, p: PersonInput, label: string) {
   const today = ctx.clock.now();
   if (!isValidPersonalId(p.personalId, today)) {

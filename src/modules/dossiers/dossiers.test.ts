@@ -77,7 +77,7 @@ describe('dossier intake at the one-stop desk', () => {
     expect((await otherDesk.post('/api/dossiers', intake(procedureId, commune().id))).statusCode).toBe(404);
   });
 
-  it('R24: another unit’s dossier answers 404, to reading and to every action', async () => {
+  it('R18: another unit’s dossier answers 404, to reading and to every action', async () => {
     const d = await receive(desk, procedureId, commune().id);
     expect((await otherDesk.get(`/api/dossiers/${d.id}`)).statusCode).toBe(404);
     expect((await act(otherDesk, d.id, 'withdraw', { reason: 'x' })).statusCode).toBe(404);

@@ -180,7 +180,7 @@ describe('form 01: the receipt with the promised date', () => {
 });
 
 describe('who may print, and which forms a dossier has', () => {
-  it('R24: another unit’s dossier answers 404 for every form, as if it did not exist, and nothing is journaled', async () => {
+  it('R18: another unit’s dossier answers 404 for every form, as if it did not exist, and nothing is journaled', async () => {
     const d = await receive(desk, procedureId, commune().id);
     const before = (await sys.journalOf('dossier.print')).length;
     for (const name of ['receipt', 'supplement', 'refusal', 'apology']) {

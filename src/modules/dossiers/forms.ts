@@ -56,7 +56,7 @@ interface FormData {
   events: FormEvent[];
 }
 
-/** The dossier as the forms need it, visible to the actor under the dossier policy (404 otherwise, R24). */
+/** The dossier as the forms need it, visible to the actor under the dossier policy (404 otherwise, R18). */
 async function loadFormData(ctx: Ctx, id: string): Promise<FormData> {
   const actor = requireActor(ctx);
   const [row] = await ctx.tx

@@ -80,7 +80,7 @@ afterAll(() => sys.close());
 
 const covers = (place: Place, seat: 'desk' | 'processing') => place === 'province' || place === seat;
 
-describe('R24: every transition allowed or refused per role and unit (generated matrix)', () => {
+describe('R18: every transition allowed or refused per role and unit (generated matrix)', () => {
   for (const action of DOSSIER_ACTIONS) {
     it(`${action}: only ${WHO[action].roles.join(' / ')} at the ${WHO[action].seat} (or above) may; others get 403, or 404 when the dossier is not theirs to see`, async () => {
       const { roles, seat, status } = WHO[action];

@@ -4,7 +4,7 @@ import { seatedOn } from '../documents/documents.policy.ts';
 import { dossierPolicy, seated, type DossierScope } from '../dossiers/dossiers.policy.ts';
 
 /**
- * Electronic results follow their dossier (R24): whoever may see the dossier sees its results (anyone else gets 404).
+ * Electronic results follow their dossier (R18): whoever may see the dossier sees its results (anyone else gets 404).
  * A result is issued by the unit that settled the dossier: an officer holding dossiers.process or dossiers.approve
  * at the processing unit (the workflow's own seats: transfer, approve), once the dossier is settled. The exact,
  * unstamped file (the one the signature covers, handed to the citizen) leaves only through an officer seated on the

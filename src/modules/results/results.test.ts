@@ -279,7 +279,7 @@ describe('who may issue and reach results', () => {
     expect((await sys.journalOf('result.issue')).filter((e) => e.outcome === 'refused' && e.targetId === d.id).map((e) => e.details.refusal)).toHaveLength(2);
   });
 
-  it('R24: should answer another unit’s officer 404 for the results, an issue, a view, the original and the reuse routes', async () => {
+  it('R18: should answer another unit’s officer 404 for the results, an issue, a view, the original and the reuse routes', async () => {
     const d = await settled();
     const result = await issued(leader, d.id, await pdf('private'));
     const open = await receive(desk, procedureId, commune().id);
