@@ -58,6 +58,8 @@ export async function startServer({ idleMinutes }: { idleMinutes: number }): Pro
     MOTCUA_PUBLIC_URL: url,
     MOTCUA_SESSION_IDLE_MINUTES: String(idleMinutes),
     LOG_LEVEL: 'warn',
+    // npd-sim runs beside the server in development (connected to the demo data): on a free port
+    NPD_SIM_PORT: '0',
   };
   let dropDatabase = async () => {};
   if (process.env.DATABASE_URL) {

@@ -27,6 +27,8 @@ import { procedureRoutes } from './modules/procedures/procedures.routes.ts';
 import { resultRoutes } from './modules/results/results.routes.ts';
 import { statisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
+import { NpdGateway } from './modules/registry/gateway.ts';
+import { registryRoutes } from './modules/registry/registry.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
 import { z } from 'zod';
 
@@ -43,6 +45,8 @@ declare module 'fastify' {
     keys: Keys;
     clock: Clock;
     database: Database;
+    /** The NPD gateway's live client (issue 5): one per process. */
+    npd: NpdGateway;
     /** Runs a service call in one transaction: the change and its journal entries commit together. */
     inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T>;
   }
@@ -74,6 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('keys', deps.keys);
   app.decorate('clock', deps.clock);
   app.decorate('database', deps.database);
+  const npd = new NpdGateway(config.npd);
+  app.decorate('npd', npd);
+  app.addHook('onClose', () => npd.close());
   app.decorate('inTx', async function inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     const run = <R>(body: (ctx: Ctx) => Promise<R>) =>
       deps.database.db.transaction((tx) =>
@@ -172,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formRoutes);
   await app.register(resultRoutes);
   await app.register(statisticsRoutes);
+  await app.register(registryRoutes);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { spawnSimulator, type SimulatorProcess } from './modules/registry/simulator.ts';
 import { loadConfig } from './platform/config.ts';
 import { startSystem } from './system.ts';
 
@@ -6,6 +8,12 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const system = await startSystem(config);
   for (const line of system.notices) console.log(line);
+  // development: the NPD simulator runs beside the server, as its own process (MOTCUA_NPD_SIM=false to skip)
+  let simulator: SimulatorProcess | null = null;
+  if (config.npd.simulator) {
+    simulator = await spawnSimulator({ dir: path.join(config.dataDir, 'npd-sim'), port: Number(process.env.NPD_SIM_PORT ?? 8443) });
+    for (const line of await system.useSimulator(simulator.connection)) console.log(line);
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -13,6 +21,7 @@ export async function serve(): Promise<void> {
     system.app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await system.close();
+    await simulator?.stop();
     clearTimeout(force);
     process.exit(0);
   };

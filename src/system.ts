@@ -15,6 +15,9 @@ import { seedCalendar } from './modules/calendar/calendar.service.ts';
 import { importCatalogue } from './modules/procedures/catalogue.service.ts';
 import { purgeExpiredDossiers } from './modules/dossiers/retention.ts';
 import { ensureJournalPartitions } from './modules/journal/retention.ts';
+import { ensureLookupPartitions } from './modules/registry/lookups.service.ts';
+import { connectDevelopmentSimulator } from './modules/registry/connection.service.ts';
+import type { NpdConnectionSettings } from './modules/registry/npd-client.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
 export interface System {
@@ -22,6 +25,8 @@ export interface System {
   database: Database;
   /** Lines for the operator at start-up (setup link, demo passwords), printed by the caller. */
   notices: string[];
+  /** Development: connect the demo data to npd-sim's client bundle (once), returning lines for the console. */
+  useSimulator(connection: NpdConnectionSettings): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -74,8 +79,12 @@ export function systemInTx(database: Database, config: Config, keys: Keys, clock
 export async function startSystem(config: Config, clock: Clock = systemClock): Promise<System> {
   const { database, keys, notices, release } = await openDatabase(config);
   const inTx = systemInTx(database, config, keys, clock);
-  await inTx(async (ctx) => {
+  const ensurePartitions = async (ctx: Ctx) => {
     await ensureJournalPartitions(ctx.tx, clock.now());
+    await ensureLookupPartitions(ctx.tx, clock.now());
+  };
+  await inTx(async (ctx) => {
+    await ensurePartitions(ctx);
     await importProvince(ctx.tx, config.provinceCode, clock.now());
     await importCatalogue(ctx);
     await seedCalendar(ctx);
@@ -90,7 +99,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   const app = await buildApp({ config, database, keys, clock });
   const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
   const jobs = startJobs(app.log, [
-    { name: 'journal-partitions', everyMs: 24 * 60 * 60_000, run: () => inTx((ctx) => ensureJournalPartitions(ctx.tx, clock.now())) },
+    { name: 'partitions', everyMs: 24 * 60 * 60_000, run: () => inTx(ensurePartitions) },
     { name: 'dossier-retention', everyMs: 24 * 60 * 60_000, run: () => inTx(purgeExpiredDossiers) },
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.
@@ -101,6 +110,10 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     app,
     database,
     notices,
+    async useSimulator(connection) {
+      const connected = await inTx((ctx) => connectDevelopmentSimulator(ctx, connection));
+      return [`npd-sim (mô phỏng CSDLQG về dân cư, dữ liệu tổng hợp): ${connection.endpoint}${connected ? ' — đã kết nối dữ liệu DEMO / connected to the demo data' : ''}`];
+    },
     async close() {
       await jobs.stop();
       await app.close();

@@ -11,6 +11,7 @@ import { accounts } from '../src/modules/accounts/accounts.tables.ts';
 import { newTotpKey, totpCode, totpKeyToStorage, totpStep } from '../src/modules/auth/totp.ts';
 import { journal } from '../src/modules/journal/journal.tables.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
+import { ensureLookupPartitions } from '../src/modules/registry/lookups.service.ts';
 import { importProvince, insertOrgUnit } from '../src/modules/units/units.service.ts';
 import { units, type UnitRow } from '../src/modules/units/units.tables.ts';
 import { ManualClock } from '../src/platform/clock.ts';
@@ -64,6 +65,7 @@ export async function startTestSystem(env: Record<string, string> = {}) {
   const inTx = systemInTx(database, config, keys, clock);
   const province = await inTx(async (ctx) => {
     await ensureJournalPartitions(ctx.tx, clock.now());
+    await ensureLookupPartitions(ctx.tx, clock.now());
     return importProvince(ctx.tx, config.provinceCode, clock.now());
   });
   const communes = await database.db.select().from(units).where(eq(units.parentId, province.id)).orderBy(units.code);
@@ -166,7 +168,7 @@ export class Client {
     readonly userAgent = 'Mozilla/5.0 test',
   ) {}
 
-  async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
       method,
       url,
@@ -186,6 +188,7 @@ export class Client {
 
   get = (url: string, headers?: Record<string, string>) => this.request('GET', url, undefined, headers);
   post = (url: string, body?: unknown, headers?: Record<string, string>) => this.request('POST', url, body, headers);
+  put = (url: string, body?: unknown) => this.request('PUT', url, body);
   patch = (url: string, body?: unknown) => this.request('PATCH', url, body);
   delete = (url: string) => this.request('DELETE', url);
 

@@ -28,7 +28,8 @@ async function freePort(): Promise<number> {
 
 const env = (port: number, dataDir: string, logLevel = 'warn') => {
   const { DATABASE_URL: _ignored, ...rest } = process.env;
-  return { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: logLevel };
+  // npd-sim runs beside the server in development: on a free port, so parallel runs do not collide
+  return { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: logLevel, NPD_SIM_PORT: '0' };
 };
 
 async function start(port: number, dataDir: string, onOutput?: (text: string) => void, logLevel?: string): Promise<ChildProcess> {

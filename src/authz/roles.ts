@@ -11,6 +11,10 @@ export const PERMISSIONS = [
   'dossiers.process',
   'dossiers.approve',
   'npd.lookup',
+  'npd.configure',
+  'npd.suspend',
+  'npd.audit',
+  'integrations.manage',
   'journal.read',
   'accounts.review',
   'procedures.manage',
@@ -31,7 +35,8 @@ export const ROLES = {
   system_admin: {
     nameVi: 'Quản trị hệ thống',
     nameEn: 'System administrator',
-    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read', 'procedures.manage', 'calendar.manage', 'statistics.read'],
+    // R34: enters and rotates the NPD connection (write-only: nobody reads it back, this role included)
+    permissions: ['units.manage', 'accounts.read', 'accounts.manage', 'roles.grant', 'sessions.manage', 'system.configure', 'journal.read', 'procedures.manage', 'calendar.manage', 'statistics.read', 'npd.configure', 'integrations.manage'],
     grantedBy: 'system_admin',
   },
   unit_admin: {
@@ -62,7 +67,14 @@ export const ROLES = {
   inspector: {
     nameVi: 'Thanh tra / Công an (chỉ xem)',
     nameEn: 'Inspector / police (read-only)',
-    permissions: ['accounts.read', 'journal.read', 'statistics.read'],
+    permissions: ['accounts.read', 'journal.read', 'statistics.read', 'npd.audit'],
+    grantedBy: 'system_admin',
+  },
+  security_officer: {
+    nameVi: 'Cán bộ chuyên trách an toàn thông tin',
+    nameEn: 'Security officer',
+    // R41, R43: supervises lookups and holds the kill switch; reads no citizen data itself
+    permissions: ['accounts.read', 'journal.read', 'npd.audit', 'npd.suspend'],
     grantedBy: 'system_admin',
   },
   contractor: {

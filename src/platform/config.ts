@@ -34,6 +34,17 @@ const envSchema = z.object({
   MOTCUA_JOURNAL_RETENTION_MONTHS: z.coerce.number().int().min(3, 'must be at least 3 months').default(12),
   // the largest document an officer may upload (R05: citizens' papers come in through the system, not chat apps)
   MOTCUA_DOCUMENT_MAX_MB: z.coerce.number().positive().max(100, 'must be at most 100 MB').default(10),
+  // R43: a slow NPD must not hang the desk; the answer arrives within this or the lookup fails clearly
+  MOTCUA_NPD_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
+  // after repeated NPD failures, calls stop (immediate clear refusal) for this long before one is tried again
+  MOTCUA_NPD_BREAKER_SECONDS: positiveInt.max(3600).default(10),
+  // issue 5 item 5: lookups per account and per unit, per minute and per day (Vietnam day)
+  MOTCUA_NPD_ACCOUNT_PER_MINUTE: positiveInt.default(20),
+  MOTCUA_NPD_ACCOUNT_PER_DAY: positiveInt.default(300),
+  MOTCUA_NPD_UNIT_PER_MINUTE: positiveInt.default(200),
+  MOTCUA_NPD_UNIT_PER_DAY: positiveInt.default(3000),
+  // development only: `npm start` runs npd-sim beside the server and, with the demo data, connects to it
+  MOTCUA_NPD_SIM: bool.optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -60,6 +71,13 @@ export interface Config {
   setupLinkMs: number;
   journal: { witnessUrl: string | undefined; failClosedMs: number; retentionMonths: number };
   documents: { maxBytes: number };
+  npd: {
+    timeoutMs: number;
+    breakerResetMs: number;
+    limits: { accountPerMinute: number; accountPerDay: number; unitPerMinute: number; unitPerDay: number };
+    /** start npd-sim beside the server (development) */
+    simulator: boolean;
+  };
 }
 
 const MINUTE = 60_000;
@@ -109,5 +127,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     setupLinkMs: e.MOTCUA_SETUP_LINK_MINUTES * MINUTE,
     journal: { witnessUrl: e.MOTCUA_WITNESS_URL, failClosedMs: e.MOTCUA_JOURNAL_FAIL_CLOSED_HOURS * 60 * MINUTE, retentionMonths: e.MOTCUA_JOURNAL_RETENTION_MONTHS },
     documents: { maxBytes: Math.floor(e.MOTCUA_DOCUMENT_MAX_MB * 1024 * 1024) },
+    npd: {
+      timeoutMs: e.MOTCUA_NPD_TIMEOUT_MS,
+      breakerResetMs: e.MOTCUA_NPD_BREAKER_SECONDS * 1000,
+      limits: {
+        accountPerMinute: e.MOTCUA_NPD_ACCOUNT_PER_MINUTE,
+        accountPerDay: e.MOTCUA_NPD_ACCOUNT_PER_DAY,
+        unitPerMinute: e.MOTCUA_NPD_UNIT_PER_MINUTE,
+        unitPerDay: e.MOTCUA_NPD_UNIT_PER_DAY,
+      },
+      simulator: e.NODE_ENV === 'development' && (e.MOTCUA_NPD_SIM ?? true),
+    },
   };
 }

@@ -7,14 +7,16 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
 import { loadActor } from '../accounts/accounts.service.ts';
 import type { SessionRow } from './auth.tables.ts';
+import { authenticateClient, type IntegrationClient } from '../registry/integrations.service.ts';
 import { checkToken } from './sessions.service.ts';
 
 /**
  * What a route requires, declared on every /api route (deny by default: a route without one is refused at
  * start-up): `public`; `pending` (a session at any sign-in step); `signedIn` (fully signed in); or a permission
- * the officer must hold somewhere (the service then checks the record's unit).
+ * the officer must hold somewhere (the service then checks the record's unit); or `integration`: another
+ * provincial system with its own key (R35), no session.
  */
-export type Access = 'public' | 'pending' | 'signedIn' | Permission;
+export type Access = 'public' | 'pending' | 'signedIn' | 'integration' | Permission;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,6 +25,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     session: SessionRow | null;
     actor: Actor | null;
+    integrationClient: IntegrationClient | null;
   }
 }
 
@@ -43,6 +46,7 @@ export const authPlugin = fp<AuthPluginOptions>(
   async (app: FastifyInstance, { inTx }) => {
     app.decorateRequest('session', null);
     app.decorateRequest('actor', null);
+    app.decorateRequest('integrationClient', null);
 
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/')) return;
@@ -52,7 +56,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         return;
       }
       const access = route.config?.access;
-      const known = access === 'public' || access === 'pending' || access === 'signedIn' || (PERMISSIONS as readonly string[]).includes(access ?? '');
+      const known = access === 'public' || access === 'pending' || access === 'signedIn' || access === 'integration' || (PERMISSIONS as readonly string[]).includes(access ?? '');
       if (!known) throw new Error(`Route ${route.method} ${route.url} declares no access rule (deny by default)`);
     });
 
@@ -61,6 +65,11 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!access) return;
       if (UNSAFE.has(req.method)) checkOrigin(req, app);
       if (access === 'public') return;
+      if (access === 'integration') {
+        req.integrationClient = await inTx(req, (ctx) => authenticateClient(ctx.tx, req.headers.authorization));
+        if (!req.integrationClient) throw new AppError(401, 'integration_key_invalid', 'Khóa kết nối không hợp lệ hoặc đã bị thu hồi.', 'The integration key is invalid or revoked.');
+        return;
+      }
       const token = req.cookies[SESSION_COOKIE];
       const check = await inTx(req, (ctx) => checkToken(ctx, token));
       if (!check.ok) {

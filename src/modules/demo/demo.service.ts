@@ -22,6 +22,7 @@ const DEMO_OFFICERS: { username: string; fullName: string; position: string; uni
   { username: 'demo.tiepnhan', fullName: 'Phạm Thu Trang', position: 'Công chức Một cửa', unit: 'communeDesk', roles: ['reception_officer'] },
   { username: 'demo.xuly', fullName: 'Đỗ Quang Huy', position: 'Công chức Tư pháp - Hộ tịch', unit: 'commune', roles: ['processing_officer'] },
   { username: 'demo.tiepnhantinh', fullName: 'Vũ Ngọc Anh', position: 'Chuyên viên Trung tâm PVHCC', unit: 'provinceDesk', roles: ['reception_officer'] },
+  { username: 'demo.antoan', fullName: 'Đặng Thị Thu', position: 'Chuyên viên an toàn thông tin, Sở KH&CN', unit: 'province', roles: ['security_officer'] },
   { username: 'demo.congan', fullName: 'Hoàng Đức Thắng', position: 'Cán bộ PC06 Công an tỉnh', unit: 'province', roles: ['inspector'] },
   { username: 'demo.nhathau', fullName: 'Bùi Văn Tài', position: 'Kỹ thuật viên nhà thầu vận hành', unit: 'province', roles: ['contractor'] },
 ];

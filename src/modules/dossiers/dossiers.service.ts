@@ -152,6 +152,43 @@ async function citizensOf(ctx: Ctx, d: DossierRow): Promise<string[]> {
   return [d.applicantPersonalId, ...persons.map((p) => p.personalId)];
 }
 
+/** A citizen a dossier names, as the NPD gateway may ask about them: the applicant or a related person. */
+export interface DossierSubject {
+  /** `applicant`, or the related person's relation to the dossier (father, mother…) */
+  subject: string;
+  personalId: string;
+  fullName: string;
+  birthDate: string | null;
+}
+
+/**
+ * What the NPD gateway needs of a dossier (issue 5, R01/R24): where it sits (for the policy), whether it is open,
+ * the citizens it names and what its procedure version declares. Not a read of the dossier: nothing is journaled.
+ */
+export async function dossierForLookup(ctx: Ctx, where: { id: string } | { code: string }) {
+  const [row] = await dossierRows(ctx).where('id' in where ? eq(dossiers.id, where.id) : eq(dossiers.code, where.code));
+  if (!row) return null;
+  const d = row.dossier;
+  const persons = await ctx.tx.select().from(dossierPersons).where(eq(dossierPersons.dossierId, d.id)).orderBy(asc(dossierPersons.relation));
+  const subjects: DossierSubject[] = [
+    { subject: 'applicant', personalId: d.applicantPersonalId, fullName: d.applicantName, birthDate: d.applicantBirthDate },
+    ...persons.map((p) => ({ subject: p.relation, personalId: p.personalId, fullName: p.fullName, birthDate: p.birthDate })),
+  ];
+  return {
+    id: d.id,
+    code: d.code,
+    scope: scopeOfRow(row),
+    open: OPEN_STATUSES.includes(d.status) && d.purgedAt === null,
+    deskUnitId: row.desk.id,
+    procedureCode: d.procedureCode,
+    versionId: row.version.id,
+    purpose: row.version.purpose,
+    npdFields: row.version.npdFields,
+    subjects,
+  };
+}
+export type LookupDossier = NonNullable<Awaited<ReturnType<typeof dossierForLookup>>>;
+
 async function loadVisible(ctx: Ctx, id: string, options: { handedOver?: boolean } = {}) {
   const actor = requireActor(ctx);
   const [row] = await dossierRows(ctx).where(eq(dossiers.id, id));

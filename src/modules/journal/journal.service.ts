@@ -149,6 +149,11 @@ async function latestCheckpointRow(ctx: Ctx) {
   return cp;
 }
 
+/** R25/R36: the journal has gone too long unpublished, so NPD lookups must stop until it recovers. */
+export async function journalFailClosed(ctx: Ctx): Promise<boolean> {
+  return (await journalPublication(ctx.tx, ctx.clock.now(), ctx.config.journal.failClosedMs, ctx.config.journal.witnessUrl)).failClosed;
+}
+
 export async function latestCheckpoint(ctx: Ctx) {
   await requireJournalReader(ctx);
   const cp = await latestCheckpointRow(ctx);

@@ -1,0 +1,87 @@
+import crypto from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import { hasPermission } from '../../authz/actor.ts';
+import { requireActor, type Ctx } from '../../platform/context.ts';
+import { conflict, notFound } from '../../platform/errors.ts';
+import type { Executor } from '../../platform/db.ts';
+import { record } from '../journal/journal.service.ts';
+import { findUnit } from '../units/units.service.ts';
+import { units } from '../units/units.tables.ts';
+import { integrationClients } from './registry.tables.ts';
+
+const KEY_PREFIX = 'mck_';
+const hashOf = (secret: string) => crypto.createHash('sha256').update(secret).digest();
+
+export interface ClientInput {
+  name: string;
+  unitId: string;
+  procedures: string[];
+  fields: string[];
+}
+
+/**
+ * R35: another provincial system gets its own key, for named procedures and fields, in one unit subtree; the NPD
+ * credentials never leave the gateway. The key is shown once, here; only its hash is kept.
+ */
+export async function createClient(ctx: Ctx, input: ClientInput) {
+  const actor = requireActor(ctx);
+  const unit = await findUnit(ctx.tx, input.unitId);
+  if (!unit || !hasPermission(actor, 'integrations.manage', unit.path)) throw notFound();
+  const id = crypto.randomUUID();
+  const secret = crypto.randomBytes(32).toString('base64url');
+  await ctx.tx.insert(integrationClients).values({
+    id,
+    name: input.name,
+    unitId: unit.id,
+    keyHash: hashOf(secret),
+    procedures: [...new Set(input.procedures)],
+    fields: [...new Set(input.fields)],
+    createdBy: actor.accountId,
+    createdAt: ctx.clock.now(),
+  });
+  await record(ctx, { type: 'integration.create', target: { type: 'integration_client', id }, unitId: unit.id, details: { name: input.name, procedures: input.procedures, fields: input.fields } });
+  return { id, key: `${KEY_PREFIX}${id}.${secret}` };
+}
+
+export async function revokeClient(ctx: Ctx, id: string, reason: string) {
+  const actor = requireActor(ctx);
+  const [row] = await ctx.tx.select({ c: integrationClients, path: units.path }).from(integrationClients).innerJoin(units, eq(units.id, integrationClients.unitId)).where(eq(integrationClients.id, id));
+  if (!row || !hasPermission(actor, 'integrations.manage', row.path)) throw notFound();
+  if (row.c.revokedAt) throw conflict('client_revoked', 'Khóa kết nối này đã bị thu hồi.', 'This key was already revoked.');
+  await ctx.tx.update(integrationClients).set({ revokedAt: ctx.clock.now(), revokedBy: actor.accountId }).where(eq(integrationClients.id, id));
+  await record(ctx, { type: 'integration.revoke', target: { type: 'integration_client', id }, unitId: row.c.unitId, reason });
+}
+
+export async function listClients(ctx: Ctx) {
+  const actor = requireActor(ctx);
+  const rows = await ctx.tx
+    .select({ c: integrationClients, unitName: units.name, path: units.path })
+    .from(integrationClients)
+    .innerJoin(units, eq(units.id, integrationClients.unitId))
+    .orderBy(desc(integrationClients.createdAt));
+  return rows
+    .filter((r) => hasPermission(actor, 'integrations.manage', r.path))
+    .map(({ c, unitName }) => ({
+      id: c.id,
+      name: c.name,
+      unit: { id: c.unitId, name: unitName },
+      procedures: c.procedures,
+      fields: c.fields,
+      createdAt: c.createdAt.toISOString(),
+      revokedAt: c.revokedAt?.toISOString() ?? null,
+    }));
+}
+
+/** The client a bearer key belongs to, if it is live; the hash comparison takes the same time whatever matches. */
+export async function authenticateClient(tx: Executor, authorization: string | undefined) {
+  const match = /^Bearer mck_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(authorization ?? '');
+  if (!match) return null;
+  const [row] = await tx
+    .select({ c: integrationClients, unitPath: units.path, unitCode: units.code })
+    .from(integrationClients)
+    .innerJoin(units, eq(units.id, integrationClients.unitId))
+    .where(eq(integrationClients.id, match[1]!));
+  if (!row || row.c.revokedAt || !crypto.timingSafeEqual(row.c.keyHash, hashOf(match[2]!))) return null;
+  return { id: row.c.id, name: row.c.name, unitId: row.c.unitId, unitPath: row.unitPath, unitCode: row.unitCode, procedures: row.c.procedures, fields: row.c.fields };
+}
+export type IntegrationClient = NonNullable<Awaited<ReturnType<typeof authenticateClient>>>;

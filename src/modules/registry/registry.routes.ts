@@ -1,0 +1,260 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorBody, errorResponses, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
+import { notFound } from '../../platform/errors.ts';
+import { dossierForLookup } from '../dossiers/dossiers.service.ts';
+import { dossierPolicy } from '../dossiers/dossiers.policy.ts';
+import { NPD_FIELD_NAMES } from '../procedures/npd-fields.ts';
+import { connectionStatus, setConnection } from './connection.service.ts';
+import { createClient, listClients, revokeClient } from './integrations.service.ts';
+import { dossierLookups, lookUp, mayLookUp } from './lookups.service.ts';
+import { reconcile } from './reconcile.ts';
+import { activeSuspension, liftSuspension, listSuspensions, suspendLookups, upstreamState } from './suspensions.service.ts';
+
+const pem = (label: string) => z.string().trim().min(1).max(20_000).describe(`${label} (PEM)`);
+const person = z.object({ fullName: z.string(), username: z.string() });
+const connection = z.object({
+  id: z.string(),
+  fingerprint: z.string().describe('SHA-256 of the client certificate'),
+  certificateExpiresAt: z.string(),
+  setBy: person,
+  setAt: z.string(),
+  replacedAt: z.string().nullable(),
+});
+const lookupBody = z.strictObject({
+  personalId: z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits'),
+  service: z.enum(['verify', 'find']).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),
+});
+const lookupResult = z.object({
+  lookupId: z.string().describe('also the MaYeuCau sent to the NPD'),
+  service: z.enum(['verify', 'find']),
+  subject: z.string().describe('applicant, or the related person’s relation'),
+  outcome: z.enum(['matched', 'mismatch', 'not_found', 'found', 'ambiguous']),
+  purpose: z.string(),
+  fields: z.partialRecord(z.enum(NPD_FIELD_NAMES), z.unknown()).describe('only the fields the procedure version declares'),
+  matchesDossier: z.boolean().nullable(),
+});
+const lookupFailures = { 502: errorBody, 503: errorBody, 504: errorBody };
+const period = z.strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+
+/** Issue 5: the NPD gateway (lookups, connection, kill switch, reconciliation, integration keys). Thin: services decide. */
+export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post('/api/dossiers/:id/lookups', {
+    config: { access: 'npd.lookup' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Look up a citizen named in this open dossier in the National Population Database (R01, R13, R24, R36)',
+      description:
+        'Refused (and journaled) unless the dossier is open and in the officer’s unit, the citizen is its applicant or a related person, the procedure declares the service, ' +
+        'lookups are not suspended and the limits allow. The lookup is recorded before the NPD is called; only the declared fields are returned, nothing is stored.',
+      params: idParams,
+      body: lookupBody,
+      response: { 200: lookupResult, ...errorResponses, ...lookupFailures },
+    },
+  }, async (req) => lookUp((fn) => app.inTx(req, fn), app.npd, { kind: 'officer', actor: req.actor! }, { dossier: { id: req.params.id }, ...req.body }));
+
+  app.get('/api/dossiers/:id/lookups', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['npd'],
+      summary: 'The lookups made for a dossier (who, when, outcome, which fields; never the values) and whether the viewer may look up',
+      params: idParams,
+      response: {
+        200: z.object({
+          mayLookUp: z.boolean(),
+          purpose: z.string(),
+          fields: z.array(z.string()).describe('the NPD fields the procedure version declares'),
+          items: z.array(
+            z.object({
+              id: z.string(),
+              service: z.string(),
+              subject: z.string(),
+              startedAt: z.string(),
+              completedAt: z.string().nullable(),
+              outcome: z.string().nullable(),
+              fieldsReturned: z.array(z.string()),
+              by: person.nullable(),
+              clientId: z.string().nullable(),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) =>
+    app.inTx(req, async (ctx) => {
+      const d = await dossierForLookup(ctx, { id: req.params.id });
+      if (!d || !dossierPolicy.can(req.actor!, 'read', d.scope)) throw notFound();
+      return { mayLookUp: d.open && mayLookUp(req.actor!, d.scope), purpose: d.purpose, fields: d.npdFields, items: await dossierLookups(ctx, d.id) };
+    }),
+  );
+
+  app.get('/api/npd/status', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Whether lookups work for the signed-in officer now: connection set, the ministry’s cut, a suspension that covers them (R43)',
+      response: {
+        200: z.object({
+          configured: z.boolean(),
+          disconnectedSince: z.string().nullable(),
+          suspension: z.object({ scope: z.enum(['system', 'unit', 'account']), reason: z.string() }).nullable(),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) =>
+    app.inTx(req, async (ctx) => {
+      const upstream = await upstreamState(ctx);
+      return {
+        configured: (await connectionStatus(ctx)).current !== null,
+        disconnectedSince: upstream.disconnectedAt?.toISOString() ?? null,
+        suspension: await activeSuspension(ctx, { accountId: req.actor!.accountId, unitPath: req.actor!.unitPath }),
+      };
+    }),
+  );
+
+  app.get('/api/npd/connection', {
+    config: { access: 'npd.configure' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Who set the NPD connection, when, and its certificate’s fingerprint: never the settings themselves (R34)',
+      response: { 200: z.object({ current: connection.nullable(), history: z.array(connection) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, connectionStatus));
+
+  app.put('/api/npd/connection', {
+    config: { access: 'npd.configure' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Set or rotate the NPD connection (write-only: it is sealed and never shown again, R34)',
+      body: z.strictObject({
+        endpoint: z.string().trim().max(500),
+        certificate: pem('the system’s client certificate'),
+        privateKey: pem('its private key, unencrypted'),
+        caCertificate: pem('the CA that signed the NPD’s server certificate'),
+        account: z.string().trim().min(1).max(200),
+        password: z.string().min(8).max(500),
+      }),
+      response: { 200: z.object({ current: connection.nullable(), history: z.array(connection) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => setConnection(ctx, req.body)));
+
+  app.get('/api/npd/suspensions', {
+    config: { access: 'npd.audit' },
+    schema: {
+      tags: ['npd'],
+      summary: 'The kill switch: active and past suspensions of lookups, with who, when and why (R43)',
+      response: {
+        200: z.object({
+          disconnectedSince: z.string().nullable(),
+          items: z.array(
+            z.object({
+              id: z.string(),
+              scope: z.enum(['system', 'unit', 'account']),
+              unit: z.object({ id: z.string(), name: z.string() }).nullable(),
+              account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
+              reason: z.string(),
+              suspendedBy: person.nullable(),
+              suspendedAt: z.string(),
+              liftedBy: person.nullable(),
+              liftedAt: z.string().nullable(),
+              liftReason: z.string().nullable(),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => app.inTx(req, async (ctx) => ({ disconnectedSince: (await upstreamState(ctx)).disconnectedAt?.toISOString() ?? null, items: await listSuspensions(ctx) })));
+
+  app.post('/api/npd/suspensions', {
+    config: { access: 'npd.suspend' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Suspend lookups at once for the whole system, a unit subtree or an account, with a reason (R43)',
+      body: z.strictObject({ scope: z.enum(['system', 'unit', 'account']), unitId: z.uuid().optional(), accountId: z.uuid().optional(), reason: reasonBody.shape.reason }),
+      response: { 200: z.object({ id: z.string() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => suspendLookups(ctx, req.body)));
+
+  app.post('/api/npd/suspensions/:id/lift', {
+    config: { access: 'npd.suspend' },
+    schema: { tags: ['npd'], summary: 'Let lookups resume, with a reason', params: idParams, body: reasonBody, response: { 204: noContent, ...errorResponses } },
+  }, async (req, reply) => {
+    await app.inTx(req, (ctx) => liftSuspension(ctx, req.params.id, req.body.reason));
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/npd/reconciliation', {
+    config: { access: 'npd.audit' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Match the NPD’s own log of our requests against our lookup records for a period (R35, R36)',
+      querystring: period,
+      response: {
+        200: z.object({
+          from: z.string(),
+          to: z.string(),
+          npdRequests: z.number(),
+          records: z.number(),
+          matched: z.number(),
+          unrecorded: z.array(z.object({ at: z.string(), service: z.string(), requestId: z.string(), unitCode: z.string(), officer: z.string(), outcome: z.string() })).describe('requests the NPD received that the gateway never recorded'),
+          unanswered: z.array(z.object({ id: z.string(), startedAt: z.string(), outcome: z.string().nullable(), explanation: z.enum(['unfinished', 'not_sent', 'missing_at_npd']) })),
+        }),
+        ...errorResponses,
+        503: errorBody,
+      },
+    },
+  }, async (req) => app.inTx(req, (ctx) => reconcile(ctx, app.npd, new Date(req.query.from), new Date(req.query.to))));
+
+  const client = z.object({
+    id: z.string(),
+    name: z.string(),
+    unit: z.object({ id: z.string(), name: z.string() }),
+    procedures: z.array(z.string()),
+    fields: z.array(z.string()),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  });
+  app.get('/api/integrations', {
+    config: { access: 'integrations.manage' },
+    schema: { tags: ['npd'], summary: 'Other provincial systems allowed to call the gateway (R35)', response: { 200: z.object({ items: z.array(client) }), ...errorResponses } },
+  }, async (req) => app.inTx(req, async (ctx) => ({ items: await listClients(ctx) })));
+
+  app.post('/api/integrations', {
+    config: { access: 'integrations.manage' },
+    schema: {
+      tags: ['npd'],
+      summary: 'Give another provincial system its own key, for named procedures and fields in one unit subtree; the key is shown once',
+      body: z.strictObject({
+        name: z.string().trim().min(3).max(200),
+        unitId: z.uuid(),
+        procedures: z.array(z.string().regex(/^\d\.\d{6}$/, 'Mã thủ tục dạng 1.001193')).min(1).max(200),
+        fields: z.array(z.enum(NPD_FIELD_NAMES)).min(1).max(NPD_FIELD_NAMES.length),
+      }),
+      response: { 200: z.object({ id: z.string(), key: z.string().describe('shown once: only its hash is kept') }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => createClient(ctx, req.body)));
+
+  app.post('/api/integrations/:id/revoke', {
+    config: { access: 'integrations.manage' },
+    schema: { tags: ['npd'], summary: 'Revoke an integration key at once', params: idParams, body: reasonBody, response: { 204: noContent, ...errorResponses } },
+  }, async (req, reply) => {
+    await app.inTx(req, (ctx) => revokeClient(ctx, req.params.id, req.body.reason));
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/integration/v1/lookups', {
+    config: { access: 'integration' },
+    schema: {
+      tags: ['npd'],
+      summary: 'For another provincial system, with its own key (Authorization: Bearer mck_…): a lookup bound to an open dossier, like an officer’s (R35)',
+      body: lookupBody.extend({ dossierCode: z.string().trim().min(5).max(120) }),
+      response: { 200: lookupResult, ...errorResponses, ...lookupFailures },
+    },
+  }, async (req) => {
+    const { dossierCode, ...rest } = req.body;
+    return lookUp((fn) => app.inTx(req, fn), app.npd, { kind: 'client', client: req.integrationClient! }, { dossier: { code: dossierCode }, ...rest });
+  });
+};

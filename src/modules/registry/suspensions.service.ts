@@ -1,0 +1,142 @@
+import crypto from 'node:crypto';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { hasPermission } from '../../authz/actor.ts';
+import { requireActor, type Ctx } from '../../platform/context.ts';
+import { conflict, invalid, notFound } from '../../platform/errors.ts';
+import { findAccountById } from '../accounts/accounts.service.ts';
+import { accounts } from '../accounts/accounts.tables.ts';
+import { record } from '../journal/journal.service.ts';
+import { findUnit, getProvince } from '../units/units.service.ts';
+import { units } from '../units/units.tables.ts';
+import { npdSuspensions, npdUpstream, type SuspensionScope } from './registry.tables.ts';
+
+export interface SuspensionInput {
+  scope: SuspensionScope;
+  unitId?: string;
+  accountId?: string;
+  reason: string;
+}
+
+/** The unit path a suspension covers: the province for the whole system, the unit, or the account's unit. */
+async function coveredPath(ctx: Ctx, input: { scope: SuspensionScope; unitId?: string | null; accountId?: string | null }): Promise<string | null> {
+  if (input.scope === 'system') return (await getProvince(ctx.tx))?.path ?? null;
+  if (input.scope === 'unit') return input.unitId ? ((await findUnit(ctx.tx, input.unitId))?.path ?? null) : null;
+  return input.accountId ? ((await findAccountById(ctx.tx, input.accountId))?.unitPath ?? null) : null;
+}
+
+/**
+ * R43: the security officer cuts lookups at once, for the whole system (only from the province), a unit subtree or
+ * one account within their own subtree. Everything else keeps working; the cut is journaled with its reason.
+ */
+export async function suspendLookups(ctx: Ctx, input: SuspensionInput) {
+  const actor = requireActor(ctx);
+  if ((input.scope === 'unit') !== Boolean(input.unitId) || (input.scope === 'account') !== Boolean(input.accountId)) {
+    throw invalid('suspension_target', 'Chọn đúng đơn vị hoặc tài khoản cho phạm vi tạm dừng.', 'Name the unit or the account the scope needs, and nothing else.');
+  }
+  const path = await coveredPath(ctx, input);
+  if (!path || !hasPermission(actor, 'npd.suspend', path)) throw notFound();
+  const id = crypto.randomUUID();
+  await ctx.tx.insert(npdSuspensions).values({
+    id,
+    scope: input.scope,
+    unitId: input.unitId ?? null,
+    accountId: input.accountId ?? null,
+    reason: input.reason,
+    suspendedBy: actor.accountId,
+    suspendedAt: ctx.clock.now(),
+  });
+  await record(ctx, { type: 'npd.suspend', target: { type: 'npd_suspension', id }, unitId: input.unitId ?? null, reason: input.reason, details: { scope: input.scope, accountId: input.accountId ?? null } });
+  return { id };
+}
+
+/** Lookups resume only with a reason, from someone who could have made the cut. */
+export async function liftSuspension(ctx: Ctx, id: string, reason: string) {
+  const actor = requireActor(ctx);
+  const [s] = await ctx.tx.select().from(npdSuspensions).where(eq(npdSuspensions.id, id));
+  const path = s ? await coveredPath(ctx, s) : null;
+  if (!s || !path || !hasPermission(actor, 'npd.suspend', path)) throw notFound();
+  if (s.liftedAt) throw conflict('suspension_lifted', 'Lệnh tạm dừng này đã được gỡ.', 'This suspension was already lifted.');
+  await ctx.tx.update(npdSuspensions).set({ liftedAt: ctx.clock.now(), liftedBy: actor.accountId, liftReason: reason }).where(eq(npdSuspensions.id, id));
+  await record(ctx, { type: 'npd.resume', target: { type: 'npd_suspension', id }, unitId: s.unitId, reason, details: { scope: s.scope, accountId: s.accountId } });
+}
+
+const suspender = alias(accounts, 'suspender');
+const lifter = alias(accounts, 'lifter');
+const suspendedAccount = alias(accounts, 'suspended_account');
+
+/** The kill switch's state and history, for the security officer, the police and the banner every officer sees. */
+export async function listSuspensions(ctx: Ctx) {
+  const rows = await ctx.tx
+    .select({
+      s: npdSuspensions,
+      unitName: units.name,
+      account: { fullName: suspendedAccount.fullName, username: suspendedAccount.username },
+      by: { fullName: suspender.fullName, username: suspender.username },
+      liftedBy: { fullName: lifter.fullName, username: lifter.username },
+    })
+    .from(npdSuspensions)
+    .leftJoin(units, eq(units.id, npdSuspensions.unitId))
+    .leftJoin(suspendedAccount, eq(suspendedAccount.id, npdSuspensions.accountId))
+    .leftJoin(suspender, eq(suspender.id, npdSuspensions.suspendedBy))
+    .leftJoin(lifter, eq(lifter.id, npdSuspensions.liftedBy))
+    .orderBy(desc(npdSuspensions.suspendedAt))
+    .limit(200);
+  return rows.map(({ s, unitName, account, by, liftedBy }) => ({
+    id: s.id,
+    scope: s.scope,
+    unit: s.unitId ? { id: s.unitId, name: unitName ?? '' } : null,
+    account: s.accountId && account ? { id: s.accountId, ...account } : null,
+    reason: s.reason,
+    suspendedBy: s.suspendedBy ? by : null,
+    suspendedAt: s.suspendedAt.toISOString(),
+    liftedBy: s.liftedBy ? liftedBy : null,
+    liftedAt: s.liftedAt?.toISOString() ?? null,
+    liftReason: s.liftReason,
+  }));
+}
+
+/** The active suspension that stops a caller (its account, or a unit above it, or the whole system), if any. */
+export async function activeSuspension(ctx: Ctx, caller: { accountId: string | null; unitPath: string }) {
+  const [hit] = await ctx.tx
+    .select({ scope: npdSuspensions.scope, reason: npdSuspensions.reason })
+    .from(npdSuspensions)
+    .leftJoin(units, eq(units.id, npdSuspensions.unitId))
+    .where(
+      and(
+        isNull(npdSuspensions.liftedAt),
+        or(
+          eq(npdSuspensions.scope, 'system'),
+          and(eq(npdSuspensions.scope, 'unit'), sql`starts_with(${caller.unitPath}, ${units.path})`),
+          caller.accountId ? eq(npdSuspensions.accountId, caller.accountId) : undefined,
+        ),
+      ),
+    )
+    .limit(1);
+  return hit ?? null;
+}
+
+// ——— The NPD's own word on our connection (R43) ———
+
+/** How long a "disconnected" answer stops calls before one lookup is let through to see whether it still holds. */
+export const DISCONNECTED_PROBE_MS = 60_000;
+
+export async function upstreamState(ctx: Ctx) {
+  const [row] = await ctx.tx.select().from(npdUpstream);
+  return { disconnectedAt: row?.disconnectedAt ?? null, changedAt: row?.changedAt ?? null };
+}
+
+/** Records a change of the NPD's answer (disconnected ↔ answering), journaled once per change. */
+export async function markUpstream(ctx: Ctx, disconnected: boolean) {
+  const now = ctx.clock.now();
+  const changed = await ctx.tx
+    .insert(npdUpstream)
+    .values({ id: true, disconnectedAt: disconnected ? now : null, changedAt: now })
+    .onConflictDoUpdate({
+      target: npdUpstream.id,
+      set: { disconnectedAt: disconnected ? now : null, changedAt: now },
+      setWhere: disconnected ? isNull(npdUpstream.disconnectedAt) : sql`${npdUpstream.disconnectedAt} IS NOT NULL`,
+    })
+    .returning({ id: npdUpstream.id });
+  if (changed.length > 0) await record(ctx, { type: disconnected ? 'npd.upstream.disconnected' : 'npd.upstream.reconnected', outcome: disconnected ? 'failure' : 'success' });
+}
