@@ -8,6 +8,7 @@ import { totpCode, totpStep } from '../src/modules/auth/totp.ts';
 import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';
 import { journal } from '../src/modules/journal/journal.tables.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
+import { isoBirthDate, startNpdSim, type NpdSimProcess } from './npd-sim.ts';
 
 /**
  * Invariant 1, no change without a record: every route that can change data is driven once, successfully,
@@ -20,10 +21,14 @@ const EXEMPT: Record<string, string> = {
 };
 
 let sys: TestSystem;
+let sim: NpdSimProcess;
 beforeAll(async () => {
-  sys = await startTestSystem();
+  [sys, sim] = await Promise.all([startTestSystem(), startNpdSim({ population: 1000 })]);
 });
-afterAll(() => sys.close());
+afterAll(async () => {
+  await sys.close();
+  await sim.stop();
+});
 
 async function entries(): Promise<number> {
   const [row] = await sys.database.db.select({ n: count() }).from(journal);
@@ -148,6 +153,27 @@ describe('Invariant 1: no change without a record', () => {
         return res;
       },
       'POST /api/dossiers/:id/reused-results': () => desk.post(`/api/dossiers/${laterDossierId}/reused-results`, { resultId, component: 'Giấy khai sinh' }),
+      'PUT /api/npd/connection': () => systemAdmin.put('/api/npd/connection', sim.connection),
+      'POST /api/dossiers/:id/lookups': () => desk.post(`/api/dossiers/${lookupDossier.id}/lookups`, { personalId: citizen.SoDinhDanh, service: 'verify' }),
+      'POST /api/integrations': async () => {
+        const res = await systemAdmin.post('/api/integrations', { name: 'Hệ thống kiểm thử', unitId: sys.province.id, procedures: ['1.001193'], fields: ['ho_ten'] });
+        integration = res.json();
+        return res;
+      },
+      'POST /api/integration/v1/lookups': () =>
+        sys.app.inject({
+          method: 'POST',
+          url: '/api/integration/v1/lookups',
+          headers: { authorization: `Bearer ${integration.key}` },
+          payload: { dossierCode: lookupDossier.code, personalId: citizen.SoDinhDanh, service: 'verify' },
+        }),
+      'POST /api/integrations/:id/revoke': () => systemAdmin.post(`/api/integrations/${integration.id}/revoke`, { reason: 'Hết hợp đồng' }),
+      'POST /api/npd/suspensions': async () => {
+        const res = await security.post('/api/npd/suspensions', { scope: 'system', reason: 'Kiểm thử công tắc' });
+        suspensionId = res.json().id;
+        return res;
+      },
+      'POST /api/npd/suspensions/:id/lift': () => security.post(`/api/npd/suspensions/${suspensionId}/lift`, { reason: 'Xong kiểm thử' }),
       'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
       'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
       'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),
@@ -157,6 +183,13 @@ describe('Invariant 1: no change without a record', () => {
     const leader = await sys.signedIn(await sys.officer({ username: 'cov.leader', unit: commune, roles: ['leader'] }), '10.3.3.8');
     let resultId = '';
     let laterDossierId = '';
+    // (signed in only after POST /api/setup, which works only while no system administrator exists)
+    let systemAdmin = sys.client();
+    const security = await sys.signedIn(await sys.officer({ username: 'cov.security', unit: sys.province, roles: ['security_officer'] }), '10.3.3.10');
+    const citizen = (await sim.sample(1, '&minAge=20'))[0]!;
+    let lookupDossier = { id: '', code: '' };
+    let integration = { id: '', key: '' };
+    let suspensionId = '';
     const prepare: Record<string, () => Promise<void>> = {
       'POST /api/dossiers/:id/results': async () => {
         expect((await leader.post(`/api/dossiers/${dossierId}/approve`, {})).statusCode).toBe(200);
@@ -169,6 +202,18 @@ describe('Invariant 1: no change without a record', () => {
           applicant: { personalId: '019190001111', fullName: 'Trần Văn Nộp', birthDate: '1990-05-01', phone: '0912345678', email: '', address: 'Thái Nguyên' },
         });
         laterDossierId = res.json().id;
+      },
+      'PUT /api/npd/connection': async () => {
+        systemAdmin = await sys.signedIn(await sys.officer({ username: 'cov.system', unit: sys.province, roles: ['system_admin'] }), '10.3.3.9');
+      },
+      'POST /api/dossiers/:id/lookups': async () => {
+        const res = await desk.post('/api/dossiers', {
+          offeredProcedureId: procedureId,
+          unitId: commune.id,
+          channel: 'in_person',
+          applicant: { personalId: citizen.SoDinhDanh, fullName: citizen.HoVaTen, birthDate: isoBirthDate(citizen.NgayThangNamSinh), phone: '', email: '', address: 'Thái Nguyên' },
+        });
+        lookupDossier = res.json();
       },
     };
 
