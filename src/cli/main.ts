@@ -7,6 +7,8 @@ import { archiveMonth, monthsToArchive } from '../modules/journal/retention.ts';
 import { exportBundle, verifyExportedFile, verifyJournal } from '../modules/journal/verify.ts';
 import { startWitnessServer } from '../modules/journal/witness.ts';
 import { verifyResult } from '../modules/results/statement.ts';
+import { NpdGateway } from '../modules/registry/gateway.ts';
+import { reconcile } from '../modules/registry/reconcile.ts';
 import { loadConfig, ConfigError } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
 import { DataDirLockedError } from '../platform/data-dir-lock.ts';
@@ -162,6 +164,34 @@ program
       process.exitCode = 2;
     }
   });
+
+program
+  .command('npd')
+  .description('the NPD gateway (issue 5)')
+  .command('reconcile')
+  .description('match the NPD’s own log of our requests against the lookup records (R35, R36); exit 2 if the NPD received a request the gateway never recorded')
+  .option('--from <iso>', 'start of the period (default: 24 hours ago)')
+  .option('--to <iso>', 'end of the period (default: now)')
+  .action((options: { from?: string; to?: string }) =>
+    withDatabase((inTx) =>
+      inTx(async (ctx) => {
+        const to = options.to ? new Date(options.to) : ctx.clock.now();
+        const from = options.from ? new Date(options.from) : new Date(to.getTime() - 24 * 3600_000);
+        if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw new Error('--from and --to must be ISO dates, --from before --to');
+        const gateway = new NpdGateway(ctx.config.npd);
+        try {
+          const r = await reconcile(ctx, gateway, from, to);
+          console.log(`${r.from} → ${r.to}: the NPD received ${r.npdRequests} request(s); the gateway recorded ${r.records} lookup(s); ${r.matched} matched`);
+          for (const u of r.unrecorded) console.log(`UNRECORDED (a lookup outside the gateway?): ${u.at} ${u.service} MaYeuCau=${u.requestId} MaDonVi=${u.unitCode} MaCanBo=${u.officer}`);
+          for (const u of r.unanswered) console.log(`NOT AT THE NPD (${u.explanation}): lookup ${u.id} started ${u.startedAt}`);
+          if (r.unrecorded.length > 0) process.exitCode = 2;
+          else console.log('OK: every request the NPD received was recorded by the gateway');
+        } finally {
+          await gateway.close();
+        }
+      }),
+    ),
+  );
 
 program
   .command('provinces')
