@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,5 +71,11 @@ describe('Invariant 3 / R36: write-ahead lookup record', () => {
     } finally {
       await database.close();
     }
+    // and the reconciliation command, on the same data, finds the NPD's request recorded
+    const { DATABASE_URL: _ignored, ...env } = process.env;
+    const cli = spawnSync(process.execPath, ['bin/motcua.mjs', 'npd', 'reconcile'], { env: { ...env, NODE_ENV: 'test', MOTCUA_DATA_DIR: dataDir }, encoding: 'utf8' });
+    expect(cli.stdout).toMatch(/the NPD received 1 request\(s\); the gateway recorded 1 lookup\(s\); 1 matched/);
+    expect(cli.stdout).toContain('OK: every request the NPD received was recorded by the gateway');
+    expect(cli.status).toBe(0);
   }, 120_000);
 });
