@@ -10,7 +10,11 @@ import { ChangePasswordPage } from './pages/ChangePassword.tsx';
 import { DossierDetailPage } from './pages/DossierDetail.tsx';
 import { DossiersPage } from './pages/Dossiers.tsx';
 import { HomePage } from './pages/Home.tsx';
+import { IntegrationsPage } from './pages/Integrations.tsx';
 import { JournalPage } from './pages/Journal.tsx';
+import { NpdConnectionPage } from './pages/NpdConnection.tsx';
+import { NpdReconciliationPage } from './pages/NpdReconciliation.tsx';
+import { NpdSuspensionsPage } from './pages/NpdSuspensions.tsx';
 import { ReceptionPage } from './pages/Reception.tsx';
 import { SessionsPage } from './pages/Sessions.tsx';
 import { SetupPage } from './pages/Setup.tsx';
@@ -32,7 +36,10 @@ function SignedInPages() {
     (path === '/journal' && !can(me, 'journal.read')) ||
     (path === '/reception' && !can(me, 'dossiers.receive')) ||
     (path === '/dossiers' && !DOSSIER_PERMISSIONS.some((p) => can(me, p))) ||
-    (path === '/statistics' && !can(me, 'statistics.read'));
+    (path === '/statistics' && !can(me, 'statistics.read')) ||
+    (path === '/npd/connection' && !can(me, 'npd.configure')) ||
+    ((path === '/npd/suspensions' || path === '/npd/reconciliation') && !can(me, 'npd.audit')) ||
+    (path === '/integrations' && !can(me, 'integrations.manage'));
   useEffect(() => {
     if (elsewhere) navigate('/', { replace: true });
   }, [elsewhere]);
@@ -49,6 +56,10 @@ function SignedInPages() {
   else if (path === '/dossiers') page = <DossiersPage />;
   else if (dossier) page = <DossierDetailPage key={dossier.id} id={dossier.id!} />;
   else if (path === '/statistics') page = <StatisticsPage />;
+  else if (path === '/npd/connection') page = <NpdConnectionPage />;
+  else if (path === '/npd/suspensions') page = <NpdSuspensionsPage />;
+  else if (path === '/npd/reconciliation') page = <NpdReconciliationPage />;
+  else if (path === '/integrations') page = <IntegrationsPage />;
   else if (path === '/password') page = <ChangePasswordPage />;
   else page = <NotFound />;
   return <Shell>{page}</Shell>;

@@ -56,7 +56,7 @@ export interface RequestOptions {
   quiet?: boolean;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -142,6 +142,7 @@ export async function openFile(path: string, mode: 'view' | 'download' | 'origin
 
 export const get = <T>(path: string, options?: RequestOptions) => api<T>('GET', path, undefined, options);
 export const post = <T>(path: string, body?: unknown, options?: RequestOptions) => api<T>('POST', path, body, options);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);
 
@@ -372,4 +373,105 @@ export interface ReusableResult {
   size: number;
   sha256: string;
   attached: boolean;
+}
+
+// ——— The NPD gateway (issue 5) ———
+
+/** A field of the National Population Database a procedure may declare (GET /api/procedures/npd-fields). */
+export interface NpdFieldInfo {
+  key: string;
+  vi: string;
+  en: string;
+  lawItem: number;
+  sensitive: boolean;
+}
+export type LookupService = 'verify' | 'find';
+export type LookupOutcome = 'matched' | 'mismatch' | 'not_found' | 'found' | 'ambiguous';
+/** POST /api/dossiers/{id}/lookups: held in the page only, never stored. */
+export interface LookupResult {
+  lookupId: string;
+  service: LookupService;
+  /** "applicant", or the related person's relation as written in the dossier. */
+  subject: string;
+  outcome: LookupOutcome;
+  purpose: string;
+  /** Only the fields the procedure version declares, by their key (ho_ten, noi_thuong_tru…). */
+  fields: Record<string, unknown>;
+  matchesDossier: boolean | null;
+}
+/** One lookup of a dossier: who, when, outcome, which fields; never the values. */
+export interface LookupRecord {
+  id: string;
+  service: string;
+  subject: string;
+  startedAt: string;
+  completedAt: string | null;
+  /** A LookupOutcome, "error:<kind>", or null while unfinished. */
+  outcome: string | null;
+  fieldsReturned: string[];
+  by: { fullName: string; username: string } | null;
+  clientId: string | null;
+}
+export interface DossierLookups {
+  mayLookUp: boolean;
+  purpose: string;
+  fields: string[];
+  items: LookupRecord[];
+}
+export type SuspensionScope = 'system' | 'unit' | 'account';
+/** GET /api/npd/status: whether lookups work for the signed-in officer now. */
+export interface NpdStatus {
+  configured: boolean;
+  disconnectedSince: string | null;
+  suspension: { scope: SuspensionScope; reason: string } | null;
+}
+/** What anyone ever sees of the NPD connection (R34): never the settings themselves. */
+export interface NpdConnection {
+  id: string;
+  fingerprint: string;
+  certificateExpiresAt: string;
+  setBy: { fullName: string; username: string };
+  setAt: string;
+  replacedAt: string | null;
+}
+export interface NpdConnectionStatus {
+  current: NpdConnection | null;
+  history: NpdConnection[];
+}
+export interface NpdSuspension {
+  id: string;
+  scope: SuspensionScope;
+  unit: { id: string; name: string } | null;
+  account: { id: string; fullName: string; username: string } | null;
+  reason: string;
+  suspendedBy: { fullName: string; username: string } | null;
+  suspendedAt: string;
+  liftedBy: { fullName: string; username: string } | null;
+  liftedAt: string | null;
+  liftReason: string | null;
+}
+export interface NpdSuspensions {
+  disconnectedSince: string | null;
+  items: NpdSuspension[];
+}
+export type UnansweredExplanation = 'unfinished' | 'not_sent' | 'missing_at_npd';
+/** GET /api/npd/reconciliation: the NPD's own log against our lookup records (R35, R36). */
+export interface Reconciliation {
+  from: string;
+  to: string;
+  npdRequests: number;
+  records: number;
+  matched: number;
+  unrecorded: { at: string; service: string; requestId: string; unitCode: string; officer: string; outcome: string }[];
+  unanswered: { id: string; startedAt: string; outcome: string | null; explanation: UnansweredExplanation }[];
+}
+/** Another provincial system allowed to call the gateway with its own key (R35). */
+export interface IntegrationClient {
+  id: string;
+  name: string;
+  unit: { id: string; name: string };
+  procedures: string[];
+  fields: string[];
+  createdAt: string;
+  revokedAt: string | null;
 }

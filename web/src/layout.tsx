@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { LangSwitch } from './components.tsx';
 import { useI18n, type MessageKey } from './i18n.ts';
+import { NpdBanner } from './NpdBanner.tsx';
 import { Link, usePath } from './router.tsx';
 import { can, DOSSIER_PERMISSIONS, useMe, useSession } from './session.ts';
 import { provinceStore } from './stores.ts';
@@ -57,6 +58,10 @@ const NAV: { to: string; label: MessageKey; permissions?: string[] }[] = [
   { to: '/units', label: 'nav.units' },
   { to: '/sessions', label: 'nav.sessions' },
   { to: '/journal', label: 'nav.journal', permissions: ['journal.read'] },
+  { to: '/npd/suspensions', label: 'nav.npdSuspensions', permissions: ['npd.audit'] },
+  { to: '/npd/reconciliation', label: 'nav.npdReconciliation', permissions: ['npd.audit'] },
+  { to: '/npd/connection', label: 'nav.npdConnection', permissions: ['npd.configure'] },
+  { to: '/integrations', label: 'nav.integrations', permissions: ['integrations.manage'] },
   { to: '/password', label: 'nav.password' },
 ];
 
@@ -100,6 +105,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <main id="main" className="content">
+          <NpdBanner />
           {children}
         </main>
       </div>

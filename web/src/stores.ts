@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { get, type RoleInfo, type Unit } from './api.ts';
+import { get, type NpdFieldInfo, type RoleInfo, type Unit } from './api.ts';
 
 /** The unit tree and the role list change rarely: one request each per sign-in, shared by every page. */
 function cached<T>(load: () => Promise<T>) {
@@ -54,6 +54,8 @@ export const unitsStore = cached(() => get<{ items: Unit[] }>('/api/units').then
 /** Public: the province this deployment serves, shown in the header before and after sign-in. */
 export const provinceStore = cached(() => get<{ province: { code: string; name: string } | null }>('/api/health').then((r) => r.province));
 export const rolesStore = cached(() => get<{ items: RoleInfo[] }>('/api/roles').then((r) => r.items));
+/** The NPD fields with their Vietnamese and English names (the law's list: the same for everyone). */
+export const npdFieldsStore = cached(() => get<{ items: NpdFieldInfo[] }>('/api/procedures/npd-fields').then((r) => r.items));
 
 /** Forget what belonged to the previous officer (abilities differ from one account to another). */
 export function resetStores() {

@@ -8,6 +8,7 @@ import { can, useMe } from '../session.ts';
 import { rolesStore, unitsStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { DossierDocuments } from './DossierDocuments.tsx';
+import { DossierLookups } from './DossierLookups.tsx';
 import { DossierResults } from './DossierResults.tsx';
 import { DeadlineBadge, DossierStatusBadge, DueDate, formatDueDate, useUnitName } from './Dossiers.tsx';
 
@@ -367,7 +368,8 @@ export function DossierDetailPage({ id }: { id: string }) {
         </section>
       </div>
 
-      {/* Whether the viewer may still add papers depends on the status: asked again when it changes. */}
+      {/* Whether the viewer may still look up or add papers depends on the status: asked again when it changes. */}
+      <DossierLookups key={`lookups-${dossier.status}`} dossier={dossier} />
       <DossierDocuments key={dossier.status} dossier={dossier} />
       <DossierResults key={`results-${dossier.status}`} dossier={dossier} />
 

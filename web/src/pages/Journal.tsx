@@ -13,7 +13,7 @@ const OTHER_TYPE = '__other';
 const WITNESS_NORMAL_LAG_MS = 60_000;
 
 export type JournalOutcome = 'success' | 'failure' | 'refused';
-interface AccountRef {
+export interface AccountRef {
   id: string;
   username: string;
   fullName: string;
@@ -73,7 +73,7 @@ export function eventLabel(type: string, t: Translate): string {
 const citizenCount = (c: unknown): number => (typeof c === 'number' ? c : Array.isArray(c) ? c.length : 0);
 
 const short = (value: string | null | undefined, n = 8) => (value ? (value.length > n + 1 ? `${value.slice(0, n)}…` : value) : '');
-const accountLabel = (a: AccountRef) => (a.fullName ? `${a.fullName} (${a.username})` : a.id);
+export const accountLabel = (a: AccountRef) => (a.fullName ? `${a.fullName} (${a.username})` : a.id);
 
 function Hash({ value, n = 16 }: { value: string | null | undefined; n?: number }) {
   const { t } = useI18n();
@@ -196,7 +196,7 @@ function paramsOf(d: Draft): Params {
   };
 }
 
-const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'dossier', 'document', 'calendar', 'journal'] as const;
+const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'dossier', 'document', 'npd', 'integration', 'calendar', 'journal'] as const;
 
 /** Known event types grouped by their prefix, with "other" for a code typed by hand. */
 function TypeSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
@@ -228,13 +228,15 @@ function TypeSelect({ id, value, onChange }: { id: string; value: string; onChan
  * An ARIA combobox over the accounts API: type part of a name or username (diacritics optional), pick with the
  * arrows and Enter or the mouse. A full account UUID typed or pasted is accepted as it is.
  */
-function AccountPicker({
+export function AccountPicker({
   id,
   text,
   value,
   onChange,
   describedBy,
   invalid,
+  label,
+  testId = 'journal-actor',
 }: {
   id: string;
   text: string;
@@ -242,6 +244,9 @@ function AccountPicker({
   onChange: (text: string, value: AccountRef | null) => void;
   describedBy?: string;
   invalid: boolean;
+  /** The list's accessible name (the journal's "actor" by default). */
+  label?: string;
+  testId?: string;
 }) {
   const { t } = useI18n();
   const listId = useId();
@@ -322,7 +327,7 @@ function AccountPicker({
           }}
           onKeyDown={onKeyDown}
           onBlur={() => setOpen(false)}
-          data-testid="journal-actor"
+          data-testid={testId}
           data-selected={value?.id ?? ''}
         />
         {text !== '' && (
@@ -331,7 +336,7 @@ function AccountPicker({
           </button>
         )}
       </div>
-      <ul id={listId} role="listbox" className="combo-list" hidden={!showList} aria-label={t('journal.filterActor')}>
+      <ul id={listId} role="listbox" className="combo-list" hidden={!showList} aria-label={label ?? t('journal.filterActor')}>
         {error && <li className="combo-empty">{t('journal.actorSearchFailed')}</li>}
         {!error && results?.length === 0 && <li className="combo-empty">{t('journal.actorNoMatch')}</li>}
         {!error &&
@@ -345,7 +350,7 @@ function AccountPicker({
               onMouseDown={(e) => e.preventDefault()}
               onMouseEnter={() => setActive(i)}
               onClick={() => choose(a)}
-              data-testid="journal-actor-option"
+              data-testid={`${testId}-option`}
             >
               <span className="strong">{a.fullName}</span> <code className="small">{a.username}</code>
               <div className="muted small">{a.unit.name}</div>

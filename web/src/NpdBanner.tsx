@@ -1,0 +1,79 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { get, type NpdStatus } from './api.ts';
+import { formatDateTime, useI18n } from './i18n.ts';
+import { usePath } from './router.tsx';
+import { can, useMe } from './session.ts';
+
+const EVERY_MS = 60_000;
+/** Clicking through pages quickly asks once. */
+const NAVIGATION_GAP_MS = 10_000;
+
+const listeners = new Set<() => void>();
+/** A lookup was just refused for a suspension or a disconnection: show it now rather than at the next refresh. */
+export const refreshNpdStatus = () => listeners.forEach((listener) => listener());
+
+/**
+ * R43: officers who look citizens up see at once that lookups are cut (by the ministry, or by the kill switch),
+ * and that everything else still works. Asked again on navigation and every minute while the officer is active:
+ * every request restarts the server's idle clock, so an idle screen must not ask (R48).
+ */
+export function NpdBanner() {
+  const me = useMe();
+  const allowed = can(me, 'npd.lookup');
+  return allowed ? <StatusBanner /> : null;
+}
+
+function StatusBanner() {
+  const { t } = useI18n();
+  const path = usePath();
+  const [status, setStatus] = useState<NpdStatus | null>(null);
+  const lastAsked = useRef(0);
+  const lastActivity = useRef(Date.now());
+
+  const load = useCallback(() => {
+    lastAsked.current = Date.now();
+    get<NpdStatus>('/api/npd/status').then(setStatus, () => {});
+  }, []);
+
+  useEffect(() => {
+    if (Date.now() - lastAsked.current >= NAVIGATION_GAP_MS) load();
+  }, [path, load]);
+
+  useEffect(() => {
+    const onActivity = () => {
+      lastActivity.current = Date.now();
+    };
+    const events = ['keydown', 'pointerdown'] as const;
+    for (const name of events) window.addEventListener(name, onActivity, { capture: true, passive: true });
+    const timer = window.setInterval(() => {
+      if (lastActivity.current > lastAsked.current && Date.now() - lastAsked.current >= EVERY_MS) load();
+    }, EVERY_MS / 4);
+    listeners.add(load);
+    return () => {
+      for (const name of events) window.removeEventListener(name, onActivity, { capture: true });
+      window.clearInterval(timer);
+      listeners.delete(load);
+    };
+  }, [load]);
+
+  if (!status || (!status.disconnectedSince && !status.suspension)) return null;
+  return (
+    <div className="npd-banner" data-testid="npd-banner">
+      {status.disconnectedSince && (
+        <div className="alert alert-error alert-banner" role="alert" data-testid="npd-disconnected-banner">
+          <svg className="alert-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="11" fill="currentColor" />
+            <rect x="10.7" y="5.5" width="2.6" height="8.5" rx="1.2" fill="#fff" />
+            <circle cx="12" cy="17.6" r="1.6" fill="#fff" />
+          </svg>
+          <div>{t('npd.banner.disconnected', { time: formatDateTime(status.disconnectedSince) })}</div>
+        </div>
+      )}
+      {status.suspension && (
+        <div className="alert alert-warning alert-banner" role="alert" data-testid="npd-suspended-banner" data-scope={status.suspension.scope}>
+          <div>{t('npd.banner.suspended', { scope: t(`npd.scope.${status.suspension.scope}`), reason: status.suspension.reason })}</div>
+        </div>
+      )}
+    </div>
+  );
+}
