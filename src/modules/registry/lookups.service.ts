@@ -11,12 +11,11 @@ import { vietnamDate } from '../calendar/deadline.ts';
 import { dossierForLookup, type DossierSubject, type LookupDossier } from '../dossiers/dossiers.service.ts';
 import { dossierPolicy } from '../dossiers/dossiers.policy.ts';
 import { record } from '../journal/journal.service.ts';
-import { findUnit } from '../units/units.service.ts';
 import { keepDeclared, type CitizenFields } from './fields.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError, type NpdAdapter, type NpdCaller, type NpdFailure } from './npd-client.ts';
 import { npdLookups, type LookupService } from './registry.tables.ts';
-import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream, upstreamState } from './suspensions.service.ts';
+import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream } from './suspensions.service.ts';
 
 /** Who asks: a signed-in officer, or another provincial system with its own key (R35). */
 export type LookupCaller =
@@ -83,6 +82,8 @@ export async function lookUp(inTx: InTx, gateway: NpdGateway, caller: LookupCall
     answer = err.kind;
   }
   const completed = await inTx((ctx) => complete(ctx, prepared, answer));
+  // this process changed the NPD's recorded state itself: the next lookup reads it afresh
+  if (answer === 'disconnected' || (prepared.upstreamWasDisconnected && typeof answer !== 'string')) gateway.forget();
   if (typeof answer === 'string' || !completed) throw FAILURES[typeof answer === 'string' ? answer : 'bad_answer']();
   return completed;
 }
@@ -152,7 +153,7 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
       refusal(403, 'npd_suspended', `Tra cứu CSDLQG về dân cư đang bị tạm dừng (phạm vi: ${scope}). Lý do: ${suspension.reason}`, `Lookups are suspended (${suspension.scope}). Reason: ${suspension.reason}`, { scope: suspension.scope }),
     );
   }
-  const upstream = await upstreamState(ctx);
+  const upstream = await gateway.upstream(ctx);
   const now = ctx.clock.now();
   if (upstream.disconnectedAt && now.getTime() - upstream.changedAt!.getTime() < DISCONNECTED_PROBE_MS) throw refuse(disconnectedError());
   if (await gateway.journalFailClosed(ctx)) {
@@ -163,7 +164,7 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
   await checkLimits(ctx, caller, refuse);
 
   const lookupId = crypto.randomUUID();
-  const unitCode = caller.kind === 'officer' ? (await findUnit(ctx.tx, caller.actor.unitId))!.code : caller.client.unitCode;
+  const unitCode = caller.kind === 'officer' ? await gateway.unitCode(ctx, caller.actor.unitId) : caller.client.unitCode;
   await ctx.tx.insert(npdLookups).values({
     id: lookupId,
     startedAt: now,

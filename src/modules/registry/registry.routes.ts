@@ -138,7 +138,11 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       }),
       response: { 200: z.object({ current: connection.nullable(), history: z.array(connection) }), ...errorResponses },
     },
-  }, async (req) => app.inTx(req, (ctx) => setConnection(ctx, req.body)));
+  }, async (req) => {
+    const status = await app.inTx(req, (ctx) => setConnection(ctx, req.body));
+    app.npd.forget();
+    return status;
+  });
 
   app.get('/api/npd/suspensions', {
     config: { access: 'npd.audit' },

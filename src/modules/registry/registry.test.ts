@@ -128,6 +128,21 @@ describe('R34: the NPD connection is entered once and never read back', () => {
   });
 });
 
+describe('R34: rotation', () => {
+  it('should replace the connection, wipe the old sealed settings, and use the new one at the next lookup', async () => {
+    const before = (await admin.get('/api/npd/connection')).json().current;
+    expect((await admin.put('/api/npd/connection', sim.connection)).statusCode).toBe(200);
+    const after = (await admin.get('/api/npd/connection')).json();
+    expect(after.current.id).not.toBe(before.id);
+    expect(after.history[0]).toMatchObject({ id: before.id, replacedAt: expect.any(String) });
+    const rows = await sys.database.db.select().from(npdConnections);
+    expect(rows.find((r) => r.id === before.id)!.sealed).toBeNull();
+    expect((await sys.journalOf('npd.connection.rotate'))[0]!.details).toMatchObject({ replaces: before.id });
+    const d = await dossierOf(citizens[21]!);
+    expect((await lookUp(desk, d.id, citizens[21]!.SoDinhDanh)).json()).toMatchObject({ outcome: 'matched' });
+  });
+});
+
 describe('R01, R24, R36: a lookup is bound to an open dossier, recorded first, and returns only the declared fields', () => {
   it('should verify the applicant and return only the fields the procedure declares (ho_ten, noi_thuong_tru)', async () => {
     const c = citizens[1]!;
