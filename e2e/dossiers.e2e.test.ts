@@ -3,36 +3,10 @@ import { PDFDocument } from 'pdf-lib';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, shot, totpCode, totpKeyFromSecretText } from './harness.ts';
+import { browserSuite, nav, shot, signInFirstTime } from './harness.ts';
 
 const suite = browserSuite({ idleMinutes: 10, viewport: { width: 1360, height: 900 } });
 const { newPage } = suite;
-
-/** A demo officer's first sign-in: the one-time password, a new password, a one-time code enrolled. */
-async function signInFirstTime(page: Page, username: string, newPassword: string) {
-  const oneTime = suite.server.passwords.get(username);
-  expect(oneTime, `the demo password of ${username} on the server console`).toBeTruthy();
-  await page.goto(`${suite.server.url}/`);
-  const signIn = page.getByTestId('sign-in-form');
-  await signIn.locator('input[name=username]').fill(username);
-  await signIn.locator('input[name=password]').fill(oneTime!);
-  await signIn.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  const password = page.getByTestId('password-form');
-  await password.locator('input[name=currentPassword]').fill(oneTime!);
-  await password.locator('input[name=newPassword]').fill(newPassword);
-  await password.locator('input[name=confirmPassword]').fill(newPassword);
-  await password.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-  await page.getByTestId('otp-qr').waitFor();
-  const key = totpKeyFromSecretText((await page.getByTestId('otp-secret').textContent()) ?? '');
-  const { code } = await totpCode(key);
-  const enroll = page.getByTestId('enroll-form');
-  await enroll.locator('input[name=code]').fill(code);
-  await enroll.getByRole('button', { name: 'Xác nhận' }).click();
-  await page.getByTestId('recovery-codes-saved').click();
-  await page.getByTestId('home-page').waitFor();
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 
 /** Opens an action's dialog on the dossier page, fills what it asks and confirms. */
 async function act(page: Page, action: string, fill?: (dialog: ReturnType<Page['getByTestId']>) => Promise<void>) {
@@ -77,7 +51,7 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
   });
 
   it('the reception officer finds the procedure from the keyboard, typed without diacritics', async () => {
-    await signInFirstTime(desk, 'demo.tiepnhan', 'Tiep-Nhan-2025!');
+    await signInFirstTime(desk, suite.server, 'demo.tiepnhan', 'Tiep-Nhan-2025!');
     await nav(desk, 'Tiếp nhận hồ sơ');
     await desk.getByTestId('reception-page').waitFor();
     expect(await desk.getByTestId('reception-desk').textContent()).toContain('Bộ phận Một cửa');
@@ -222,7 +196,7 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
   });
 
   it('the leader sees it in the processing queue, is told clearly when a new date is refused, and approves', async () => {
-    await signInFirstTime(leader, 'demo.lanhdao', 'Lanh-Dao-2025!');
+    await signInFirstTime(leader, suite.server, 'demo.lanhdao', 'Lanh-Dao-2025!');
     await nav(leader, 'Hồ sơ');
     await leader.getByTestId('dossiers-table').waitFor();
     expect(await leader.getByTestId('queue-processing').getAttribute('aria-selected')).toBe('true');

@@ -34,6 +34,8 @@ function withDatabase(url: string, name: string): string {
 
 export interface RunningServer {
   url: string;
+  /** The server's data directory (MOTCUA_DATA_DIR): npd-sim's files are in its npd-sim/ folder. */
+  dataDir: string;
   /** Demo username → the one-time password printed on the console. */
   passwords: Map<string, string>;
   output: () => string;
@@ -119,7 +121,7 @@ export async function startServer({ idleMinutes }: { idleMinutes: number }): Pro
     await stop();
     throw new Error(`no demo accounts were printed on the server console:\n${output}`);
   }
-  return { url, passwords, output: () => output, stop };
+  return { url, dataDir, passwords, output: () => output, stop };
 }
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -154,6 +156,35 @@ export async function totpCode(key: Uint8Array, after: number | null = null): Pr
   const step = totpStepNow();
   return { code: generateTOTP(key, 30, 6), step };
 }
+
+// ——— What every officer does ———
+
+/** A demo officer's first sign-in: the one-time password, a new password, a one-time code enrolled. */
+export async function signInFirstTime(page: Page, server: RunningServer, username: string, newPassword: string) {
+  const oneTime = server.passwords.get(username);
+  expect(oneTime, `the demo password of ${username} on the server console`).toBeTruthy();
+  await page.goto(`${server.url}/`);
+  const signIn = page.getByTestId('sign-in-form');
+  await signIn.locator('input[name=username]').fill(username);
+  await signIn.locator('input[name=password]').fill(oneTime!);
+  await signIn.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  const password = page.getByTestId('password-form');
+  await password.locator('input[name=currentPassword]').fill(oneTime!);
+  await password.locator('input[name=newPassword]').fill(newPassword);
+  await password.locator('input[name=confirmPassword]').fill(newPassword);
+  await password.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  await page.getByTestId('otp-qr').waitFor();
+  const key = totpKeyFromSecretText((await page.getByTestId('otp-secret').textContent()) ?? '');
+  const { code } = await totpCode(key);
+  const enroll = page.getByTestId('enroll-form');
+  await enroll.locator('input[name=code]').fill(code);
+  await enroll.getByRole('button', { name: 'Xác nhận' }).click();
+  await page.getByTestId('recovery-codes-saved').click();
+  await page.getByTestId('home-page').waitFor();
+}
+
+/** Follows a link of the side navigation by its exact name. */
+export const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 
 // ——— Screenshots ———
 
