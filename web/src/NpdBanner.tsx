@@ -71,7 +71,7 @@ function StatusBanner() {
       )}
       {status.suspension && (
         <div className="alert alert-warning alert-banner" role="alert" data-testid="npd-suspended-banner" data-scope={status.suspension.scope}>
-          <div>{t('npd.banner.suspended', { scope: t(`npd.scope.${status.suspension.scope}`), reason: status.suspension.reason })}</div>
+          <div>{t('npd.banner.suspended', { scope: status.suspension.unitName ?? t(`npd.scope.${status.suspension.scope}`), reason: status.suspension.reason })}</div>
         </div>
       )}
     </div>

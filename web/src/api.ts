@@ -423,7 +423,7 @@ export type SuspensionScope = 'system' | 'unit' | 'account';
 export interface NpdStatus {
   configured: boolean;
   disconnectedSince: string | null;
-  suspension: { scope: SuspensionScope; reason: string } | null;
+  suspension: { scope: SuspensionScope; reason: string; unitName: string | null } | null;
 }
 /** What anyone ever sees of the NPD connection (R34): never the settings themselves. */
 export interface NpdConnection {

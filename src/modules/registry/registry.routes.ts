@@ -98,7 +98,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
         200: z.object({
           configured: z.boolean(),
           disconnectedSince: z.string().nullable(),
-          suspension: z.object({ scope: z.enum(['system', 'unit', 'account']), reason: z.string() }).nullable(),
+          suspension: z.object({ scope: z.enum(['system', 'unit', 'account']), reason: z.string(), unitName: z.string().nullable().describe('the suspended unit, for a unit-wide cut') }).nullable(),
         }),
         ...errorResponses,
       },

@@ -99,7 +99,7 @@ export async function listSuspensions(ctx: Ctx) {
 /** The active suspension that stops a caller (its account, or a unit above it, or the whole system), if any. */
 export async function activeSuspension(ctx: Ctx, caller: { accountId: string | null; unitPath: string }) {
   const [hit] = await ctx.tx
-    .select({ scope: npdSuspensions.scope, reason: npdSuspensions.reason })
+    .select({ scope: npdSuspensions.scope, reason: npdSuspensions.reason, unitName: units.name })
     .from(npdSuspensions)
     .leftJoin(units, eq(units.id, npdSuspensions.unitId))
     .where(
