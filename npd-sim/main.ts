@@ -47,3 +47,6 @@ const stop = async () => {
 };
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
+// Started by another process with an IPC channel (motcua in development, the tests): leave with it, even if it was
+// killed with SIGKILL and never sent SIGTERM.
+if (process.send) process.once('disconnect', () => void stop());

@@ -32,10 +32,13 @@ export async function spawnSimulator(options: { dir: string; port?: number; popu
       ...(options.population ? { NPD_SIM_POPULATION: String(options.population) } : {}),
       NPD_SIM_READY_FILE: readyFile,
     },
-    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'pipe'],
+    // the IPC channel ties the simulator's life to this process: it leaves when this one dies, however it dies
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'pipe', 'ipc'],
   });
+  child.unref();
+  child.channel?.unref();
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     if (!options.quiet) process.stderr.write(chunk);
   });
