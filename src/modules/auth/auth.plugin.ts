@@ -71,7 +71,11 @@ export const authPlugin = fp<AuthPluginOptions>(
         return;
       }
       const token = req.cookies[SESSION_COOKIE];
-      const check = await inTx(req, (ctx) => checkToken(ctx, token));
+      // one transaction for the session and the officer it belongs to
+      const { check, actor } = await inTx(req, async (ctx) => {
+        const check = await checkToken(ctx, token);
+        return { check, actor: check.ok ? await loadActor(ctx.tx, check.session.accountId) : undefined };
+      });
       if (!check.ok) {
         if (token) reply.clearCookie(SESSION_COOKIE, { path: '/' });
         throw sessionRequired(check.reason);
@@ -85,13 +89,12 @@ export const authPlugin = fp<AuthPluginOptions>(
         }
       }
       if (access === 'pending') {
-        req.actor = (await inTx(req, (ctx) => loadActor(ctx.tx, check.session.accountId))) ?? null;
+        req.actor = actor ?? null;
         return;
       }
       if (check.session.stage !== 'full') {
         throw new AppError(403, 'sign_in_incomplete', 'Hãy hoàn tất các bước đăng nhập (đổi mật khẩu, mã xác thực) trước.', 'Finish signing in (password change, one-time code) first.', { stage: check.session.stage });
       }
-      const actor = await inTx(req, (ctx) => loadActor(ctx.tx, check.session.accountId));
       if (!actor) throw sessionRequired('missing');
       req.actor = actor;
       if (access !== 'signedIn' && !hasPermission(actor, access)) throw forbidden();

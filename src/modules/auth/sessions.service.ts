@@ -31,9 +31,12 @@ export async function checkToken(ctx: Pick<Ctx, 'tx' | 'clock' | 'config'>, toke
     await ctx.tx.update(sessions).set({ endedAt: now, endReason: 'idle' }).where(eq(sessions.id, id));
     return { ok: false, reason: 'idle' };
   }
-  // Every request is activity: the idle clock starts again.
-  await ctx.tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
-  session.lastSeenAt = now;
+  // Every request is activity: the idle clock starts again. Written at most every few seconds (a twentieth of the
+  // idle limit, 5 s at most), so a burst of requests does not rewrite the row each time.
+  if (now.getTime() - session.lastSeenAt.getTime() >= Math.min(5000, ctx.config.session.idleMs / 20)) {
+    await ctx.tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    session.lastSeenAt = now;
+  }
   return { ok: true, session };
 }
 
