@@ -318,6 +318,26 @@ function nameMatches(words: string[]): SQL | undefined {
   return and(whole.length > 0 ? arrayContains(dossiers.searchWords, whole) : undefined, typing.length < 3 ? undefined : sql`${dossiers.searchText} LIKE ${likeContains(typing)}`);
 }
 
+/** How far back, from the newest receipt, a name search looks first (see newestFirst). */
+const RECENT_MS = 7 * 86_400_000;
+
+/**
+ * A common name (Nguyễn, Trần…) matches tens of thousands of dossiers, and ordering them all by receipt reads every
+ * one of them from the table: hundreds of milliseconds at a million dossiers. So the newest week is tried first, its
+ * received_at range ANDed with the name indexes (migration 0012): if it holds the whole page, that is the answer, as
+ * every dossier outside it was received earlier. Otherwise the name is rare (or the page deep) and the plain query has
+ * few rows to sort. The week is counted back from the newest receipt, not from the clock, so that a database whose
+ * latest dossiers are not from this week (imported, restored, a test clock) still finds its page in it.
+ */
+async function newestFirst<T>(ctx: Ctx, where: SQL | undefined, limit: number, page: (where: SQL | undefined) => Promise<T[]>): Promise<T[]> {
+  const [newest] = await ctx.tx.select({ at: sql<Date | null>`max(${dossiers.receivedAt})`.mapWith(dossiers.receivedAt) }).from(dossiers);
+  if (newest?.at) {
+    const recent = await page(and(where, sql`${dossiers.receivedAt} >= ${new Date(newest.at.getTime() - RECENT_MS)}`));
+    if (recent.length === limit) return recent;
+  }
+  return page(where);
+}
+
 /** The reception search and the work queues: by code, applicant name without diacritics, or personal ID. */
 export async function listDossiers(ctx: Ctx, query: DossierQuery) {
   const actor = requireActor(ctx);
@@ -332,7 +352,9 @@ export async function listDossiers(ctx: Ctx, query: DossierQuery) {
     !byId && text.includes('-') ? sql`${dossiers.searchText} LIKE ${likeContains(foldVietnamese(text))}` : undefined,
     !byId && text && !text.includes('-') ? nameMatches(searchWords(text)) : undefined,
   );
-  const rows = await dossierRows(ctx).where(where).orderBy(desc(dossiers.receivedAt)).limit(query.limit).offset(query.offset);
+  const page = (where: SQL | undefined) => dossierRows(ctx).where(where).orderBy(desc(dossiers.receivedAt)).limit(query.limit).offset(query.offset);
+  const byName = !byId && text !== '' && !text.includes('-');
+  const rows = byName ? await newestFirst(ctx, where, query.limit, page) : await page(where);
   if (byId) await record(ctx, { type: 'dossier.search', details: { by: 'personal_id', found: rows.length }, citizens: [text] });
   const statusOf = await deadlineStatusOf(ctx, province);
   return { items: rows.map((row) => summary(row, statusOf(row.dossier))) };

@@ -38,6 +38,10 @@ export const dossiers = pgTable('dossiers', {
   closedAt: timestamp('closed_at', { withTimezone: true }),
   receivedPapers: text('received_papers').array().notNull().default([]),
   purgedAt: timestamp('purged_at', { withTimezone: true }),
+  /** its documents, all / digital copies / reused results: kept by triggers on documents (migration 0012), for statistics */
+  papers: integer('papers').notNull().default(0),
+  papersDigital: integer('papers_digital').notNull().default(0),
+  papersReused: integer('papers_reused').notNull().default(0),
 });
 export type DossierRow = typeof dossiers.$inferSelect;
 

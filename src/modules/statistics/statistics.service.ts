@@ -1,10 +1,9 @@
 import ExcelJS from 'exceljs';
-import { and, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
+import { and, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { addDays, type IsoDate } from '../calendar/deadline.ts';
-import { documents } from '../documents/documents.tables.ts';
 import { dossiers } from '../dossiers/dossiers.tables.ts';
 import { OPEN_STATUSES } from '../dossiers/workflow.ts';
 import { procedureCatalogue } from '../procedures/procedures.tables.ts';
@@ -24,7 +23,7 @@ const vietnamMidnight = (day: IsoDate) => new Date(`${day}T00:00:00+07:00`);
 /**
  * R22, Decision 766/QĐ-TTg: per procedure and per receiving unit, the dossiers received in the period, settled in it
  * on time or late (the due date already excludes the time waiting for a supplement), and, as of now, those still in
- * progress and overdue. Counted in the database in one pass over the period's dossiers (grouping sets).
+ * progress and overdue. Counted in the database in one pass over the period's dossiers.
  */
 export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   const actor = requireActor(ctx);
@@ -38,30 +37,6 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   const now = ctx.clock.now();
   const inPeriod = (column: typeof dossiers.receivedAt | typeof dossiers.settledAt) => sql`${column} >= ${start} AND ${column} < ${end}`;
   const open = inArray(dossiers.status, [...OPEN_STATUSES]);
-  // Circular 01/2023, Decision 766: the components of each dossier received in the period, counted once per dossier
-  const papers = ctx.tx
-    .select({
-      dossierId: documents.dossierId,
-      total: sql<number>`count(*)`.as('papers_total'),
-      digital: sql<number>`count(*) FILTER (WHERE ${documents.kind} IN ('digitized', 'reused', 'from_npd'))`.as('papers_digital'),
-      reused: sql<number>`count(*) FILTER (WHERE ${documents.kind} = 'reused')`.as('papers_reused'),
-    })
-    .from(documents)
-    .innerJoin(dossiers, eq(dossiers.id, documents.dossierId))
-    .where(and(gte(dossiers.receivedAt, start), lt(dossiers.receivedAt, end)))
-    .groupBy(documents.dossierId)
-    .as('papers');
-  const measures = {
-    received: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)})::int`,
-    online: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${dossiers.channel} = 'online')::int`,
-    digitized: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${papers.total} > 0 AND ${papers.digital} = ${papers.total})::int`,
-    reused: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${papers.reused} > 0)::int`,
-    settledOnTime: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.settledAt)} AND ${dossiers.settledAt} <= ${dossiers.dueAt})::int`,
-    settledLate: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.settledAt)} AND ${dossiers.settledAt} > ${dossiers.dueAt})::int`,
-    settledDays: sql<number | null>`avg(extract(epoch FROM ${dossiers.settledAt} - ${dossiers.receivedAt}) / 86400) FILTER (WHERE ${inPeriod(dossiers.settledAt)})`,
-    inProgress: sql<number>`count(*) FILTER (WHERE ${open} AND ${dossiers.receivedAt} < ${end})::int`,
-    overdue: sql<number>`count(*) FILTER (WHERE ${open} AND ${dossiers.receivedAt} < ${end} AND ${dossiers.dueAt} < ${now})::int`,
-  };
   // dossiers that matter to the period: received before its end and not closed before its start
   const province = await getProvince(ctx.tx);
   const relevant = and(
@@ -69,13 +44,53 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
     lt(dossiers.receivedAt, end),
     sql`(${open} OR ${dossiers.settledAt} >= ${start} OR ${dossiers.receivedAt} >= ${start})`,
   );
-  // one pass over the period's dossiers for both groupings
+  const settledInPeriod = inPeriod(dossiers.settledAt);
+  // One pass over the period's dossiers, counted per unit and procedure: a plain GROUP BY, which PostgreSQL can share
+  // among parallel workers (GROUPING SETS cannot); the two groupings are then summed from those few cells below.
+  const cells = ctx.tx.$with('cells').as(
+    ctx.tx
+      .select({
+        unitId: dossiers.receivedUnitId,
+        code: dossiers.procedureCode,
+        received: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)})`.as('received'),
+        online: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${dossiers.channel} = 'online')`.as('online'),
+        // Circular 01/2023, Decision 766: the dossier's documents as counted on it (migration 0012), as of now
+        digitized: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${dossiers.papers} > 0 AND ${dossiers.papersDigital} = ${dossiers.papers})`.as('digitized'),
+        reused: sql<number>`count(*) FILTER (WHERE ${inPeriod(dossiers.receivedAt)} AND ${dossiers.papersReused} > 0)`.as('reused'),
+        settledOnTime: sql<number>`count(*) FILTER (WHERE ${settledInPeriod} AND ${dossiers.settledAt} <= ${dossiers.dueAt})`.as('settled_on_time'),
+        settledLate: sql<number>`count(*) FILTER (WHERE ${settledInPeriod} AND ${dossiers.settledAt} > ${dossiers.dueAt})`.as('settled_late'),
+        // the average is carried as its sum and count, and divided as avg() itself divides
+        settledDaysSum: sql<string | null>`sum(extract(epoch FROM ${dossiers.settledAt} - ${dossiers.receivedAt}) / 86400) FILTER (WHERE ${settledInPeriod})`.as('settled_days_sum'),
+        settledCount: sql<number>`count(*) FILTER (WHERE ${settledInPeriod})`.as('settled_count'),
+        inProgress: sql<number>`count(*) FILTER (WHERE ${open} AND ${dossiers.receivedAt} < ${end})`.as('in_progress'),
+        overdue: sql<number>`count(*) FILTER (WHERE ${open} AND ${dossiers.receivedAt} < ${end} AND ${dossiers.dueAt} < ${now})`.as('overdue'),
+      })
+      .from(dossiers)
+      .where(relevant)
+      .groupBy(dossiers.receivedUnitId, dossiers.procedureCode),
+  );
+  const summed = (column: SQL.Aliased<number>) => sql<number>`sum(${column})::int`;
+  // A year of a province is a pass over a million rows, which PostgreSQL's JIT would compile first: about a second
+  // of LLVM for a query that then runs in less. SET LOCAL ends with this transaction.
+  await ctx.tx.execute(sql`SET LOCAL jit = off`);
   const rows = await ctx.tx
-    .select({ unitId: dossiers.receivedUnitId, code: dossiers.procedureCode, perUnit: sql<number>`grouping(${dossiers.procedureCode})`, ...measures })
-    .from(dossiers)
-    .leftJoin(papers, eq(papers.dossierId, dossiers.id))
-    .where(relevant)
-    .groupBy(sql`GROUPING SETS ((${dossiers.receivedUnitId}), (${dossiers.procedureCode}))`);
+    .with(cells)
+    .select({
+      unitId: cells.unitId,
+      code: cells.code,
+      perUnit: sql<number>`grouping(${cells.code})`,
+      received: summed(cells.received),
+      online: summed(cells.online),
+      digitized: summed(cells.digitized),
+      reused: summed(cells.reused),
+      settledOnTime: summed(cells.settledOnTime),
+      settledLate: summed(cells.settledLate),
+      settledDays: sql<number | null>`sum(${cells.settledDaysSum}) / nullif(sum(${cells.settledCount}), 0)`,
+      inProgress: summed(cells.inProgress),
+      overdue: summed(cells.overdue),
+    })
+    .from(cells)
+    .groupBy(sql`GROUPING SETS ((${cells.unitId}), (${cells.code}))`);
   const perUnit = rows.filter((r) => Number(r.perUnit) === 1);
   const perProcedure = rows.filter((r) => Number(r.perUnit) === 0);
   const unitNames = perUnit.length ? await ctx.tx.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, perUnit.map((r) => r.unitId))) : [];
