@@ -113,59 +113,68 @@ for (const c of sample.Items) {
 }
 await database.close();
 
-// ——— the server, as its own process ———
-const port = await new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
+// ——— the servers: stateless processes over one PostgreSQL (SERVERS=N runs N of them, as a province scales out) ———
+const SERVERS = Number(process.env.SERVERS ?? 1);
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
-});
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], {
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    MOTCUA_MASTER_KEY: masterKey,
-    MOTCUA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gw-data-')),
-    PORT: String(port),
-    MOTCUA_PUBLIC_URL: base,
-    LOG_LEVEL: 'warn',
-    MOTCUA_NPD_ACCOUNT_PER_MINUTE: '1000000',
-    MOTCUA_NPD_ACCOUNT_PER_DAY: '1000000',
-    MOTCUA_NPD_UNIT_PER_MINUTE: '1000000',
-    MOTCUA_NPD_UNIT_PER_DAY: '10000000',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-for (let i = 0; ; i++) {
-  if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
-  if (i > 600) throw new Error('the server did not start');
-  await new Promise((r) => setTimeout(r, 100));
+// PROFILE_DIR=… writes each server's CPU profile there (node --cpu-prof), to see where a lookup's time goes
+const profile = process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : [];
+async function startServer() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...profile, 'bin/motcua.mjs', 'serve'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      MOTCUA_MASTER_KEY: masterKey,
+      MOTCUA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gw-data-')),
+      PORT: String(port),
+      MOTCUA_PUBLIC_URL: base,
+      LOG_LEVEL: 'warn',
+      MOTCUA_NPD_ACCOUNT_PER_MINUTE: '1000000',
+      MOTCUA_NPD_ACCOUNT_PER_DAY: '1000000',
+      MOTCUA_NPD_UNIT_PER_MINUTE: '1000000',
+      MOTCUA_NPD_UNIT_PER_DAY: '10000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error('the server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, pool: new Pool(base, { connections: 128, pipelining: 1 }) };
 }
+const servers = [];
+for (let i = 0; i < SERVERS; i++) servers.push(await startServer());
 
-const pool = new Pool(base, { connections: 128, pipelining: 1 });
-async function call(method: 'GET' | 'POST', route: string, cookie: string, csrf: string, body?: unknown) {
-  const res = await pool.request({ method, path: route, headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+type Server = (typeof servers)[number];
+async function call(server: Server, method: 'GET' | 'POST', route: string, cookie: string, csrf: string, body?: unknown) {
+  const res = await server.pool.request({ method, path: route, headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, text };
 }
 const cookieOf = (headers: Record<string, string | string[] | undefined>) => String(headers['set-cookie'] ?? '').split(';')[0]!;
 
-/** The full sign-in of one officer through the API: password, then the one-time code. */
-async function signIn(o: (typeof officers)[number]) {
-  const first = await pool.request({ method: 'POST', path: '/api/auth/sign-in', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: o.username, password: PASSWORD }) });
-  await first.body.text();
+/** The full sign-in of one officer through the API: password, then the one-time code; the session then stays on that server (sticky, as behind a load balancer). */
+async function signIn(o: (typeof officers)[number], server: Server) {
+  const first = await call(server, 'POST', '/api/auth/sign-in', '', '', { username: o.username, password: PASSWORD });
   let cookie = cookieOf(first.headers);
-  let csrf = JSON.parse((await call('GET', '/api/auth/me', cookie, '')).text).csrfToken as string;
-  const otp = await call('POST', '/api/auth/otp', cookie, csrf, { code: totpCode(o.key, totpStep(new Date())) });
+  let csrf = JSON.parse((await call(server, 'GET', '/api/auth/me', cookie, '')).text).csrfToken as string;
+  const otp = await call(server, 'POST', '/api/auth/otp', cookie, csrf, { code: totpCode(o.key, totpStep(new Date())) });
   if (otp.status !== 200) throw new Error(`sign-in of ${o.username}: ${otp.text}`);
   cookie = cookieOf(otp.headers) || cookie;
-  csrf = JSON.parse((await call('GET', '/api/auth/me', cookie, '')).text).csrfToken as string;
-  return { cookie, csrf };
+  csrf = JSON.parse((await call(server, 'GET', '/api/auth/me', cookie, '')).text).csrfToken as string;
+  return { server, cookie, csrf };
 }
-const sessions: { cookie: string; csrf: string }[] = [];
-for (const o of officers) sessions.push(await signIn(o));
+const sessions: { server: Server; cookie: string; csrf: string }[] = [];
+for (const [i, o] of officers.entries()) sessions.push(await signIn(o, servers[i % servers.length]!));
 
 let n = 0;
 async function oneLookup(): Promise<number> {
@@ -173,7 +182,7 @@ async function oneLookup(): Promise<number> {
   const s = sessions[i % sessions.length]!;
   const d = dossiers[i % dossiers.length]!;
   const started = performance.now();
-  const res = await call('POST', `/api/dossiers/${d.id}/lookups`, s.cookie, s.csrf, { personalId: d.personalId, service: 'verify' });
+  const res = await call(s.server, 'POST', `/api/dossiers/${d.id}/lookups`, s.cookie, s.csrf, { personalId: d.personalId, service: 'verify' });
   if (res.status !== 200) throw new Error(`lookup: ${res.status} ${res.text}`);
   return performance.now() - started;
 }
@@ -246,16 +255,18 @@ const counts = (await check.db.execute(sql`SELECT count(*)::int AS lookups, coun
 };
 await check.close();
 const c = counts.rows[0]!;
-console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''}); server, PostgreSQL, npd-sim and this load generator share them`);
+console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''}); ${SERVERS} server process(es), PostgreSQL, npd-sim and this load generator share them`);
 console.log(`npd-sim directly (mTLS, 32 concurrent):   ${median(rows.direct).toFixed(0)} lookups/s  (the ceiling)`);
 console.log(`through the gateway (HTTP, sessions, write-ahead + journal, 64 concurrent): ${median(rows.sustained).toFixed(0)} lookups/s = ${(median(rows.sustained) / median(rows.direct)).toFixed(2)} × the ceiling; p99 ${median(rows.sustainedP99).toFixed(1)} ms  (target ≥ 1,000/s)`);
 console.log(`at a steady 500 lookups/s: achieved ${median(rows.steadyRate).toFixed(0)}/s, p50 ${median(rows.steadyP50).toFixed(1)} ms, p99 ${median(rows.steadyP99).toFixed(1)} ms  (target p99 < 50 ms)`);
 console.log(`records: ${c.lookups} lookups, ${c.unfinished} unfinished, ${c.entries} journal entries (2 per lookup)`);
 
-await pool.close();
 await direct.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+for (const { child, pool } of servers) {
+  await pool.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
 await sim.stop();
 fs.rmSync(simDir, { recursive: true, force: true });
 const admin = await openPostgres(process.env.DATABASE_URL);

@@ -85,6 +85,16 @@ CREATE INDEX npd_lookups_dossier ON npd_lookups (dossier_id);
 CREATE INDEX npd_lookups_citizen ON npd_lookups (citizen);
 CREATE INDEX npd_lookups_started ON npd_lookups (started_at);
 
+-- Issue 5 item 5: lookups per caller and per unit in fixed minute and day windows (Vietnam day), counted as they
+-- happen: counting the records instead would read a whole busy unit's day at every lookup.
+CREATE TABLE npd_lookup_counts (
+  key text NOT NULL,
+  span text NOT NULL CHECK (span IN ('minute', 'day')),
+  window_start timestamptz NOT NULL,
+  count integer NOT NULL,
+  PRIMARY KEY (key, span, window_start)
+);
+
 -- A lookup is completed once, and nothing else about it ever changes; no row is deleted.
 CREATE FUNCTION npd_lookups_complete_once() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -126,6 +136,7 @@ BEGIN
     GRANT SELECT, INSERT, UPDATE ON npd_connections, npd_suspensions, npd_upstream, integration_clients TO motcua_app;
     REVOKE DELETE, TRUNCATE ON npd_connections, npd_suspensions, npd_upstream, integration_clients FROM motcua_app;
     GRANT SELECT, INSERT, UPDATE ON npd_lookups TO motcua_app;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON npd_lookup_counts TO motcua_app;
     REVOKE DELETE, TRUNCATE ON npd_lookups FROM motcua_app;
     REVOKE ALL ON npd_lookups_default FROM motcua_app;
   END IF;

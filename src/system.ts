@@ -15,7 +15,7 @@ import { seedCalendar } from './modules/calendar/calendar.service.ts';
 import { importCatalogue } from './modules/procedures/catalogue.service.ts';
 import { purgeExpiredDossiers } from './modules/dossiers/retention.ts';
 import { ensureJournalPartitions } from './modules/journal/retention.ts';
-import { ensureLookupPartitions } from './modules/registry/lookups.service.ts';
+import { ensureLookupPartitions, forgetOldCounts } from './modules/registry/lookups.service.ts';
 import { connectDevelopmentSimulator } from './modules/registry/connection.service.ts';
 import type { NpdConnectionSettings } from './modules/registry/npd-client.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
@@ -79,12 +79,14 @@ export function systemInTx(database: Database, config: Config, keys: Keys, clock
 export async function startSystem(config: Config, clock: Clock = systemClock): Promise<System> {
   const { database, keys, notices, release } = await openDatabase(config);
   const inTx = systemInTx(database, config, keys, clock);
-  const ensurePartitions = async (ctx: Ctx) => {
+  // daily: next month's partitions exist before their first row; finished rate-limit windows go
+  const housekeeping = async (ctx: Ctx) => {
     await ensureJournalPartitions(ctx.tx, clock.now());
     await ensureLookupPartitions(ctx.tx, clock.now());
+    await forgetOldCounts(ctx);
   };
   await inTx(async (ctx) => {
-    await ensurePartitions(ctx);
+    await housekeeping(ctx);
     await importProvince(ctx.tx, config.provinceCode, clock.now());
     await importCatalogue(ctx);
     await seedCalendar(ctx);
@@ -99,7 +101,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   const app = await buildApp({ config, database, keys, clock });
   const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
   const jobs = startJobs(app.log, [
-    { name: 'partitions', everyMs: 24 * 60 * 60_000, run: () => inTx(ensurePartitions) },
+    { name: 'housekeeping', everyMs: 24 * 60 * 60_000, run: () => inTx(housekeeping) },
     { name: 'dossier-retention', everyMs: 24 * 60 * 60_000, run: () => inTx(purgeExpiredDossiers) },
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, gte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
@@ -14,7 +14,7 @@ import { record } from '../journal/journal.service.ts';
 import { keepDeclared, type CitizenFields } from './fields.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError, type NpdAdapter, type NpdCaller, type NpdFailure } from './npd-client.ts';
-import { npdLookups, type LookupService } from './registry.tables.ts';
+import { npdLookupCounts, npdLookups, type LookupService } from './registry.tables.ts';
 import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream } from './suspensions.service.ts';
 
 /** Who asks: a signed-in officer, or another provincial system with its own key (R35). */
@@ -161,7 +161,6 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
   }
   const adapter = await gateway.adapter(ctx);
   if (!adapter) throw refuse(refusal(503, 'npd_not_configured', 'Chưa thiết lập kết nối CSDLQG về dân cư.', 'The population-database connection is not set up.'));
-  await checkLimits(ctx, caller, refuse);
 
   const lookupId = crypto.randomUUID();
   const unitCode = caller.kind === 'officer' ? await gateway.unitCode(ctx, caller.actor.unitId) : caller.client.unitCode;
@@ -185,6 +184,7 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
     details: { lookup: lookupId, service: request.service, subject: subject.subject, procedure: d.procedureCode, fields, ...(caller.kind === 'client' ? { client: caller.client.id } : {}) },
     citizens: [subject.personalId],
   });
+  await countAndCheck(ctx, caller, refuse);
   return {
     lookupId,
     service: request.service,
@@ -205,33 +205,43 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
   };
 }
 
-/** Issue 5 item 5: per caller (account or integration) and per unit, per minute and per Vietnam day. */
-async function checkLimits(ctx: Ctx, caller: LookupCaller, refuse: (err: AppError) => AppError) {
+/**
+ * Issue 5 item 5: per caller (account or integration) and per unit, per minute and per Vietnam day. One statement
+ * counts this lookup in all four windows and returns the counts; a refusal rolls the counting back with the rest.
+ * Run last before the commit: the unit's counters are locked until then, and concurrent lookups queue on them.
+ */
+async function countAndCheck(ctx: Ctx, caller: LookupCaller, refuse: (err: AppError) => AppError) {
   const limits = ctx.config.npd.limits;
   const now = ctx.clock.now();
-  const minuteAgo = new Date(now.getTime() - 60_000);
-  const dayStart = new Date(`${vietnamDate(now)}T00:00:00+07:00`);
-  const own = caller.kind === 'officer' ? eq(npdLookups.accountId, caller.actor.accountId) : eq(npdLookups.clientId, caller.client.id);
-  const unit = eq(npdLookups.unitId, caller.kind === 'officer' ? caller.actor.unitId : caller.client.unitId);
-  const [counts] = await ctx.tx
-    .select({
-      ownMinute: sql<number>`count(*) FILTER (WHERE ${own} AND ${npdLookups.startedAt} >= ${minuteAgo})`.mapWith(Number),
-      ownDay: sql<number>`count(*) FILTER (WHERE ${own})`.mapWith(Number),
-      unitMinute: sql<number>`count(*) FILTER (WHERE ${unit} AND ${npdLookups.startedAt} >= ${minuteAgo})`.mapWith(Number),
-      unitDay: sql<number>`count(*) FILTER (WHERE ${unit})`.mapWith(Number),
-    })
-    .from(npdLookups)
-    .where(and(gte(npdLookups.startedAt, dayStart), or(own, unit)));
-  const c = counts!;
-  if (c.ownMinute >= limits.accountPerMinute || c.unitMinute >= limits.unitPerMinute) {
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const day = new Date(`${vietnamDate(now)}T00:00:00+07:00`);
+  const own = caller.kind === 'officer' ? `account:${caller.actor.accountId}` : `client:${caller.client.id}`;
+  const unit = `unit:${caller.kind === 'officer' ? caller.actor.unitId : caller.client.unitId}`;
+  const counted = await ctx.tx
+    .insert(npdLookupCounts)
+    .values([
+      { key: own, span: 'minute', windowStart: minute, count: 1 },
+      { key: own, span: 'day', windowStart: day, count: 1 },
+      { key: unit, span: 'minute', windowStart: minute, count: 1 },
+      { key: unit, span: 'day', windowStart: day, count: 1 },
+    ])
+    .onConflictDoUpdate({ target: [npdLookupCounts.key, npdLookupCounts.span, npdLookupCounts.windowStart], set: { count: sql`${npdLookupCounts.count} + 1` } })
+    .returning();
+  const count = (key: string, span: 'minute' | 'day') => counted.find((c) => c.key === key && c.span === span)!.count;
+  if (count(own, 'minute') > limits.accountPerMinute || count(unit, 'minute') > limits.unitPerMinute) {
     throw refuse(
       refusal(429, 'lookup_rate_limited', 'Tra cứu quá nhanh: đã đạt giới hạn số lần tra cứu trong một phút. Hãy chờ một phút rồi thử lại.', 'Too many lookups in one minute. Wait a minute and try again.', { retryAfterSeconds: 60 }),
     );
   }
-  if (c.ownDay >= limits.accountPerDay || c.unitDay >= limits.unitPerDay) {
-    const who = c.ownDay >= limits.accountPerDay ? 'tài khoản' : 'đơn vị';
+  if (count(own, 'day') > limits.accountPerDay || count(unit, 'day') > limits.unitPerDay) {
+    const who = count(own, 'day') > limits.accountPerDay ? 'tài khoản' : 'đơn vị';
     throw refuse(refusal(429, 'lookup_quota_exceeded', `Đã dùng hết hạn mức tra cứu trong ngày của ${who}. Hạn mức được tính lại từ 0 giờ ngày mai.`, 'The daily lookup quota is used up; it resets at midnight.'));
   }
+}
+
+/** Counters of finished windows are of no more use (daily job). */
+export async function forgetOldCounts(ctx: Ctx): Promise<void> {
+  await ctx.tx.delete(npdLookupCounts).where(lt(npdLookupCounts.windowStart, new Date(ctx.clock.now().getTime() - 2 * 86_400_000)));
 }
 
 async function complete(ctx: Ctx, p: Prepared, answer: { outcome: LookupOutcome; fields: CitizenFields } | NpdFailure) {

@@ -1,4 +1,4 @@
-import { boolean, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/columns.ts';
 
 /** The NPD connection, sealed (migration 0013); `sealed` is cleared when a rotation replaces it. */
@@ -71,3 +71,14 @@ export const npdLookups = pgTable(
   (t) => [primaryKey({ columns: [t.id, t.startedAt] })],
 );
 export type LookupRow = typeof npdLookups.$inferSelect;
+
+export const npdLookupCounts = pgTable(
+  'npd_lookup_counts',
+  {
+    key: text('key').notNull(),
+    span: text('span').$type<'minute' | 'day'>().notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.span, t.windowStart] })],
+);
