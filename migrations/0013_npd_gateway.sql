@@ -66,6 +66,7 @@ CREATE TABLE npd_lookups (
   unit_id uuid NOT NULL REFERENCES units(id),
   dossier_id uuid NOT NULL REFERENCES dossiers(id),
   procedure_version_id uuid NOT NULL REFERENCES procedure_versions(id),
+  procedure_code text NOT NULL,
   service text NOT NULL CHECK (service IN ('verify', 'find')),
   subject text NOT NULL,
   -- the keyed hash of the citizen's personal ID (as in the journal), never the ID itself
@@ -102,9 +103,9 @@ BEGIN
     RAISE EXCEPTION 'npd_lookups is append-only (R36)';
   END IF;
   IF OLD.completed_at IS NOT NULL
-     OR (NEW.id, NEW.started_at, NEW.account_id, NEW.client_id, NEW.unit_id, NEW.dossier_id, NEW.procedure_version_id, NEW.service, NEW.subject, NEW.citizen, NEW.purpose)
+     OR (NEW.id, NEW.started_at, NEW.account_id, NEW.client_id, NEW.unit_id, NEW.dossier_id, NEW.procedure_version_id, NEW.procedure_code, NEW.service, NEW.subject, NEW.citizen, NEW.purpose)
         IS DISTINCT FROM
-        (OLD.id, OLD.started_at, OLD.account_id, OLD.client_id, OLD.unit_id, OLD.dossier_id, OLD.procedure_version_id, OLD.service, OLD.subject, OLD.citizen, OLD.purpose) THEN
+        (OLD.id, OLD.started_at, OLD.account_id, OLD.client_id, OLD.unit_id, OLD.dossier_id, OLD.procedure_version_id, OLD.procedure_code, OLD.service, OLD.subject, OLD.citizen, OLD.purpose) THEN
     RAISE EXCEPTION 'a lookup record is completed once and never rewritten (R36)';
   END IF;
   RETURN NEW;

@@ -77,9 +77,9 @@ export async function startTestSystem(env: Record<string, string> = {}) {
 
   let personalSeq = 0;
   /** An officer created directly (no sign-in steps pending unless asked), with roles granted at `unit`. */
-  async function officer(opts: { username: string; unit: UnitRow; roles?: Role[]; otp?: boolean; mustChangePassword?: boolean; fullName?: string }): Promise<Officer> {
+  async function officer(opts: { username: string; unit: UnitRow; roles?: Role[]; otp?: boolean; mustChangePassword?: boolean; fullName?: string; personalId?: string }): Promise<Officer> {
     personalSeq += 1;
-    const personalId = `019${'1'}85${String(100000 + personalSeq + Math.floor(Math.random() * 800000)).slice(-6)}`;
+    const personalId = opts.personalId ?? `019${'1'}85${String(100000 + personalSeq + Math.floor(Math.random() * 800000)).slice(-6)}`;
     const roles = opts.roles ?? [];
     const withOtp = opts.otp ?? roles.some((r) => r !== 'contractor');
     const totpKey = withOtp ? newTotpKey() : null;

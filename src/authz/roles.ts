@@ -15,6 +15,10 @@ export const PERMISSIONS = [
   'npd.suspend',
   'npd.audit',
   'integrations.manage',
+  'monitoring.read',
+  'monitoring.triage',
+  'incidents.read',
+  'incidents.manage',
   'journal.read',
   'accounts.review',
   'procedures.manage',
@@ -49,7 +53,8 @@ export const ROLES = {
   leader: {
     nameVi: 'Lãnh đạo',
     nameEn: 'Leader',
-    permissions: ['accounts.read', 'accounts.review', 'dossiers.process', 'dossiers.approve', 'npd.lookup', 'statistics.read'],
+    // R19: leaders are told of incidents in their units
+    permissions: ['accounts.read', 'accounts.review', 'dossiers.process', 'dossiers.approve', 'npd.lookup', 'statistics.read', 'incidents.read'],
     grantedBy: 'unit_admin',
   },
   reception_officer: {
@@ -67,14 +72,15 @@ export const ROLES = {
   inspector: {
     nameVi: 'Thanh tra / Công an (chỉ xem)',
     nameEn: 'Inspector / police (read-only)',
-    permissions: ['accounts.read', 'journal.read', 'statistics.read', 'npd.audit'],
+    // R21: the police compile incidents; they read, they do not change
+    permissions: ['accounts.read', 'journal.read', 'statistics.read', 'npd.audit', 'monitoring.read', 'incidents.read'],
     grantedBy: 'system_admin',
   },
   security_officer: {
     nameVi: 'Cán bộ chuyên trách an toàn thông tin',
     nameEn: 'Security officer',
     // R41, R43: supervises lookups and holds the kill switch; reads no citizen data itself
-    permissions: ['accounts.read', 'journal.read', 'npd.audit', 'npd.suspend'],
+    permissions: ['accounts.read', 'journal.read', 'npd.audit', 'npd.suspend', 'monitoring.read', 'monitoring.triage', 'incidents.read', 'incidents.manage'],
     grantedBy: 'system_admin',
   },
   contractor: {

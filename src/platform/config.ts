@@ -45,6 +45,8 @@ const envSchema = z.object({
   MOTCUA_NPD_UNIT_PER_DAY: positiveInt.default(3000),
   // development only: `npm start` runs npd-sim beside the server and, with the demo data, connects to it
   MOTCUA_NPD_SIM: bool.optional(),
+  // issue 6: a critical alert suspends the account's lookups at once (lifted only by a person, with a reason)
+  MOTCUA_MONITORING_AUTO_SUSPEND: bool.default(true),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -78,6 +80,7 @@ export interface Config {
     /** start npd-sim beside the server (development) */
     simulator: boolean;
   };
+  monitoring: { autoSuspend: boolean };
 }
 
 const MINUTE = 60_000;
@@ -138,5 +141,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       simulator: e.NODE_ENV === 'development' && (e.MOTCUA_NPD_SIM ?? true),
     },
+    monitoring: { autoSuspend: e.MOTCUA_MONITORING_AUTO_SUSPEND },
   };
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { scopeOf, type Actor, type Grant } from '../../authz/actor.ts';
-import { ROLES, roleRequiresOtp, type Role } from '../../authz/roles.ts';
+import { ROLES, roleRequiresOtp, type Permission, type Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
@@ -58,6 +58,17 @@ export async function loadActor(tx: Executor, accountId: string): Promise<Actor 
   const account = await findAccountById(tx, accountId);
   if (!account || account.status !== 'active') return undefined;
   return { accountId, username: account.username, unitId: account.unitId, unitPath: account.unitPath, grants: await grantsOf(tx, accountId) };
+}
+
+/** The active accounts holding a permission somewhere, with the unit paths where they hold it (whom to notify). */
+export async function holdersOf(tx: Executor, permission: Permission): Promise<{ accountId: string; unitPath: string }[]> {
+  const roles = (Object.keys(ROLES) as Role[]).filter((r) => (ROLES[r].permissions as readonly Permission[]).includes(permission));
+  return tx
+    .select({ accountId: roleGrants.accountId, unitPath: units.path })
+    .from(roleGrants)
+    .innerJoin(units, eq(units.id, roleGrants.unitId))
+    .innerJoin(accounts, eq(accounts.id, roleGrants.accountId))
+    .where(and(inArray(roleGrants.role, roles), eq(accounts.status, 'active')));
 }
 
 export const otpRequired = (grants: { role: Role }[]) => grants.some((g) => roleRequiresOtp(g.role));

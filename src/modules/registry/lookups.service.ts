@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
@@ -172,6 +172,7 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
     unitId: caller.kind === 'officer' ? caller.actor.unitId : caller.client.unitId,
     dossierId: d.id,
     procedureVersionId: d.versionId,
+    procedureCode: d.procedureCode,
     service: request.service,
     subject: subject.subject,
     citizen: ctx.keys.citizenDigest(subject.personalId),
@@ -304,4 +305,24 @@ export async function ensureLookupPartitions(tx: Executor, now: Date): Promise<v
     const first = new Date(Date.UTC(year, month - 1 + ahead, 1)).toISOString().slice(0, 10);
     await tx.execute(sql`SELECT npd_lookups_month_partition(${first}::date)`);
   }
+}
+
+/**
+ * Who the keyed hashes of looked-up citizens stand for (an incident's affected list, R19): the journal and the lookup
+ * records hold only hashes, so the names and IDs come back from the dossiers they were looked up for, while those
+ * dossiers still hold them (a purged dossier has given them up). For those who may read the incident.
+ */
+export async function citizensLookedUp(ctx: Ctx, digests: string[]): Promise<{ fullName: string; personalId: string }[]> {
+  if (digests.length === 0) return [];
+  const wanted = new Set(digests);
+  const rows = await ctx.tx.selectDistinct({ dossierId: npdLookups.dossierId }).from(npdLookups).where(inArray(npdLookups.citizen, digests)).limit(5000);
+  const found = new Map<string, { fullName: string; personalId: string }>();
+  for (const { dossierId } of rows) {
+    const d = await dossierForLookup(ctx, { id: dossierId });
+    for (const s of d?.subjects ?? []) {
+      const digest = ctx.keys.citizenDigest(s.personalId);
+      if (wanted.has(digest) && !found.has(digest)) found.set(digest, { fullName: s.fullName, personalId: s.personalId });
+    }
+  }
+  return [...found.values()].sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
 }

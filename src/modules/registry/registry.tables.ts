@@ -60,6 +60,7 @@ export const npdLookups = pgTable(
     unitId: uuid('unit_id').notNull(),
     dossierId: uuid('dossier_id').notNull(),
     procedureVersionId: uuid('procedure_version_id').notNull(),
+    procedureCode: text('procedure_code').notNull(),
     service: text('service').$type<LookupService>().notNull(),
     subject: text('subject').notNull(),
     citizen: text('citizen').notNull(),

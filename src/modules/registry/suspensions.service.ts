@@ -50,6 +50,22 @@ export async function suspendLookups(ctx: Ctx, input: SuspensionInput) {
   return { id };
 }
 
+/**
+ * Issue 6: a critical alert suspends the account's lookups at once, by the system itself (no officer); only a person
+ * lifts it, with a reason. Does nothing if the account is already suspended.
+ */
+export async function suspendAccountAutomatically(ctx: Ctx, accountId: string, reason: string): Promise<boolean> {
+  const [active] = await ctx.tx
+    .select({ id: npdSuspensions.id })
+    .from(npdSuspensions)
+    .where(and(eq(npdSuspensions.accountId, accountId), isNull(npdSuspensions.liftedAt)));
+  if (active) return false;
+  const id = crypto.randomUUID();
+  await ctx.tx.insert(npdSuspensions).values({ id, scope: 'account', accountId, reason, suspendedBy: null, suspendedAt: ctx.clock.now() });
+  await record(ctx, { type: 'npd.suspend', target: { type: 'npd_suspension', id }, reason, details: { scope: 'account', accountId, automatic: true } });
+  return true;
+}
+
 /** Lookups resume only with a reason, from someone who could have made the cut. */
 export async function liftSuspension(ctx: Ctx, id: string, reason: string) {
   const actor = requireActor(ctx);
@@ -94,6 +110,11 @@ export async function listSuspensions(ctx: Ctx) {
     liftedAt: s.liftedAt?.toISOString() ?? null,
     liftReason: s.liftReason,
   }));
+}
+
+/** An account's suspensions, newest first (an incident's measures). */
+export async function accountSuspensions(ctx: Ctx, accountId: string) {
+  return ctx.tx.select().from(npdSuspensions).where(eq(npdSuspensions.accountId, accountId)).orderBy(desc(npdSuspensions.suspendedAt));
 }
 
 /** The active suspension that stops a caller (its account, or a unit above it, or the whole system), if any. */
