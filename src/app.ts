@@ -29,6 +29,7 @@ import { statisticsRoutes } from './modules/statistics/statistics.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { NpdGateway } from './modules/registry/gateway.ts';
 import { registryRoutes } from './modules/registry/registry.routes.ts';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
 import { z } from 'zod';
 
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resultRoutes);
   await app.register(statisticsRoutes);
   await app.register(registryRoutes);
+  await app.register(monitoringRoutes);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

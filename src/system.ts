@@ -18,6 +18,7 @@ import { ensureJournalPartitions } from './modules/journal/retention.ts';
 import { ensureLookupPartitions, forgetOldCounts } from './modules/registry/lookups.service.ts';
 import { connectDevelopmentSimulator } from './modules/registry/connection.service.ts';
 import type { NpdConnectionSettings } from './modules/registry/npd-client.ts';
+import { detect } from './modules/monitoring/detector.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
 export interface System {
@@ -106,6 +107,8 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },
+    // issue 6: the detection rules read what the sequencer has just published
+    { name: 'monitoring', everyMs: 1000, run: () => inTx(detect) },
     ...(config.journal.witnessUrl ? [{ name: 'journal-witness', everyMs: 10_000, run: () => publishToWitness(database, config.journal.witnessUrl!, clock) }] : []),
   ]);
   return {

@@ -7,6 +7,7 @@ import { createSetupToken } from '../src/modules/auth/auth.service.ts';
 import { totpCode, totpStep } from '../src/modules/auth/totp.ts';
 import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';
 import { journal } from '../src/modules/journal/journal.tables.ts';
+import { storeAlerts } from '../src/modules/monitoring/alerts.service.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
 import { isoBirthDate, startNpdSim, type NpdSimProcess } from './npd-sim.ts';
 
@@ -18,6 +19,7 @@ import { isoBirthDate, startNpdSim, type NpdSimProcess } from './npd-sim.ts';
 const EXEMPT: Record<string, string> = {
   'POST /api/auth/keepalive': 'only restarts the idle clock of the caller’s own session, as every request does',
   'POST /api/setup/status': 'reads; POST only so that the setup token stays out of URLs and logs',
+  'POST /api/notifications/read': 'marks the caller’s own notifications as seen: a screen state, not a change of record',
 };
 
 let sys: TestSystem;
@@ -174,6 +176,15 @@ describe('Invariant 1: no change without a record', () => {
         return res;
       },
       'POST /api/npd/suspensions/:id/lift': () => security.post(`/api/npd/suspensions/${suspensionId}/lift`, { reason: 'Xong kiểm thử' }),
+      'POST /api/monitoring/cases/:id/triage': () => security.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'confirmed', note: 'Đã xác minh' }),
+      'PUT /api/monitoring/rules/:rule': () => security.put('/api/monitoring/rules/concurrent_session', { enabled: true, severity: 'high', params: {} }),
+      'POST /api/incidents': async () => {
+        const res = await security.post('/api/incidents', { caseId, title: 'Tài khoản dùng chung', description: 'Hai phiên đồng thời từ hai máy khác nhau.' });
+        incidentId = res.json().id;
+        return res;
+      },
+      'POST /api/incidents/:id/notified': () => security.post(`/api/incidents/${incidentId}/notified`, { reason: 'Đã gửi thông báo' }),
+      'POST /api/incidents/:id/close': () => security.post(`/api/incidents/${incidentId}/close`, { reason: 'Đã xử lý xong' }),
       'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
       'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
       'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),
@@ -190,6 +201,8 @@ describe('Invariant 1: no change without a record', () => {
     let lookupDossier = { id: '', code: '' };
     let integration = { id: '', key: '' };
     let suspensionId = '';
+    let caseId = '';
+    let incidentId = '';
     const prepare: Record<string, () => Promise<void>> = {
       'POST /api/dossiers/:id/results': async () => {
         expect((await leader.post(`/api/dossiers/${dossierId}/approve`, {})).statusCode).toBe(200);
@@ -202,6 +215,14 @@ describe('Invariant 1: no change without a record', () => {
           applicant: { personalId: '019190001111', fullName: 'Trần Văn Nộp', birthDate: '1990-05-01', phone: '0912345678', email: '', address: 'Thái Nguyên' },
         });
         laterDossierId = res.json().id;
+      },
+      'POST /api/monitoring/cases/:id/triage': async () => {
+        await sys.inTx((ctx) =>
+          storeAlerts(ctx, [
+            { rule: 'concurrent_session', severity: 'medium', accountId: fresh.id, clientId: null, unitId: commune.id, at: sys.clock.now(), explanationVi: 'Hai phiên', explanationEn: 'Two sessions', details: {}, citizens: [], seqs: [], dedupeKey: 'coverage' },
+          ]),
+        );
+        caseId = (await security.get('/api/monitoring/cases')).json().items[0].id;
       },
       'PUT /api/npd/connection': async () => {
         systemAdmin = await sys.signedIn(await sys.officer({ username: 'cov.system', unit: sys.province, roles: ['system_admin'] }), '10.3.3.9');

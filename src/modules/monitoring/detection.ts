@@ -1,0 +1,75 @@
+/**
+ * Issue 6: what the detector hands to the detection rules, and what they give back. The detector follows the
+ * journal (every lookup, refusal and sign-in is in it, in commit order) and turns each entry into a MonitoredEvent;
+ * the rules look at the event against recent history and may raise alerts.
+ */
+
+export type MonitoredEvent =
+  | {
+      kind: 'lookup';
+      /** the journal entry that completed the lookup */
+      seq: number;
+      at: Date;
+      lookupId: string;
+      accountId: string | null;
+      clientId: string | null;
+      /** the caller's own unit */
+      unitId: string;
+      dossierId: string;
+      /** keyed hash of the citizen's personal ID, as in the journal and the lookup record */
+      citizen: string;
+      service: 'verify' | 'find';
+      procedureCode: string;
+      /** matched, mismatch, not_found, found, ambiguous, or error:<kind> */
+      outcome: string;
+    }
+  | { kind: 'lookup_refused'; seq: number; at: Date; accountId: string | null; unitId: string | null; reason: string }
+  | { kind: 'sign_in'; seq: number; at: Date; accountId: string; ip: string; outcome: 'success' | 'failure' }
+  | { kind: 'concurrent_session'; seq: number; at: Date; accountId: string; ip: string };
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const RULE_NAMES = [
+  'volume_spike',
+  'peer_outlier',
+  'off_hours',
+  'many_citizens_in_dossier',
+  'citizen_many_accounts',
+  'self_lookup',
+  'colleague_lookup',
+  'family_lookup',
+  'enumeration',
+  'first_use',
+  'new_address',
+  'concurrent_session',
+  'repeated_refusals',
+] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+/** A rule's configuration: on or off, its severity, and its thresholds (each rule documents its own). */
+export interface RuleSettings {
+  enabled: boolean;
+  severity: Severity;
+  params: Record<string, number>;
+}
+
+export interface AlertDraft {
+  rule: RuleName;
+  severity: Severity;
+  /** whom the alert is about (an officer, or an integration key), grouped per account into one case */
+  accountId: string | null;
+  clientId: string | null;
+  unitId: string | null;
+  at: Date;
+  /** one sentence a leader understands, with the figures that made the rule fire */
+  explanationVi: string;
+  explanationEn: string;
+  details: Record<string, unknown>;
+  /** keyed hashes of the citizens concerned (never personal IDs) */
+  citizens: string[];
+  /** the journal entries that made it fire */
+  seqs: number[];
+  /** the same behaviour in the same window raises one alert, not one per lookup */
+  dedupeKey: string;
+}

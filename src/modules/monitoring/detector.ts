@@ -1,0 +1,100 @@
+import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Ctx } from '../../platform/context.ts';
+import { journal, journalIndex } from '../journal/journal.tables.ts';
+import { npdLookups } from '../registry/registry.tables.ts';
+import { storeAlerts } from './alerts.service.ts';
+import type { MonitoredEvent, RuleName, RuleSettings } from './detection.ts';
+import { sqlHistory } from './history.ts';
+import { monitoringCursor, monitoringRules } from './monitoring.tables.ts';
+import { DEFAULT_RULES, evaluate } from './rules.ts';
+
+/** The journal entries the rules look at. */
+const WATCHED = ['npd.lookup.complete', 'npd.lookup.refused', 'auth.sign_in', 'session.concurrent'];
+/** Entries read per run: at 1,000 lookups/s and a run a second, a run keeps up. */
+const BATCH = 5000;
+
+/** The rules as configured: the defaults in code, overridden by what the security officer saved. */
+export async function ruleSettings(ctx: Ctx): Promise<Record<RuleName, RuleSettings>> {
+  const saved = await ctx.tx.select().from(monitoringRules);
+  const settings = structuredClone(DEFAULT_RULES);
+  for (const row of saved) {
+    if (row.rule in settings) settings[row.rule] = { enabled: row.enabled, severity: row.severity, params: { ...settings[row.rule].params, ...row.params } };
+  }
+  return settings;
+}
+
+/**
+ * Issue 6: follows the journal as the sequencer publishes it (journal_index order, the order entries committed in, so
+ * nothing is skipped and nothing read twice), turns each watched entry into an event, runs the rules and stores what
+ * they raise. One run at a time across processes (an advisory lock); returns how many entries it read.
+ */
+export async function detect(ctx: Ctx): Promise<number> {
+  const lock = (await ctx.tx.execute(sql`SELECT pg_try_advisory_xact_lock(hashtext('motcua monitoring')) AS locked`)) as unknown as { rows: { locked: boolean }[] };
+  if (!lock.rows[0]?.locked) return 0;
+  const [cursor] = await ctx.tx.select().from(monitoringCursor).for('update');
+  const from = cursor?.position ?? -1;
+  const entries = await ctx.tx
+    .select({ idx: journalIndex.idx, entry: journal })
+    .from(journalIndex)
+    .innerJoin(journal, eq(journal.seq, journalIndex.seq))
+    .where(gt(journalIndex.idx, from))
+    .orderBy(asc(journalIndex.idx))
+    .limit(BATCH);
+  if (entries.length === 0) return 0;
+  const watched = entries.filter((e) => WATCHED.includes(e.entry.type));
+  const events = await toEvents(ctx, watched.map((e) => e.entry));
+  if (events.length > 0) {
+    const drafts = await evaluate(sqlHistory(ctx), events, await ruleSettings(ctx));
+    await storeAlerts(ctx, drafts);
+  }
+  const position = entries.at(-1)!.idx;
+  await ctx.tx
+    .insert(monitoringCursor)
+    .values({ id: true, position, updatedAt: ctx.clock.now() })
+    .onConflictDoUpdate({ target: monitoringCursor.id, set: { position, updatedAt: ctx.clock.now() } });
+  return entries.length;
+}
+
+type JournalEntry = typeof journal.$inferSelect;
+
+async function toEvents(ctx: Ctx, entries: JournalEntry[]): Promise<MonitoredEvent[]> {
+  const lookupIds = entries.filter((e) => e.type === 'npd.lookup.complete').map((e) => String(e.details.lookup));
+  const lookups = lookupIds.length === 0 ? [] : await ctx.tx.select().from(npdLookups).where(inArray(npdLookups.id, lookupIds));
+  const byId = new Map(lookups.map((l) => [l.id, l]));
+  const events: MonitoredEvent[] = [];
+  for (const e of entries) {
+    if (e.type === 'npd.lookup.complete') {
+      const l = byId.get(String(e.details.lookup));
+      if (!l) continue;
+      events.push({
+        kind: 'lookup',
+        seq: e.seq,
+        at: l.startedAt,
+        lookupId: l.id,
+        accountId: l.accountId,
+        clientId: l.clientId,
+        unitId: l.unitId,
+        dossierId: l.dossierId,
+        citizen: l.citizen,
+        service: l.service,
+        procedureCode: l.procedureCode,
+        outcome: l.outcome ?? 'unfinished',
+      });
+    } else if (e.type === 'npd.lookup.refused') {
+      events.push({ kind: 'lookup_refused', seq: e.seq, at: e.at, accountId: e.actorAccountId, unitId: e.actorUnitId, reason: e.reason ?? 'refused' });
+    } else if (e.type === 'auth.sign_in' && e.actorAccountId && (e.outcome === 'success' || e.outcome === 'failure')) {
+      events.push({ kind: 'sign_in', seq: e.seq, at: e.at, accountId: e.actorAccountId, ip: e.ip ?? '', outcome: e.outcome });
+    } else if (e.type === 'session.concurrent' && e.actorAccountId) {
+      events.push({ kind: 'concurrent_session', seq: e.seq, at: e.at, accountId: e.actorAccountId, ip: e.ip ?? '' });
+    }
+  }
+  return events;
+}
+
+/** How far behind the journal the detector is, in entries (the dashboard shows it). */
+export async function detectorLag(ctx: Ctx): Promise<{ position: number; behind: number }> {
+  const [cursor] = await ctx.tx.select().from(monitoringCursor);
+  const position = cursor?.position ?? -1;
+  const [latest] = await ctx.tx.select({ idx: sql<number>`coalesce(max(${journalIndex.idx}), -1)`.mapWith(Number) }).from(journalIndex);
+  return { position, behind: Math.max(0, (latest?.idx ?? -1) - position) };
+}

@@ -1,0 +1,382 @@
+import { and, asc, count, eq, exists, gt, inArray, isNotNull, lte, min, or, sql, type SQLWrapper } from 'drizzle-orm';
+import type { Role } from '../../authz/roles.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { accounts, roleGrants } from '../accounts/accounts.tables.ts';
+import { loadWorkCalendar } from '../calendar/calendar.service.ts';
+import type { WorkCalendar } from '../calendar/deadline.ts';
+import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
+import { journal } from '../journal/journal.tables.ts';
+import { integrationClients, npdLookups, type LookupService } from '../registry/registry.tables.ts';
+import { getProvince } from '../units/units.service.ts';
+import { units } from '../units/units.tables.ts';
+
+/**
+ * Issue 6: what the detection rules ask about the past. Every question takes a whole batch of keys, so that a batch
+ * of events costs one query per question, not one per event. Time ranges are half-open, (from, to]: after `from`, up
+ * to and including `to`, the way a sliding window ending at an event includes the event itself. Citizens are named by
+ * their keyed hash (Keys.citizenDigest) only; no answer carries a personal ID.
+ */
+export interface History {
+  /** The province's working days (weekends, holidays, make-up working days). */
+  workCalendar(): Promise<WorkCalendar>;
+  accounts(ids: readonly string[]): Promise<Map<string, AccountFacts>>;
+  clients(ids: readonly string[]): Promise<Map<string, ClientFacts>>;
+  dossiers(ids: readonly string[]): Promise<Map<string, DossierFacts>>;
+  /** The accounts whose own personal ID is one of these citizens, looked up in these dossiers; keyed by citizen. */
+  accountsOfCitizens(seen: readonly { citizen: string; dossierId: string }[]): Promise<Map<string, AccountRef>>;
+  /** The lookups made by these callers in (from, to], oldest first. */
+  lookupsBy(callers: readonly Caller[], from: Date, to: Date): Promise<LookupFact[]>;
+  /** The lookups of these citizens, by anyone, in (from, to], oldest first. */
+  lookupsOf(citizens: readonly string[], from: Date, to: Date): Promise<LookupFact[]>;
+  /** Each dossier's distinct looked-up citizens, with when each was first looked up in it. */
+  citizensInDossiers(dossierIds: readonly string[]): Promise<Map<string, { citizen: string; firstAt: Date }[]>>;
+  /** Per caller (callerKey): lookups in (from, to] and in how many distinct windows of that length (epoch-aligned) they fell. */
+  activity(callers: readonly Caller[], from: Date, to: Date, windowMinutes: number): Promise<Map<string, Activity>>;
+  /** Lookups in (from, to] made from one unit, per account holding one of these roles (accounts without any are absent). */
+  unitActivity(unitId: string, roles: readonly Role[], from: Date, to: Date): Promise<Map<string, number>>;
+  /** For each question, in order: had the account looked up for that procedure / with that service before, other than that lookup? */
+  priorUse(questions: readonly PriorUseQuestion[]): Promise<PriorUse[]>;
+  /** Per account, the addresses of its successful sign-ins after `since`, each with the journal seq of its first use there. */
+  signInAddresses(accountIds: readonly string[], since: Date): Promise<Map<string, Map<string, number>>>;
+  /** The refused lookups of these accounts in (from, to], oldest first. */
+  refusals(accountIds: readonly string[], from: Date, to: Date): Promise<Refusal[]>;
+}
+
+/** Who makes a lookup: an officer's account or an integration key (exactly one is set). */
+export interface Caller {
+  accountId: string | null;
+  clientId: string | null;
+}
+
+export const callerKey = (c: Caller): string => (c.accountId ? `account:${c.accountId}` : `client:${c.clientId}`);
+
+export interface LookupFact {
+  lookupId: string;
+  /** when the lookup started (as the detector's events: the record written before the NPD is asked) */
+  at: Date;
+  accountId: string | null;
+  clientId: string | null;
+  unitId: string;
+  dossierId: string;
+  citizen: string;
+  service: LookupService;
+  procedureCode: string;
+  /** null while the NPD has not answered */
+  outcome: string | null;
+}
+
+export interface AccountFacts {
+  id: string;
+  username: string;
+  fullName: string;
+  unitId: string;
+  unitPath: string;
+  /** the commune the account's unit belongs to (or is); null above the communes (province departments) */
+  communeId: string | null;
+  roles: Role[];
+  /** the keyed hash of the officer's own personal ID */
+  citizen: string;
+  firstLookupAt: Date | null;
+}
+
+export type AccountRef = Pick<AccountFacts, 'id' | 'username' | 'fullName' | 'unitId'>;
+
+export interface ClientFacts {
+  id: string;
+  name: string;
+  unitId: string;
+}
+
+export interface DossierFacts {
+  id: string;
+  code: string;
+  procedureCode: string;
+  receivedUnitId: string;
+  receivedCommuneId: string | null;
+  /** the applicant (relation `applicant`) and the related persons */
+  subjects: { citizen: string; fullName: string; relation: string }[];
+}
+
+export interface Activity {
+  lookups: number;
+  windows: number;
+}
+
+export interface PriorUseQuestion {
+  accountId: string;
+  procedureCode: string;
+  service: LookupService;
+  /** lookups started up to this instant count… */
+  before: Date;
+  /** …except this one (the lookup being judged) */
+  lookupId: string;
+}
+
+export interface PriorUse {
+  procedure: boolean;
+  service: boolean;
+}
+
+export interface Refusal {
+  seq: number;
+  at: Date;
+  accountId: string;
+  reason: string | null;
+}
+
+/** The commune a unit path runs through: its second segment, when that unit is a commune (paths are /province/commune/…/). */
+const communeOfPath = (path: SQLWrapper) =>
+  sql<string | null>`(SELECT c.id FROM units c WHERE c.kind = 'commune' AND c.id = nullif(split_part(${path}, '/', 3), '')::uuid)`;
+
+const lookupColumns = {
+  lookupId: npdLookups.id,
+  at: npdLookups.startedAt,
+  accountId: npdLookups.accountId,
+  clientId: npdLookups.clientId,
+  unitId: npdLookups.unitId,
+  dossierId: npdLookups.dossierId,
+  citizen: npdLookups.citizen,
+  service: npdLookups.service,
+  procedureCode: npdLookups.procedureCode,
+  outcome: npdLookups.outcome,
+};
+
+const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
+
+/**
+ * The rules' questions answered from the tables, inside the detector's transaction. Cost per batch (any size): one
+ * query per question the enabled rules ask, about a dozen, plus two for the province calendar; the baseline and peer
+ * questions only for callers already above a rule's minimum. Indexes used: npd_lookups (account_id, started_at),
+ * (unit_id, started_at), (dossier_id), (citizen); journal (actor_account_id, at); primary keys elsewhere. Answers are
+ * cached for the life of this object (one evaluate() call).
+ */
+export function sqlHistory(ctx: Ctx): History {
+  const { tx, keys } = ctx;
+  const dossierCache = new Map<string, DossierFacts>();
+  /** digest → personal ID of the dossier subjects read in this call: how colleagues are found, never returned */
+  const personalIds = new Map<string, string>();
+  let calendar: Promise<WorkCalendar> | undefined;
+
+  const callerCondition = (callers: readonly Caller[]) => {
+    const accountIds = unique(callers.flatMap((c) => (c.accountId ? [c.accountId] : [])));
+    const clientIds = unique(callers.flatMap((c) => (!c.accountId && c.clientId ? [c.clientId] : [])));
+    return or(
+      accountIds.length > 0 ? inArray(npdLookups.accountId, accountIds) : undefined,
+      clientIds.length > 0 ? inArray(npdLookups.clientId, clientIds) : undefined,
+    );
+  };
+  const within = (column: typeof npdLookups.startedAt | typeof journal.at, from: Date, to: Date) => and(gt(column, from), lte(column, to));
+
+  return {
+    workCalendar() {
+      calendar ??= (async () => {
+        const province = await getProvince(tx);
+        return province ? loadWorkCalendar(tx, province.id) : { holidays: new Set<string>(), workingWeekends: new Set<string>() };
+      })();
+      return calendar;
+    },
+
+    async accounts(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await tx
+        .select({
+          id: accounts.id,
+          username: accounts.username,
+          fullName: accounts.fullName,
+          personalId: accounts.personalId,
+          unitId: accounts.unitId,
+          unitPath: units.path,
+          communeId: communeOfPath(units.path),
+          roles: sql<string[]>`ARRAY(SELECT DISTINCT g.role FROM role_grants g WHERE g.account_id = ${accounts.id} ORDER BY 1)`,
+          firstLookupAt: sql<Date | null>`(SELECT min(l.started_at) FROM npd_lookups l WHERE l.account_id = ${accounts.id})`.mapWith(npdLookups.startedAt),
+        })
+        .from(accounts)
+        .innerJoin(units, eq(units.id, accounts.unitId))
+        .where(inArray(accounts.id, unique(ids)));
+      return new Map(
+        rows.map(({ personalId, roles, ...r }) => [r.id, { ...r, roles: roles as Role[], citizen: keys.citizenDigest(personalId.trim()) }]),
+      );
+    },
+
+    async clients(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await tx
+        .select({ id: integrationClients.id, name: integrationClients.name, unitId: integrationClients.unitId })
+        .from(integrationClients)
+        .where(inArray(integrationClients.id, unique(ids)));
+      return new Map(rows.map((r) => [r.id, r]));
+    },
+
+    async dossiers(ids) {
+      const missing = unique(ids).filter((id) => !dossierCache.has(id));
+      if (missing.length > 0) {
+        const rows = await tx
+          .select({
+            id: dossiers.id,
+            code: dossiers.code,
+            procedureCode: dossiers.procedureCode,
+            receivedUnitId: dossiers.receivedUnitId,
+            receivedCommuneId: communeOfPath(units.path),
+            applicantPersonalId: dossiers.applicantPersonalId,
+            applicantName: dossiers.applicantName,
+          })
+          .from(dossiers)
+          .innerJoin(units, eq(units.id, dossiers.receivedUnitId))
+          .where(inArray(dossiers.id, missing));
+        const persons = await tx
+          .select({ dossierId: dossierPersons.dossierId, relation: dossierPersons.relation, personalId: dossierPersons.personalId, fullName: dossierPersons.fullName })
+          .from(dossierPersons)
+          .where(inArray(dossierPersons.dossierId, missing));
+        const subject = (personalId: string, fullName: string, relation: string) => {
+          const citizen = keys.citizenDigest(personalId);
+          personalIds.set(citizen, personalId);
+          return { citizen, fullName, relation };
+        };
+        for (const { applicantPersonalId, applicantName, ...d } of rows) {
+          dossierCache.set(d.id, {
+            ...d,
+            subjects: [
+              subject(applicantPersonalId, applicantName, 'applicant'),
+              ...persons.filter((p) => p.dossierId === d.id).map((p) => subject(p.personalId, p.fullName, p.relation)),
+            ],
+          });
+        }
+      }
+      return new Map(ids.flatMap((id) => (dossierCache.has(id) ? [[id, dossierCache.get(id)!] as const] : [])));
+    },
+
+    // A looked-up citizen is always someone the dossier names (the gateway refuses anyone else), so the dossiers give
+    // the personal IDs to match against the accounts: a few rows per batch instead of hashing every account's ID.
+    async accountsOfCitizens(seen) {
+      await this.dossiers(unique(seen.map((s) => s.dossierId)));
+      const wanted = unique(seen.flatMap((s) => (personalIds.has(s.citizen) ? [personalIds.get(s.citizen)!] : [])));
+      if (wanted.length === 0) return new Map();
+      const rows = await tx
+        .select({ id: accounts.id, username: accounts.username, fullName: accounts.fullName, unitId: accounts.unitId, personalId: accounts.personalId })
+        .from(accounts)
+        .where(inArray(accounts.personalId, wanted));
+      return new Map(rows.map(({ personalId, ...r }) => [keys.citizenDigest(personalId.trim()), r]));
+    },
+
+    async lookupsBy(callers, from, to) {
+      if (callers.length === 0) return [];
+      return tx
+        .select(lookupColumns)
+        .from(npdLookups)
+        .where(and(callerCondition(callers), within(npdLookups.startedAt, from, to)))
+        .orderBy(asc(npdLookups.startedAt), asc(npdLookups.id));
+    },
+
+    async lookupsOf(citizens, from, to) {
+      if (citizens.length === 0) return [];
+      return tx
+        .select(lookupColumns)
+        .from(npdLookups)
+        .where(and(inArray(npdLookups.citizen, unique(citizens)), within(npdLookups.startedAt, from, to)))
+        .orderBy(asc(npdLookups.startedAt), asc(npdLookups.id));
+    },
+
+    async citizensInDossiers(dossierIds) {
+      if (dossierIds.length === 0) return new Map();
+      const rows = await tx
+        .select({ dossierId: npdLookups.dossierId, citizen: npdLookups.citizen, firstAt: min(npdLookups.startedAt) })
+        .from(npdLookups)
+        .where(inArray(npdLookups.dossierId, unique(dossierIds)))
+        .groupBy(npdLookups.dossierId, npdLookups.citizen);
+      const answer = new Map<string, { citizen: string; firstAt: Date }[]>();
+      for (const r of rows) {
+        const list = answer.get(r.dossierId) ?? [];
+        list.push({ citizen: r.citizen, firstAt: r.firstAt! });
+        answer.set(r.dossierId, list);
+      }
+      return answer;
+    },
+
+    async activity(callers, from, to, windowMinutes) {
+      if (callers.length === 0) return new Map();
+      const windowSeconds = sql.raw(String(Math.max(1, Math.round(windowMinutes * 60))));
+      const rows = await tx
+        .select({
+          accountId: npdLookups.accountId,
+          clientId: npdLookups.clientId,
+          lookups: count(),
+          windows: sql<number>`count(DISTINCT floor(extract(epoch FROM ${npdLookups.startedAt}) / ${windowSeconds}))`.mapWith(Number),
+        })
+        .from(npdLookups)
+        .where(and(callerCondition(callers), within(npdLookups.startedAt, from, to)))
+        .groupBy(npdLookups.accountId, npdLookups.clientId);
+      return new Map(rows.map((r) => [callerKey(r), { lookups: r.lookups, windows: r.windows }]));
+    },
+
+    async unitActivity(unitId, roles, from, to) {
+      if (roles.length === 0) return new Map();
+      const rows = await tx
+        .select({ accountId: npdLookups.accountId, lookups: count() })
+        .from(npdLookups)
+        .where(
+          and(
+            eq(npdLookups.unitId, unitId),
+            isNotNull(npdLookups.accountId),
+            within(npdLookups.startedAt, from, to),
+            exists(
+              tx
+                .select({ one: sql`1` })
+                .from(roleGrants)
+                .where(and(eq(roleGrants.accountId, npdLookups.accountId), inArray(roleGrants.role, [...roles]))),
+            ),
+          ),
+        )
+        .groupBy(npdLookups.accountId);
+      return new Map(rows.map((r) => [r.accountId!, r.lookups]));
+    },
+
+    async priorUse(questions) {
+      if (questions.length === 0) return [];
+      const column = <T>(pick: (q: PriorUseQuestion, i: number) => T) => sql.param(questions.map(pick));
+      // one statement for the whole batch: each question probes the account's lookups through (account_id, started_at)
+      const result = (await tx.execute(sql`
+        SELECT q.i,
+          EXISTS (SELECT 1 FROM npd_lookups l WHERE l.account_id = q.a AND l.started_at <= q.b AND l.id <> q.l AND l.procedure_code = q.p) AS procedure,
+          EXISTS (SELECT 1 FROM npd_lookups l WHERE l.account_id = q.a AND l.started_at <= q.b AND l.id <> q.l AND l.service = q.s) AS service
+        FROM unnest(${column((_, i) => i)}::int[], ${column((q) => q.accountId)}::uuid[], ${column((q) => q.procedureCode)}::text[],
+                    ${column((q) => q.service)}::text[], ${column((q) => q.before.toISOString())}::timestamptz[], ${column((q) => q.lookupId)}::uuid[])
+          AS q(i, a, p, s, b, l)
+        ORDER BY q.i`)) as unknown as { rows: { i: number; procedure: boolean; service: boolean }[] };
+      return result.rows.map((r) => ({ procedure: r.procedure, service: r.service }));
+    },
+
+    async signInAddresses(accountIds, since) {
+      if (accountIds.length === 0) return new Map();
+      const rows = await tx
+        .select({ accountId: journal.actorAccountId, ip: journal.ip, firstSeq: min(journal.seq) })
+        .from(journal)
+        .where(
+          and(
+            eq(journal.type, 'auth.sign_in'),
+            eq(journal.outcome, 'success'),
+            inArray(journal.actorAccountId, unique(accountIds)),
+            gt(journal.at, since),
+            isNotNull(journal.ip),
+          ),
+        )
+        .groupBy(journal.actorAccountId, journal.ip);
+      const answer = new Map<string, Map<string, number>>();
+      for (const r of rows) {
+        const addresses = answer.get(r.accountId!) ?? new Map<string, number>();
+        addresses.set(r.ip!, Number(r.firstSeq));
+        answer.set(r.accountId!, addresses);
+      }
+      return answer;
+    },
+
+    async refusals(accountIds, from, to) {
+      if (accountIds.length === 0) return [];
+      const rows = await tx
+        .select({ seq: journal.seq, at: journal.at, accountId: journal.actorAccountId, reason: journal.reason })
+        .from(journal)
+        .where(and(eq(journal.type, 'npd.lookup.refused'), inArray(journal.actorAccountId, unique(accountIds)), within(journal.at, from, to)))
+        .orderBy(asc(journal.seq));
+      return rows.map((r) => ({ ...r, accountId: r.accountId! }));
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
+import { getCase, listCases, listNotifications, markNotificationsRead, triageCase } from './alerts.service.ts';
+import { listRules, saveRule, securityDashboard } from './dashboard.service.ts';
+import { RULE_NAMES, SEVERITIES } from './detection.ts';
+import { getIncident, incidentNoticeFile, listIncidents, moveIncident, openIncident } from './incidents.service.ts';
+
+const STATUSES = ['new', 'investigating', 'dismissed', 'confirmed'] as const;
+const person = z.object({ fullName: z.string(), username: z.string() });
+const caseSummary = z.object({
+  id: z.string(),
+  status: z.enum(STATUSES),
+  severity: z.enum(SEVERITIES),
+  account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
+  clientId: z.string().nullable(),
+  unit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  openedAt: z.string(),
+  updatedAt: z.string(),
+  alerts: z.number(),
+});
+const caseDetail = caseSummary.extend({
+  mayTriage: z.boolean(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      rule: z.enum(RULE_NAMES),
+      severity: z.enum(SEVERITIES),
+      at: z.string(),
+      raisedAt: z.string(),
+      explanationVi: z.string(),
+      explanationEn: z.string(),
+      details: z.record(z.string(), z.unknown()),
+      citizens: z.number().describe('how many citizens the alert concerns (their identities are not shown here)'),
+    }),
+  ),
+  notes: z.array(z.object({ at: z.string(), status: z.enum(STATUSES).nullable(), note: z.string(), by: person.nullable() })),
+});
+const ruleSettings = z.strictObject({ enabled: z.boolean(), severity: z.enum(SEVERITIES), params: z.record(z.string(), z.number().nonnegative().max(1_000_000)) });
+const incident = z.object({
+  id: z.string(),
+  code: z.string(),
+  caseId: z.string().nullable(),
+  unit: z.object({ id: z.string(), name: z.string() }),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(['open', 'notified', 'closed']),
+  detectedAt: z.string(),
+  notifyBy: z.string().describe('72 hours after detection (Decree 13/2023 Art. 23, Law 91/2025)'),
+  hoursLeft: z.number().nullable(),
+  overdue: z.boolean(),
+  notifiedAt: z.string().nullable(),
+  openedBy: person,
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  affected: z.number(),
+});
+
+/** Issue 6: alerts, cases, rules, the security dashboard, incidents (R14, R16, R19, R21, R38, R41). */
+export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/api/monitoring/dashboard', {
+    config: { access: 'monitoring.read' },
+    schema: { tags: ['monitoring'], summary: 'The security dashboard: lookups over time, by unit and procedure, top accounts against their baseline, open cases and incidents, kill switch, journal', response: { 200: z.unknown(), ...errorResponses } },
+  }, async (req) => app.inTx(req, securityDashboard));
+
+  app.get('/api/monitoring/cases', {
+    config: { access: 'monitoring.read' },
+    schema: { tags: ['monitoring'], summary: 'The triage queue: cases (alerts grouped per account), open ones first', querystring: z.strictObject({ status: z.enum(STATUSES).optional() }), response: { 200: z.object({ items: z.array(caseSummary) }), ...errorResponses } },
+  }, async (req) => app.inTx(req, async (ctx) => ({ items: await listCases(ctx, req.query) })));
+
+  app.get('/api/monitoring/cases/:id', {
+    config: { access: 'monitoring.read' },
+    schema: { tags: ['monitoring'], summary: 'A case with its alerts and triage trail', params: idParams, response: { 200: caseDetail, ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => getCase(ctx, req.params.id)));
+
+  app.post('/api/monitoring/cases/:id/triage', {
+    config: { access: 'monitoring.triage' },
+    schema: {
+      tags: ['monitoring'],
+      summary: 'Move a case (new → investigating → dismissed or confirmed) or add a note; journaled',
+      params: idParams,
+      body: z.strictObject({ status: z.enum(STATUSES).optional(), note: z.string().trim().min(3, 'Hãy ghi nhận xét.').max(2000) }),
+      response: { 200: caseDetail, ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => triageCase(ctx, req.params.id, req.body)));
+
+  app.get('/api/monitoring/rules', {
+    config: { access: 'monitoring.read' },
+    schema: {
+      tags: ['monitoring'],
+      summary: 'The detection rules as they run, with their defaults',
+      response: { 200: z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, async (ctx) => ({ items: await listRules(ctx) })));
+
+  app.put('/api/monitoring/rules/:rule', {
+    config: { access: 'monitoring.triage' },
+    schema: {
+      tags: ['monitoring'],
+      summary: 'Tune a rule: on/off, severity (critical suspends lookups automatically), thresholds; journaled',
+      params: z.strictObject({ rule: z.enum(RULE_NAMES) }),
+      body: ruleSettings,
+      response: { 200: z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, async (ctx) => ({ items: await saveRule(ctx, req.params.rule, req.body) })));
+
+  app.get('/api/incidents', {
+    config: { access: 'incidents.read' },
+    schema: { tags: ['monitoring'], summary: 'Security incidents with their 72-hour notification deadline (R19, R21)', response: { 200: z.object({ items: z.array(incident) }), ...errorResponses } },
+  }, async (req) => app.inTx(req, async (ctx) => ({ items: await listIncidents(ctx) })));
+
+  app.get('/api/incidents/:id', {
+    config: { access: 'incidents.read' },
+    schema: { tags: ['monitoring'], summary: 'One incident', params: idParams, response: { 200: incident.extend({ mayManage: z.boolean() }), ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => getIncident(ctx, req.params.id)));
+
+  app.post('/api/incidents', {
+    config: { access: 'incidents.manage' },
+    schema: {
+      tags: ['monitoring'],
+      summary: 'Open an incident from a confirmed case (its citizens become the affected list) or by hand',
+      body: z.strictObject({
+        caseId: z.uuid().optional(),
+        unitId: z.uuid().optional(),
+        title: z.string().trim().min(5).max(300),
+        description: z.string().trim().min(10).max(10_000),
+        detectedAt: z.iso.datetime({ offset: true }).optional(),
+      }),
+      response: { 200: incident.extend({ mayManage: z.boolean() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => openIncident(ctx, { ...req.body, detectedAt: req.body.detectedAt ? new Date(req.body.detectedAt) : undefined })));
+
+  for (const status of ['notified', 'closed'] as const) {
+    app.post(`/api/incidents/:id/${status === 'notified' ? 'notified' : 'close'}`, {
+      config: { access: 'incidents.manage' },
+      schema: {
+        tags: ['monitoring'],
+        summary: status === 'notified' ? 'Record that the authority was notified (the notice sent)' : 'Close the incident',
+        params: idParams,
+        body: reasonBody,
+        response: { 200: incident.extend({ mayManage: z.boolean() }), ...errorResponses },
+      },
+    }, async (req) => app.inTx(req, (ctx) => moveIncident(ctx, req.params.id, status, req.body.reason)));
+  }
+
+  app.get('/api/incidents/:id/notice.docx', {
+    config: { access: 'incidents.read' },
+    schema: { tags: ['monitoring'], summary: 'The notification to the authority, as a .docx in the format of Decree 30/2020 (the affected citizens in its annex); journaled', params: idParams },
+  }, async (req, reply) => {
+    const file = await app.inTx(req, (ctx) => incidentNoticeFile(ctx, req.params.id));
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .header('content-disposition', `attachment; filename="${file.name}"`)
+      .header('cache-control', 'no-store')
+      .send(file.bytes);
+  });
+
+  app.get('/api/notifications', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['monitoring'],
+      summary: 'The signed-in officer’s notifications (alerts for security officers)',
+      response: {
+        200: z.object({
+          unread: z.number(),
+          items: z.array(z.object({ id: z.number(), at: z.string(), kind: z.string(), target: z.object({ type: z.string(), id: z.string() }), textVi: z.string(), textEn: z.string(), read: z.boolean() })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => app.inTx(req, listNotifications));
+
+  app.post('/api/notifications/read', {
+    config: { access: 'signedIn' },
+    schema: { tags: ['monitoring'], summary: 'Mark the officer’s notifications read', response: { 204: noContent, ...errorResponses } },
+  }, async (req, reply) => {
+    await app.inTx(req, markNotificationsRead);
+    return reply.status(204).send(null);
+  });
+};

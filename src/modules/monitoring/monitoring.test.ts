@@ -1,0 +1,162 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.ts';
+import { intake, offerBirthRegistration } from '../../../test/dossier-fixtures.ts';
+import { Client, startTestSystem, type Officer, type TestSystem } from '../../../test/harness.ts';
+import { isoBirthDate, startNpdSim, type NpdSimProcess, type SampleCitizen } from '../../../test/npd-sim.ts';
+import { integrate, journalSigner } from '../journal/sequencer.ts';
+import { detect } from './detector.ts';
+
+let sys: TestSystem;
+let sim: NpdSimProcess;
+let procedureId: string;
+let citizens: SampleCitizen[];
+let officers: Officer[];
+let desk: Client;
+let snoop: Client;
+let security: Client;
+let police: Client;
+const signer = journalSigner('motcua/19/journal', crypto.generateKeyPairSync('ed25519').privateKey);
+
+/** What the server's jobs do every second: the sequencer publishes, the detector reads what was published. */
+async function monitor() {
+  await integrate(sys.database, signer, sys.clock);
+  while ((await sys.inTx(detect)) > 0);
+}
+
+const applicantOf = (c: SampleCitizen) => ({ personalId: c.SoDinhDanh, fullName: c.HoVaTen, birthDate: isoBirthDate(c.NgayThangNamSinh), phone: '', email: '', address: 'Thái Nguyên' });
+async function lookUpApplicant(by: Client, c: SampleCitizen) {
+  const d = (await by.post('/api/dossiers', intake(procedureId, sys.communes[0]!.id, { applicant: applicantOf(c) }))).json();
+  return by.post(`/api/dossiers/${d.id}/lookups`, { personalId: c.SoDinhDanh, service: 'verify' });
+}
+
+beforeAll(async () => {
+  [sys, sim] = await Promise.all([startTestSystem(), startNpdSim({ population: 3000 })]);
+  procedureId = await offerBirthRegistration(sys);
+  citizens = await sim.sample(20, '&minAge=20&maxAge=70');
+  const commune = sys.communes[0]!;
+  officers = [
+    await sys.officer({ username: 'm.desk', unit: commune, roles: ['reception_officer'] }),
+    // an officer who is also a citizen of the population: citizens[0]
+    await sys.officer({ username: 'm.snoop', unit: commune, roles: ['reception_officer'], personalId: citizens[0]!.SoDinhDanh, fullName: citizens[0]!.HoVaTen }),
+    await sys.officer({ username: 'm.security', unit: sys.province, roles: ['security_officer'] }),
+    await sys.officer({ username: 'm.police', unit: sys.province, roles: ['inspector'] }),
+    await sys.officer({ username: 'm.admin', unit: sys.province, roles: ['system_admin'] }),
+  ];
+  const admin = await sys.signedIn(officers[4]!, '10.60.0.5');
+  expect((await admin.put('/api/npd/connection', sim.connection)).statusCode).toBe(200);
+  [desk, snoop, security, police] = [await sys.signedIn(officers[0]!, '10.60.0.1'), await sys.signedIn(officers[1]!, '10.60.0.2'), await sys.signedIn(officers[2]!, '10.60.0.3'), await sys.signedIn(officers[3]!, '10.60.0.4')];
+  await monitor();
+});
+afterAll(async () => {
+  await sys?.close();
+  await sim?.stop();
+});
+
+describe('Issue 6: from misuse to an incident', () => {
+  it('should raise nothing for a normal morning at the desk', async () => {
+    for (const c of citizens.slice(5, 10)) expect((await lookUpApplicant(desk, c)).statusCode).toBe(200);
+    await monitor();
+    expect((await security.get('/api/monitoring/cases')).json().items).toEqual([]);
+  });
+
+  let caseId = '';
+  it('R14/R38: an officer looking themself up raises an alert, grouped into a case the security officer sees', async () => {
+    expect((await lookUpApplicant(snoop, citizens[0]!)).statusCode).toBe(200);
+    await monitor();
+    const cases = (await security.get('/api/monitoring/cases')).json().items;
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ status: 'new', account: { username: 'm.snoop' }, alerts: 1 });
+    caseId = cases[0].id;
+    const detail = (await security.get(`/api/monitoring/cases/${caseId}`)).json();
+    expect(detail.items[0]).toMatchObject({ rule: 'self_lookup', explanationVi: expect.stringContaining(citizens[0]!.HoVaTen.split(' ')[0]!) });
+    expect(JSON.stringify(detail)).not.toContain(citizens[0]!.SoDinhDanh);
+    expect((await security.get('/api/notifications')).json().unread).toBeGreaterThan(0);
+    expect((await sys.journalOf('monitoring.alert')).length).toBe(1);
+  });
+
+  it('R41: the security officer investigates and confirms; the police read but cannot triage', async () => {
+    expect((await police.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'dismissed', note: 'thử' })).statusCode).toBe(403);
+    expect((await security.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'investigating', note: 'Đang xác minh với lãnh đạo xã' })).statusCode).toBe(200);
+    const confirmed = await security.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'confirmed', note: 'Cán bộ thừa nhận tự tra cứu bản thân' });
+    expect(confirmed.json()).toMatchObject({ status: 'confirmed', notes: [{ status: 'investigating' }, { status: 'confirmed' }] });
+    expect((await security.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'new', note: 'mở lại' })).statusCode).toBe(409);
+    expect((await police.get(`/api/monitoring/cases/${caseId}`)).statusCode).toBe(200);
+  });
+
+  let incidentId = '';
+  it('R19: a confirmed case becomes an incident with a 72-hour deadline and a notice naming the affected citizen in its annex', async () => {
+    const res = await security.post('/api/incidents', { caseId, title: 'Cán bộ tự tra cứu thông tin của bản thân', description: 'Phát hiện qua giám sát tự động; đã xác minh với cán bộ.' });
+    expect(res.statusCode).toBe(200);
+    const incident = res.json();
+    incidentId = incident.id;
+    expect(incident).toMatchObject({ code: /^SC-2026-0001$/, status: 'open', affected: 1, overdue: false, hoursLeft: expect.any(Number) });
+    expect(Date.parse(incident.notifyBy) - Date.parse(incident.detectedAt)).toBe(72 * 3600_000);
+    const notice = await security.get(`/api/incidents/${incidentId}/notice.docx`);
+    expect(notice.statusCode).toBe(200);
+    expect(notice.headers['content-type']).toContain('wordprocessingml');
+    expect(notice.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect((await sys.journalOf('incident.document'))[0]!.citizens).toEqual([sys.keys.citizenDigest(citizens[0]!.SoDinhDanh)]);
+  });
+
+  it('R21: the police see incidents and cannot change them', async () => {
+    expect((await police.get('/api/incidents')).json().items.map((i: { id: string }) => i.id)).toContain(incidentId);
+    expect((await police.get(`/api/incidents/${incidentId}`)).json().mayManage).toBe(false);
+    expect((await police.post(`/api/incidents/${incidentId}/close`, { reason: 'Đóng thử' })).statusCode).toBe(403);
+    expect((await police.post('/api/incidents', { title: 'Sự cố thử nghiệm', description: 'Cảnh sát không được lập sự cố ở đây.' })).statusCode).toBe(403);
+    expect((await security.post(`/api/incidents/${incidentId}/notified`, { reason: 'Đã gửi công văn cho A05 và PC06' })).json()).toMatchObject({ status: 'notified', hoursLeft: null });
+  });
+
+  it("R19: an incident's deadline survives a restart of the server", async () => {
+    const opened = (await security.post('/api/incidents', { title: 'Nghi lộ mật khẩu tài khoản', description: 'Người dùng báo mất điện thoại chứa mã xác thực.', detectedAt: new Date(sys.clock.now().getTime() - 3600_000).toISOString() })).json();
+    const restarted = await buildApp({ config: sys.config, database: sys.database, keys: sys.keys, clock: sys.clock });
+    try {
+      const again = new Client(restarted, '10.60.0.3');
+      const signedIn = await (async () => {
+        const first = await again.post('/api/auth/sign-in', { username: 'm.security', password: officers[2]!.password });
+        expect(first.statusCode).toBe(200);
+        await again.refresh();
+        expect((await again.post('/api/auth/otp', { code: sys.nextCode(officers[2]!.totpKey!) })).statusCode).toBe(200);
+        await again.refresh();
+        return again;
+      })();
+      const seen = (await signedIn.get(`/api/incidents/${opened.id}`)).json();
+      expect(seen).toMatchObject({ notifyBy: opened.notifyBy, overdue: false });
+      expect(seen.hoursLeft).toBeLessThanOrEqual(71);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('R43: a critical alert suspends the account’s lookups at once; the very next lookup is refused', async () => {
+    const rules = (await security.get('/api/monitoring/rules')).json().items as { rule: string; params: Record<string, number> }[];
+    const self = rules.find((r) => r.rule === 'self_lookup')!;
+    expect((await security.put('/api/monitoring/rules/self_lookup', { enabled: true, severity: 'critical', params: self.params })).statusCode).toBe(200);
+    await monitor(); // everything published before the day passes (or lookups would rightly fail closed)
+    sys.clock.advance(24 * 3600_000); // another day: not the same alert as the one already raised
+    [security] = [await sys.signedIn(officers[2]!, '10.60.0.3')];
+    [snoop] = [await sys.signedIn(officers[1]!, '10.60.0.2')];
+    expect((await lookUpApplicant(snoop, citizens[0]!)).statusCode).toBe(200);
+    await monitor();
+    const next = await lookUpApplicant(snoop, citizens[11]!);
+    expect(next.statusCode).toBe(403);
+    expect(next.json().error.code).toBe('npd_suspended');
+    const suspension = (await sys.journalOf('npd.suspend')).at(-1)!;
+    expect(suspension.details).toMatchObject({ automatic: true, scope: 'account' });
+    // only a person lifts it, with a reason
+    const active = (await security.get('/api/npd/suspensions')).json().items.find((s: { liftedAt: string | null }) => s.liftedAt === null);
+    expect(active.suspendedBy).toBeNull();
+    expect((await security.post(`/api/npd/suspensions/${active.id}/lift`, { reason: 'Đã làm việc với cán bộ' })).statusCode).toBe(204);
+  });
+
+  it('the dashboard shows lookups, cases, incidents and the kill switch to the police', async () => {
+    [police] = [await sys.signedIn(officers[3]!, '10.60.0.4')];
+    const res = await police.get('/api/monitoring/dashboard');
+    expect(res.statusCode, res.body).toBe(200);
+    const board = res.json();
+    expect(board.perDay.reduce((n: number, d: { lookups: number }) => n + d.lookups, 0)).toBeGreaterThanOrEqual(7); // the desk's 5, the snoop's 2
+    expect(board.openIncidents.length).toBeGreaterThanOrEqual(1);
+    expect(board.detector).toMatchObject({ behind: expect.any(Number) });
+    expect(JSON.stringify(board)).not.toMatch(/\d{12}/);
+  });
+});

@@ -1,0 +1,841 @@
+import { ROLES, type Permission, type Role } from '../../authz/roles.ts';
+import { isWorkingDay, VIETNAM_UTC_OFFSET_MS, vietnamDate, weekday, type WorkCalendar } from '../calendar/deadline.ts';
+import { SEVERITIES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings, type Severity } from './detection.ts';
+import { callerKey, type AccountFacts, type AccountRef, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact } from './history.ts';
+
+/**
+ * Issue 6 item 1: the detection rules and their defaults. Every parameter is a number; its unit is in the comment.
+ * None is critical by default except one escalation: a volume spike at `criticalFactor` times the officer's own
+ * usual level (and at least `criticalMinimum` lookups) is raised as critical, which suspends the account's lookups.
+ */
+export const DEFAULT_RULES: Record<RuleName, RuleSettings> = {
+  // Lookups in a sliding window against the caller's own usual level: the mean per active window (a window of the
+  // same length with at least one lookup) over the previous days. Without any history, only factor × minimum counts.
+  volume_spike: {
+    enabled: true,
+    severity: 'high',
+    params: {
+      windowMinutes: 60, // minutes: the sliding window
+      baselineDays: 14, // days: how far back the usual level is taken
+      factor: 3, // times the usual level
+      minimum: 20, // lookups in the window: below this, nothing is raised
+      criticalFactor: 10, // times the usual level from which the alert is critical; 0: never critical
+      criticalMinimum: 100, // lookups in the window needed as well for critical
+    },
+  },
+  // Lookups in a sliding window against the median of the peers who looked up in the same window from the same unit
+  // with the same role (reception, processing, leader).
+  peer_outlier: {
+    enabled: true,
+    severity: 'medium',
+    params: {
+      windowMinutes: 60, // minutes: the sliding window
+      factor: 3, // times the peers' median
+      minimum: 20, // lookups in the window: below this, nothing is raised
+      minPeers: 2, // peers active in the window needed for a comparison
+    },
+  },
+  // An officer's lookup on a day off of the province calendar (weekend not made up, holiday) or outside the hours.
+  // Integration keys are exempt: the public-service portal works at night.
+  off_hours: {
+    enabled: true,
+    severity: 'medium',
+    params: {
+      startHour: 7, // hour of the day, Vietnam time (7.5 = 7:30): working hours begin
+      endHour: 18, // hour of the day, Vietnam time: working hours end
+    },
+  },
+  // A dossier names its applicant and a few related persons; many of them looked up suggests a cover dossier.
+  many_citizens_in_dossier: {
+    enabled: true,
+    severity: 'medium',
+    params: {
+      minimum: 6, // distinct citizens looked up in one dossier
+    },
+  },
+  // The same citizen looked up by many callers or from many units in a short time (a person in the news).
+  citizen_many_accounts: {
+    enabled: true,
+    severity: 'medium',
+    params: {
+      windowMinutes: 1440, // minutes: the sliding window
+      accounts: 4, // distinct accounts or integration keys
+      units: 3, // distinct units of the callers
+    },
+  },
+  // An officer looking up their own personal ID.
+  self_lookup: { enabled: true, severity: 'high', params: {} },
+  // An officer looking up a citizen whose personal ID is another account's.
+  colleague_lookup: { enabled: true, severity: 'high', params: {} },
+  // An officer looking up a citizen of their own family name (first word of the full name) in a dossier received in
+  // their own commune. Low: Vietnamese family names are concentrated (Nguyễn alone is about four in ten).
+  // Officers above the communes (province departments) are not judged by it.
+  family_lookup: { enabled: true, severity: 'low', params: {} },
+  // A burst of not_found / mismatch / ambiguous answers: guessing personal IDs or scraping (R35), per account or key.
+  enumeration: {
+    enabled: true,
+    severity: 'high',
+    params: {
+      windowMinutes: 10, // minutes: the sliding window
+      minimum: 10, // failed answers in the window
+      ratio: 0.5, // share of failed answers among the window's lookups (0–1)
+    },
+  },
+  // The first lookup an officer ever makes for a procedure, or with a service (verify, find). Not in the officer's
+  // first days of lookups, when everything is a first.
+  first_use: {
+    enabled: true,
+    severity: 'low',
+    params: {
+      graceDays: 30, // days after the officer's first lookup ever during which nothing is raised
+    },
+  },
+  // A successful sign-in from an address the account has not signed in from lately; not the first sign-in seen.
+  new_address: {
+    enabled: true,
+    severity: 'low',
+    params: {
+      lookbackDays: 90, // days of sign-ins that make an address known
+    },
+  },
+  // A second live session of the account from another device (R16), as the journal records it.
+  concurrent_session: { enabled: true, severity: 'medium', params: {} },
+  // Refused lookups of one account in a window (R14); refusals for the state of the system are not counted.
+  repeated_refusals: {
+    enabled: true,
+    severity: 'high',
+    params: {
+      windowMinutes: 60, // minutes: the sliding window
+      minimum: 5, // refusals in the window
+    },
+  },
+};
+
+/**
+ * Runs every enabled rule on every event. The history already holds the events themselves (the detector reads
+ * committed journal entries), so windows ending at an event include it. One alert per dedupe key: the same behaviour
+ * in the same window, raised by several events of the batch, is merged into one draft (latest figures, first time,
+ * all journal entries and citizens). Across batches the detector keeps the first alert of a key.
+ */
+export async function evaluate(history: History, events: MonitoredEvent[], settings: Record<RuleName, RuleSettings>): Promise<AlertDraft[]> {
+  if (events.length === 0) return [];
+  const batch = new Batch(history, events, settings);
+  const drafts: AlertDraft[] = [];
+  for (const [rule, run] of Object.entries(RULES) as [RuleName, Rule][]) {
+    const s = settings[rule] ?? DEFAULT_RULES[rule];
+    if (s.enabled) drafts.push(...(await run(batch, s, paramsOf(rule, s))));
+  }
+  return mergeByKey(drafts);
+}
+
+type LookupEvent = Extract<MonitoredEvent, { kind: 'lookup' }>;
+type Params = Record<string, number>;
+type Rule = (b: Batch, s: RuleSettings, p: Params) => Promise<AlertDraft[]>;
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const FAILED_ANSWERS = new Set(['not_found', 'mismatch', 'ambiguous']);
+/** Refusals for the state of the system, not for what the officer tried. */
+const SYSTEM_REFUSALS = new Set(['npd_suspended', 'npd_disconnected', 'npd_not_configured', 'journal_fail_closed']);
+
+const paramsOf = (rule: RuleName, s: RuleSettings): Params => ({ ...DEFAULT_RULES[rule].params, ...s.params });
+const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
+const bucket = (at: Date, minutes: number) => Math.floor(at.getTime() / (minutes * MINUTE));
+
+/** What the rules of one evaluate() call share: the batch's events and the answers already fetched. */
+class Batch {
+  readonly lookups: LookupEvent[];
+  readonly firstAt: number;
+  readonly lastAt: number;
+  readonly #memo = new Map<string, Promise<unknown>>();
+  readonly #accounts = new Map<string, AccountFacts>();
+  readonly #clients = new Map<string, ClientFacts>();
+  readonly #asked = new Set<string>();
+
+  constructor(
+    readonly history: History,
+    readonly events: MonitoredEvent[],
+    readonly settings: Record<RuleName, RuleSettings>,
+  ) {
+    this.lookups = events.filter((e): e is LookupEvent => e.kind === 'lookup');
+    const times = events.map((e) => e.at.getTime());
+    this.firstAt = Math.min(...times);
+    this.lastAt = Math.max(...times);
+  }
+
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.#memo.has(key)) this.#memo.set(key, load());
+    return this.#memo.get(key) as Promise<T>;
+  }
+
+  async accounts(ids: Iterable<string | null>): Promise<Map<string, AccountFacts>> {
+    const missing = unique(ids).filter((id): id is string => id !== null && !this.#asked.has(`account:${id}`));
+    if (missing.length > 0) {
+      for (const id of missing) this.#asked.add(`account:${id}`);
+      for (const [id, facts] of await this.history.accounts(missing)) this.#accounts.set(id, facts);
+    }
+    return this.#accounts;
+  }
+
+  async clients(ids: Iterable<string | null>): Promise<Map<string, ClientFacts>> {
+    const missing = unique(ids).filter((id): id is string => id !== null && !this.#asked.has(`client:${id}`));
+    if (missing.length > 0) {
+      for (const id of missing) this.#asked.add(`client:${id}`);
+      for (const [id, facts] of await this.history.clients(missing)) this.#clients.set(id, facts);
+    }
+    return this.#clients;
+  }
+
+  /** Names every caller: officers by full name and username, integration keys by name. */
+  async names(callers: readonly Caller[]): Promise<(c: Caller) => Name> {
+    const accounts = await this.accounts(callers.map((c) => c.accountId));
+    const clients = await this.clients(callers.map((c) => (c.accountId ? null : c.clientId)));
+    return (c) => (c.accountId ? officerName(accounts.get(c.accountId), c.accountId) : clientName(clients.get(c.clientId!), c.clientId!));
+  }
+
+  calendar(): Promise<WorkCalendar> {
+    return this.once('calendar', () => this.history.workCalendar());
+  }
+
+  dossiers(): Promise<Map<string, DossierFacts>> {
+    return this.once('dossiers', () => this.history.dossiers(unique(this.lookups.map((e) => e.dossierId))));
+  }
+
+  /** The lookups of the batch's callers, per caller, reaching back the longest window of the enabled rules that count them. */
+  callerLookups(): Promise<Map<string, LookupFact[]>> {
+    return this.once('callerLookups', async () => {
+      const windows = (['volume_spike', 'peer_outlier', 'enumeration'] as const).filter((r) => this.settings[r]?.enabled).map((r) => paramsOf(r, this.settings[r]).windowMinutes!);
+      const reach = Math.max(0, ...windows) * MINUTE;
+      const callers = uniqueCallers(this.lookups);
+      return groupBy(await this.history.lookupsBy(callers, new Date(this.firstAt - reach), new Date(this.lastAt)), callerKey);
+    });
+  }
+}
+
+interface Name {
+  vi: string;
+  en: string;
+  /** "cán bộ này" / "hệ thống này": how the sentence refers back to them */
+  viSelf: string;
+  enSelf: string;
+}
+
+const officerName = (f: AccountFacts | AccountRef | undefined, id: string): Name => {
+  const label = f ? `${f.fullName} (${f.username})` : `#${id.slice(0, 8)}`;
+  return { vi: `cán bộ ${label}`, en: `officer ${label}`, viSelf: 'cán bộ này', enSelf: 'this officer' };
+};
+
+const clientName = (f: ClientFacts | undefined, id: string): Name => {
+  const label = f ? `«${f.name}»` : `#${id.slice(0, 8)}`;
+  return { vi: `hệ thống kết nối ${label}`, en: `integration ${label}`, viSelf: 'hệ thống này', enSelf: 'this integration' };
+};
+
+function uniqueCallers(events: readonly Caller[]): Caller[] {
+  const byKey = new Map<string, Caller>();
+  for (const e of events) byKey.set(callerKey(e), { accountId: e.accountId, clientId: e.accountId ? null : e.clientId });
+  return [...byKey.values()];
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** Where the items of a list sorted by time that fall in (from, to] begin and end: [first, end). */
+function windowOf(sorted: readonly { at: Date }[] | undefined, from: number, to: number): [number, number] {
+  if (!sorted) return [0, 0];
+  const firstAfter = (t: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]!.at.getTime() <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [firstAfter(from), firstAfter(to)];
+}
+
+function inWindow<T extends { at: Date }>(sorted: readonly T[] | undefined, from: number, to: number): T[] {
+  const [first, end] = windowOf(sorted, from, to);
+  return sorted ? sorted.slice(first, end) : [];
+}
+
+/**
+ * A burst of N events raising the same alert: only the last one's figures are kept (counts only grow within a
+ * window), with every event's journal entry and the first one's time. Keeps a 5,000-event batch linear.
+ */
+function latestPerKey<T extends { e: { seq: number; at: Date } }>(items: readonly T[], key: (item: T) => string): (T & { seqs: number[]; firstAt: Date })[] {
+  const byKey = new Map<string, T & { seqs: number[]; firstAt: Date }>();
+  for (const item of items) {
+    const k = key(item);
+    const seen = byKey.get(k);
+    if (seen) seen.seqs.push(item.e.seq);
+    byKey.set(k, { ...item, seqs: seen?.seqs ?? [item.e.seq], firstAt: seen?.firstAt ?? item.e.at });
+  }
+  return [...byKey.values()];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >>> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const capitalize = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
+const pad = (n: number) => String(n).padStart(2, '0');
+const local = (at: Date) => new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS);
+const viTime = (at: Date) => {
+  const d = local(at);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} ngày ${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+};
+const enTime = (at: Date) => {
+  const d = local(at);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} (Vietnam time)`;
+};
+const viNumber = (x: number) => x.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+const enNumber = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+const viSpan = (minutes: number) => (minutes >= 120 && minutes % 60 === 0 ? `${minutes / 60} giờ` : `${minutes} phút`);
+const enSpan = (minutes: number) => (minutes >= 120 && minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`);
+const clock = (hour: number) => `${Math.floor(hour)}:${pad(Math.round((hour % 1) * 60))}`;
+const VI_WEEKDAYS = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'];
+const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const SERVICES = { verify: { vi: 'xác thực thông tin công dân', en: 'verify' }, find: { vi: 'tìm số định danh cá nhân', en: 'find' } };
+const REFUSALS: Record<string, { vi: string; en: string }> = {
+  not_found: { vi: 'hồ sơ không có hoặc không được xem', en: 'dossier not found or not visible' },
+  lookup_not_permitted: { vi: 'không có quyền tra cứu', en: 'not permitted to look up' },
+  procedure_not_allowed: { vi: 'thủ tục không được phép', en: 'procedure not allowed' },
+  dossier_not_open: { vi: 'hồ sơ đã kết thúc', en: 'dossier closed' },
+  citizen_not_in_dossier: { vi: 'công dân không có tên trong hồ sơ', en: 'citizen not named in the dossier' },
+  service_not_declared: { vi: 'thủ tục không đăng ký dịch vụ, trường dữ liệu', en: 'service or fields not declared' },
+  lookup_rate_limited: { vi: 'tra cứu quá nhanh', en: 'too fast' },
+  lookup_quota_exceeded: { vi: 'hết hạn mức trong ngày', en: 'daily quota used up' },
+};
+
+function listNames(names: readonly string[], max = 8): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}… (+${names.length - max})`;
+}
+
+/** The family name: the first word of the full name, compared without regard to case or Unicode form. */
+const familyName = (fullName: string) => fullName.normalize('NFC').trim().split(/\s+/)[0]!.toLocaleLowerCase('vi');
+
+const LOOKUP_ROLES = (Object.keys(ROLES) as Role[]).filter((r) => (ROLES[r].permissions as readonly Permission[]).includes('npd.lookup'));
+
+function alert(
+  rule: RuleName,
+  severity: Severity,
+  a: { caller: Caller | null; unitId: string | null; at: Date; vi: string; en: string; details: Record<string, unknown>; citizens: readonly string[]; seqs: readonly number[]; key: string },
+): AlertDraft {
+  return {
+    rule,
+    severity,
+    accountId: a.caller?.accountId ?? null,
+    clientId: a.caller && !a.caller.accountId ? a.caller.clientId : null,
+    unitId: a.unitId,
+    at: a.at,
+    explanationVi: a.vi,
+    explanationEn: a.en,
+    details: a.details,
+    citizens: unique(a.citizens),
+    seqs: unique(a.seqs),
+    dedupeKey: `${rule}:${a.key}`,
+  };
+}
+
+/**
+ * The same alert raised again (same dedupe key, later event): the later figures, the earlier time, the higher
+ * severity, and the journal entries and citizens of both. For the detector, when a key is already stored.
+ */
+export function mergeAlert(earlier: AlertDraft, later: AlertDraft): AlertDraft {
+  return {
+    ...later,
+    at: earlier.at < later.at ? earlier.at : later.at,
+    severity: higher(earlier.severity, later.severity),
+    citizens: unique([...earlier.citizens, ...later.citizens]),
+    seqs: unique([...earlier.seqs, ...later.seqs]),
+  };
+}
+
+const higher = (a: Severity, b: Severity) => (SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b);
+
+/** mergeAlert over a whole batch, with sets so that thousands of drafts of one key stay linear. */
+function mergeByKey(drafts: readonly AlertDraft[]): AlertDraft[] {
+  const byKey = new Map<string, { last: AlertDraft; at: Date; severity: Severity; citizens: Set<string>; seqs: Set<number> }>();
+  for (const d of drafts) {
+    const seen = byKey.get(d.dedupeKey);
+    if (!seen) {
+      byKey.set(d.dedupeKey, { last: d, at: d.at, severity: d.severity, citizens: new Set(d.citizens), seqs: new Set(d.seqs) });
+      continue;
+    }
+    seen.last = d;
+    if (d.at < seen.at) seen.at = d.at;
+    seen.severity = higher(seen.severity, d.severity);
+    for (const c of d.citizens) seen.citizens.add(c);
+    for (const q of d.seqs) seen.seqs.add(q);
+  }
+  return [...byKey.values()].map((m) => ({ ...m.last, at: m.at, severity: m.severity, citizens: [...m.citizens], seqs: [...m.seqs] }));
+}
+
+// ——— The rules ———
+
+const volumeSpike: Rule = async (b, s, p) => {
+  const W = p.windowMinutes!;
+  const byCaller = await b.callerLookups();
+  const over = b.lookups.flatMap((e) => {
+    const [first, end] = windowOf(byCaller.get(callerKey(e)), e.at.getTime() - W * MINUTE, e.at.getTime());
+    return end - first >= p.minimum! ? [{ e, first, end }] : [];
+  });
+  if (over.length === 0) return [];
+  // the usual level, asked only for callers above the minimum: the days before the batch's first such window
+  const start = Math.min(...over.map((o) => o.e.at.getTime())) - W * MINUTE;
+  const usualOf = await b.history.activity(uniqueCallers(over.map((o) => o.e)), new Date(start - p.baselineDays! * DAY), new Date(start), W);
+  const judged = over.flatMap((o) => {
+    const n = o.end - o.first;
+    const activity = usualOf.get(callerKey(o.e));
+    const usual = activity && activity.windows > 0 ? activity.lookups / activity.windows : null;
+    if (usual === null ? n < p.factor! * p.minimum! : n < p.factor! * usual) return [];
+    const critical = usual !== null && p.criticalFactor! > 0 && n >= p.criticalFactor! * usual && n >= p.criticalMinimum!;
+    return [{ ...o, n, usual, critical }];
+  });
+  if (judged.length === 0) return [];
+  const name = await b.names(judged.map((j) => j.e));
+  const spikes = latestPerKey(judged, (j) => `${callerKey(j.e)}:${bucket(j.e.at, W)}${j.critical ? ':critical' : ''}`);
+  return spikes.map(({ e, first, end, n, usual, critical, seqs, firstAt }) => {
+    const who = name(e);
+    const ratio = usual === null ? null : n / usual;
+    const vi =
+      usual === null
+        ? `${capitalize(who.vi)} đã thực hiện ${n} lượt tra cứu CSDLQG về dân cư trong ${viSpan(W)} (đến ${viTime(e.at)}), trong khi ${p.baselineDays} ngày trước đó ${who.viSelf} không tra cứu lần nào (ngưỡng khi chưa có mức thường ngày: ${p.factor! * p.minimum!} lượt).`
+        : `${capitalize(who.vi)} đã thực hiện ${n} lượt tra cứu CSDLQG về dân cư trong ${viSpan(W)} (đến ${viTime(e.at)}), gấp ${viNumber(ratio!)} lần mức thường ngày của chính ${who.viSelf} (${viNumber(usual)} lượt/${viSpan(W)}, trung bình ${p.baselineDays} ngày qua).` +
+          (critical ? ` Mức nghiêm trọng: từ ${p.criticalFactor} lần và ${p.criticalMinimum} lượt trở lên.` : '');
+    const en =
+      usual === null
+        ? `${capitalize(who.en)} made ${n} population-database lookups in ${enSpan(W)} (to ${enTime(e.at)}) after none in the ${p.baselineDays} days before (threshold without a usual level: ${p.factor! * p.minimum!}).`
+        : `${capitalize(who.en)} made ${n} population-database lookups in ${enSpan(W)} (to ${enTime(e.at)}), ${enNumber(ratio!)} times ${who.enSelf}'s own usual level (${enNumber(usual)} per ${enSpan(W)} over the last ${p.baselineDays} days).` +
+          (critical ? ` Critical: at least ${p.criticalFactor} times and ${p.criticalMinimum} lookups.` : '');
+    return alert('volume_spike', critical ? 'critical' : s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: firstAt,
+      vi,
+      en,
+      details: { lookups: n, windowMinutes: W, usualPerWindow: usual, ratio, baselineDays: p.baselineDays, critical },
+      citizens: byCaller.get(callerKey(e))!.slice(first, end).map((l) => l.citizen),
+      seqs,
+      key: `${callerKey(e)}:${bucket(e.at, W)}${critical ? ':critical' : ''}`,
+    });
+  });
+};
+
+const peerOutlier: Rule = async (b, s, p) => {
+  const W = p.windowMinutes!;
+  const byCaller = await b.callerLookups();
+  const over = b.lookups.flatMap((e) => {
+    if (!e.accountId) return [];
+    const [first, end] = windowOf(byCaller.get(callerKey(e)), e.at.getTime() - W * MINUTE, e.at.getTime());
+    return end - first >= p.minimum! ? [{ e, accountId: e.accountId, first, end }] : [];
+  });
+  if (over.length === 0) return [];
+  const accounts = await b.accounts(over.map((o) => o.accountId));
+  // rare (only officers already above the minimum): one question per officer, at their first window above it
+  const peersOf = new Map<string, number[]>();
+  for (const { e, accountId } of over) {
+    if (peersOf.has(accountId)) continue;
+    const roles = (accounts.get(accountId)?.roles ?? []).filter((r) => LOOKUP_ROLES.includes(r));
+    const counts = await b.history.unitActivity(e.unitId, roles, new Date(e.at.getTime() - W * MINUTE), e.at);
+    counts.delete(accountId);
+    peersOf.set(accountId, [...counts.values()]);
+  }
+  const judged = over.flatMap((o) => {
+    const peers = peersOf.get(o.accountId)!;
+    if (peers.length < p.minPeers!) return [];
+    const level = median(peers);
+    const n = o.end - o.first;
+    return n >= p.factor! * Math.max(level, 1) ? [{ ...o, n, peers: peers.length, level }] : [];
+  });
+  if (judged.length === 0) return [];
+  const name = await b.names(judged.map((j) => j.e));
+  return latestPerKey(judged, (j) => `${callerKey(j.e)}:${bucket(j.e.at, W)}`).map(({ e, first, end, n, peers, level, seqs, firstAt }) => {
+    const who = name(e);
+    const ratio = n / Math.max(level, 1);
+    return alert('peer_outlier', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: firstAt,
+      vi: `${capitalize(who.vi)} đã thực hiện ${n} lượt tra cứu CSDLQG về dân cư trong ${viSpan(W)} (đến ${viTime(e.at)}), gấp ${viNumber(ratio)} lần mức trung vị của ${peers} cán bộ cùng đơn vị, cùng vai trò trong cùng khoảng thời gian (${viNumber(level)} lượt).`,
+      en: `${capitalize(who.en)} made ${n} population-database lookups in ${enSpan(W)} (to ${enTime(e.at)}), ${enNumber(ratio)} times the median of ${peers} peers of the same unit and role in the same window (${enNumber(level)}).`,
+      details: { lookups: n, windowMinutes: W, peers, peerMedian: level, ratio },
+      citizens: byCaller.get(callerKey(e))!.slice(first, end).map((l) => l.citizen),
+      seqs,
+      key: `${callerKey(e)}:${bucket(e.at, W)}`,
+    });
+  });
+};
+
+const offHours: Rule = async (b, s, p) => {
+  const officers = b.lookups.filter((e) => e.accountId);
+  if (officers.length === 0) return [];
+  const calendar = await b.calendar();
+  const judged = officers.flatMap((e) => {
+    const day = vietnamDate(e.at);
+    const d = local(e.at);
+    const hour = d.getUTCHours() + d.getUTCMinutes() / 60;
+    if (isWorkingDay(day, calendar) && hour >= p.startHour! && hour < p.endHour!) return [];
+    const why = !isWorkingDay(day, calendar) ? (calendar.holidays.has(day) ? 'holiday' : 'weekend') : 'hours';
+    return [{ e, day, why }];
+  });
+  if (judged.length === 0) return [];
+  const name = await b.names(judged.map((j) => j.e));
+  return judged.map(({ e, day, why }) => {
+    const who = name(e);
+    const wd = weekday(day);
+    const viWhy = { hours: `ngoài giờ làm việc (${clock(p.startHour!)}–${clock(p.endHour!)})`, weekend: 'vào ngày nghỉ cuối tuần', holiday: 'vào ngày nghỉ lễ, tết theo lịch làm việc của tỉnh' }[why];
+    const enWhy = { hours: `outside working hours (${clock(p.startHour!)}–${clock(p.endHour!)})`, weekend: 'on a weekend', holiday: 'on a public holiday of the province calendar' }[why];
+    return alert('off_hours', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: e.at,
+      vi: `${capitalize(who.vi)} đã tra cứu CSDLQG về dân cư lúc ${viTime(e.at)} (${VI_WEEKDAYS[wd]}), ${viWhy}.`,
+      en: `${capitalize(who.en)} looked up the population database at ${enTime(e.at)} (${EN_WEEKDAYS[wd]}), ${enWhy}.`,
+      details: { day, reason: why, startHour: p.startHour, endHour: p.endHour },
+      citizens: [e.citizen],
+      seqs: [e.seq],
+      key: `${callerKey(e)}:${day}`,
+    });
+  });
+};
+
+const manyCitizensInDossier: Rule = async (b, s, p) => {
+  if (b.lookups.length === 0) return [];
+  const inDossier = await b.history.citizensInDossiers(unique(b.lookups.map((e) => e.dossierId)));
+  const over = b.lookups.flatMap((e) => {
+    const citizens = (inDossier.get(e.dossierId) ?? []).filter((c) => c.firstAt.getTime() <= e.at.getTime()).map((c) => c.citizen);
+    return citizens.length >= p.minimum! ? [{ e, citizens }] : [];
+  });
+  if (over.length === 0) return [];
+  const dossiers = await b.dossiers();
+  const name = await b.names(over.map((o) => o.e));
+  return over.map(({ e, citizens }) => {
+    const who = name(e);
+    const code = dossiers.get(e.dossierId)?.code ?? e.dossierId;
+    return alert('many_citizens_in_dossier', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: e.at,
+      vi: `Hồ sơ ${code} đã có ${citizens.length} công dân khác nhau được tra cứu CSDLQG về dân cư (ngưỡng: ${p.minimum}); lượt mới nhất do ${who.vi} thực hiện lúc ${viTime(e.at)}.`,
+      en: `Dossier ${code} has had ${citizens.length} distinct citizens looked up (threshold: ${p.minimum}); the latest by ${who.en} at ${enTime(e.at)}.`,
+      details: { dossierId: e.dossierId, dossierCode: code, citizens: citizens.length },
+      citizens,
+      seqs: [e.seq],
+      key: e.dossierId,
+    });
+  });
+};
+
+// About a citizen, not one caller: accountId and clientId are null, the callers are listed in the details.
+const citizenManyAccounts: Rule = async (b, s, p) => {
+  if (b.lookups.length === 0) return [];
+  const W = p.windowMinutes!;
+  const rows = await b.history.lookupsOf(unique(b.lookups.map((e) => e.citizen)), new Date(b.firstAt - W * MINUTE), new Date(b.lastAt));
+  const byCitizen = groupBy(rows, (l) => l.citizen);
+  const over = b.lookups.flatMap((e) => {
+    const window = inWindow(byCitizen.get(e.citizen), e.at.getTime() - W * MINUTE, e.at.getTime());
+    const callers = uniqueCallers(window);
+    const unitIds = unique(window.map((l) => l.unitId));
+    return callers.length >= p.accounts! || unitIds.length >= p.units! ? [{ e, callers, unitIds }] : [];
+  });
+  if (over.length === 0) return [];
+  const name = await b.names(over.flatMap((o) => o.callers));
+  return over.map(({ e, callers, unitIds }) => {
+    const names = callers.map((c) => name(c));
+    return alert('citizen_many_accounts', s.severity, {
+      caller: null,
+      unitId: null,
+      at: e.at,
+      vi: `Cùng một công dân đã được ${callers.length} tài khoản thuộc ${unitIds.length} đơn vị tra cứu CSDLQG về dân cư trong ${viSpan(W)} (đến ${viTime(e.at)}): ${listNames(names.map((n) => n.vi))}.`,
+      en: `The same citizen was looked up by ${callers.length} accounts of ${unitIds.length} units in ${enSpan(W)} (to ${enTime(e.at)}): ${listNames(names.map((n) => n.en))}.`,
+      details: { windowMinutes: W, callers: callers.map((c) => ({ accountId: c.accountId, clientId: c.clientId })), units: unitIds },
+      citizens: [e.citizen],
+      seqs: [e.seq],
+      key: `${e.citizen}:${bucket(e.at, W)}`,
+    });
+  });
+};
+
+const selfLookup: Rule = async (b, s) => {
+  const officers = b.lookups.filter((e) => e.accountId);
+  if (officers.length === 0) return [];
+  const accounts = await b.accounts(officers.map((e) => e.accountId));
+  const hits = officers.filter((e) => accounts.get(e.accountId!)?.citizen === e.citizen);
+  if (hits.length === 0) return [];
+  const dossiers = await b.dossiers();
+  return hits.map((e) => {
+    const who = officerName(accounts.get(e.accountId!), e.accountId!);
+    const code = dossiers.get(e.dossierId)?.code ?? e.dossierId;
+    return alert('self_lookup', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: e.at,
+      vi: `${capitalize(who.vi)} đã tra cứu CSDLQG về dân cư thông tin của chính mình, trong hồ sơ ${code}, lúc ${viTime(e.at)}.`,
+      en: `${capitalize(who.en)} looked up their own record in the population database, in dossier ${code}, at ${enTime(e.at)}.`,
+      details: { dossierId: e.dossierId, dossierCode: code },
+      citizens: [e.citizen],
+      seqs: [e.seq],
+      key: `${e.accountId}:${vietnamDate(e.at)}`,
+    });
+  });
+};
+
+const colleagueLookup: Rule = async (b, s) => {
+  const officers = b.lookups.filter((e) => e.accountId);
+  if (officers.length === 0) return [];
+  const owners = await b.history.accountsOfCitizens(officers.map((e) => ({ citizen: e.citizen, dossierId: e.dossierId })));
+  const hits = officers.flatMap((e) => {
+    const owner = owners.get(e.citizen);
+    return owner && owner.id !== e.accountId ? [{ e, owner }] : [];
+  });
+  if (hits.length === 0) return [];
+  const dossiers = await b.dossiers();
+  const accounts = await b.accounts(hits.map((h) => h.e.accountId));
+  return hits.map(({ e, owner }) => {
+    const who = officerName(accounts.get(e.accountId!), e.accountId!);
+    const colleague = officerName(owner, owner.id);
+    const code = dossiers.get(e.dossierId)?.code ?? e.dossierId;
+    return alert('colleague_lookup', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: e.at,
+      vi: `${capitalize(who.vi)} đã tra cứu CSDLQG về dân cư thông tin của ${colleague.vi} (người có tài khoản trên hệ thống), trong hồ sơ ${code}, lúc ${viTime(e.at)}.`,
+      en: `${capitalize(who.en)} looked up ${colleague.en} (who holds an account in the system) in the population database, in dossier ${code}, at ${enTime(e.at)}.`,
+      details: { dossierId: e.dossierId, dossierCode: code, colleagueAccountId: owner.id },
+      citizens: [e.citizen],
+      seqs: [e.seq],
+      key: `${e.accountId}:${owner.id}:${vietnamDate(e.at)}`,
+    });
+  });
+};
+
+const familyLookup: Rule = async (b, s) => {
+  const officers = b.lookups.filter((e) => e.accountId);
+  if (officers.length === 0) return [];
+  const accounts = await b.accounts(officers.map((e) => e.accountId));
+  const dossiers = await b.dossiers();
+  const hits = officers.flatMap((e) => {
+    const officer = accounts.get(e.accountId!);
+    const dossier = dossiers.get(e.dossierId);
+    const subject = dossier?.subjects.find((p) => p.citizen === e.citizen);
+    if (!officer || !dossier || !subject || officer.citizen === e.citizen) return [];
+    if (officer.communeId === null || officer.communeId !== dossier.receivedCommuneId) return [];
+    return familyName(subject.fullName) === familyName(officer.fullName) ? [{ e, officer, dossier, subject }] : [];
+  });
+  return hits.map(({ e, officer, dossier, subject }) => {
+    const who = officerName(officer, officer.id);
+    const surname = officer.fullName.normalize('NFC').trim().split(/\s+/)[0]!;
+    const viRelation = subject.relation === 'applicant' ? 'người nộp hồ sơ' : subject.relation;
+    const enRelation = subject.relation === 'applicant' ? 'the applicant' : subject.relation;
+    return alert('family_lookup', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: e.at,
+      vi: `${capitalize(who.vi)} đã tra cứu một công dân cùng họ ${surname} (${viRelation}) trong hồ sơ ${dossier.code} tiếp nhận tại chính xã, phường của cán bộ này, lúc ${viTime(e.at)}: có thể là người thân. Mức thấp vì nhiều người cùng họ.`,
+      en: `${capitalize(who.en)} looked up a citizen of the same family name, ${surname} (${enRelation}), in dossier ${dossier.code} received in the officer's own commune, at ${enTime(e.at)}: possibly a relative. Low: family names are widely shared.`,
+      details: { dossierId: dossier.id, dossierCode: dossier.code, familyName: surname, communeId: officer.communeId },
+      citizens: [e.citizen],
+      seqs: [e.seq],
+      key: `${e.accountId}:${vietnamDate(e.at)}`,
+    });
+  });
+};
+
+const enumeration: Rule = async (b, s, p) => {
+  const W = p.windowMinutes!;
+  if (!b.lookups.some((e) => FAILED_ANSWERS.has(e.outcome))) return [];
+  const byCaller = await b.callerLookups();
+  // failed answers before each position of a caller's lookups, so a window's count costs two searches
+  const failedBefore = new Map<string, Int32Array>();
+  for (const [key, list] of byCaller) {
+    const prefix = new Int32Array(list.length + 1);
+    list.forEach((l, i) => (prefix[i + 1] = prefix[i]! + (l.outcome !== null && FAILED_ANSWERS.has(l.outcome) ? 1 : 0)));
+    failedBefore.set(key, prefix);
+  }
+  const over = b.lookups.flatMap((e) => {
+    if (!FAILED_ANSWERS.has(e.outcome)) return [];
+    const key = callerKey(e);
+    const [first, end] = windowOf(byCaller.get(key), e.at.getTime() - W * MINUTE, e.at.getTime());
+    const prefix = failedBefore.get(key);
+    const failed = prefix ? prefix[end]! - prefix[first]! : 0;
+    return failed >= p.minimum! && failed >= p.ratio! * (end - first) ? [{ e, first, end, failed }] : [];
+  });
+  if (over.length === 0) return [];
+  const name = await b.names(over.map((o) => o.e));
+  return latestPerKey(over, (o) => `${callerKey(o.e)}:${bucket(o.e.at, W)}`).map(({ e, first, end, failed, seqs, firstAt }) => {
+    const who = name(e);
+    const lookups = end - first;
+    const share = Math.round((100 * failed) / lookups);
+    const window = byCaller.get(callerKey(e))!.slice(first, end);
+    return alert('enumeration', s.severity, {
+      caller: e,
+      unitId: e.unitId,
+      at: firstAt,
+      vi: `${capitalize(who.vi)} nhận ${failed} kết quả "không tìm thấy", "không khớp" hoặc "không xác định được" trên ${lookups} lượt tra cứu trong ${viSpan(W)} (${share}%, đến ${viTime(e.at)}): dấu hiệu dò tìm, thu thập dữ liệu hàng loạt.`,
+      en: `${capitalize(who.en)} got ${failed} not-found, mismatch or ambiguous answers out of ${lookups} lookups in ${enSpan(W)} (${share}%, to ${enTime(e.at)}): a sign of guessing or scraping.`,
+      details: { failed, lookups, windowMinutes: W },
+      citizens: window.filter((l) => l.outcome !== null && FAILED_ANSWERS.has(l.outcome)).map((l) => l.citizen),
+      seqs,
+      key: `${callerKey(e)}:${bucket(e.at, W)}`,
+    });
+  });
+};
+
+const firstUse: Rule = async (b, s, p) => {
+  const officers = b.lookups.filter((e) => e.accountId);
+  if (officers.length === 0) return [];
+  const accounts = await b.accounts(officers.map((e) => e.accountId));
+  // the earliest event per account, procedure and service: later ones of the batch have it as their prior use
+  const candidates = new Map<string, LookupEvent>();
+  for (const e of officers) {
+    const first = accounts.get(e.accountId!)?.firstLookupAt;
+    if (!first || e.at.getTime() - first.getTime() < p.graceDays! * DAY) continue;
+    const key = `${e.accountId}:${e.procedureCode}:${e.service}`;
+    const seen = candidates.get(key);
+    if (!seen || e.at < seen.at) candidates.set(key, e);
+  }
+  if (candidates.size === 0) return [];
+  const events = [...candidates.values()];
+  const answers = await b.history.priorUse(events.map((e) => ({ accountId: e.accountId!, procedureCode: e.procedureCode, service: e.service, before: e.at, lookupId: e.lookupId })));
+  const dossiers = await b.dossiers();
+  return events.flatMap((e, i) => {
+    const used = answers[i]!;
+    const who = officerName(accounts.get(e.accountId!), e.accountId!);
+    const code = dossiers.get(e.dossierId)?.code ?? e.dossierId;
+    const base = { caller: e, unitId: e.unitId, at: e.at, citizens: [e.citizen], seqs: [e.seq] };
+    const drafts: AlertDraft[] = [];
+    if (!used.procedure) {
+      drafts.push(
+        alert('first_use', s.severity, {
+          ...base,
+          vi: `${capitalize(who.vi)} lần đầu tiên tra cứu CSDLQG về dân cư cho thủ tục ${e.procedureCode} (hồ sơ ${code}, lúc ${viTime(e.at)}).`,
+          en: `${capitalize(who.en)} looked up the population database for procedure ${e.procedureCode} for the first time (dossier ${code}, at ${enTime(e.at)}).`,
+          details: { procedureCode: e.procedureCode, dossierId: e.dossierId, dossierCode: code },
+          key: `${e.accountId}:procedure:${e.procedureCode}`,
+        }),
+      );
+    }
+    if (!used.service) {
+      drafts.push(
+        alert('first_use', s.severity, {
+          ...base,
+          vi: `${capitalize(who.vi)} lần đầu tiên dùng dịch vụ ${SERVICES[e.service].vi} của CSDLQG về dân cư (hồ sơ ${code}, lúc ${viTime(e.at)}).`,
+          en: `${capitalize(who.en)} used the population-database service "${SERVICES[e.service].en}" for the first time (dossier ${code}, at ${enTime(e.at)}).`,
+          details: { service: e.service, dossierId: e.dossierId, dossierCode: code },
+          key: `${e.accountId}:service:${e.service}`,
+        }),
+      );
+    }
+    return drafts;
+  });
+};
+
+const newAddress: Rule = async (b, s, p) => {
+  const signIns = b.events.filter((e): e is Extract<MonitoredEvent, { kind: 'sign_in' }> => e.kind === 'sign_in' && e.outcome === 'success');
+  if (signIns.length === 0) return [];
+  const known = await b.history.signInAddresses(unique(signIns.map((e) => e.accountId)), new Date(b.firstAt - p.lookbackDays! * DAY));
+  const hits = signIns.flatMap((e) => {
+    const before = [...(known.get(e.accountId) ?? new Map<string, number>())].filter(([, firstSeq]) => firstSeq < e.seq).map(([ip]) => ip);
+    return before.length > 0 && !before.includes(e.ip) ? [{ e, before }] : [];
+  });
+  if (hits.length === 0) return [];
+  const accounts = await b.accounts(hits.map((h) => h.e.accountId));
+  return hits.map(({ e, before }) => {
+    const who = officerName(accounts.get(e.accountId), e.accountId);
+    return alert('new_address', s.severity, {
+      caller: { accountId: e.accountId, clientId: null },
+      unitId: accounts.get(e.accountId)?.unitId ?? null,
+      at: e.at,
+      vi: `Tài khoản của ${who.vi} đăng nhập thành công từ địa chỉ ${e.ip} lúc ${viTime(e.at)}, địa chỉ chưa dùng lần nào trong ${p.lookbackDays} ngày qua (trước đó: ${before.length} địa chỉ khác).`,
+      en: `The account of ${who.en} signed in from ${e.ip} at ${enTime(e.at)}, an address not used in the last ${p.lookbackDays} days (${before.length} other addresses before).`,
+      details: { ip: e.ip, knownAddresses: before.length, lookbackDays: p.lookbackDays },
+      citizens: [],
+      seqs: [e.seq],
+      key: `${e.accountId}:${e.ip}`,
+    });
+  });
+};
+
+const concurrentSession: Rule = async (b, s) => {
+  const hits = b.events.filter((e): e is Extract<MonitoredEvent, { kind: 'concurrent_session' }> => e.kind === 'concurrent_session');
+  if (hits.length === 0) return [];
+  const accounts = await b.accounts(hits.map((e) => e.accountId));
+  return hits.map((e) => {
+    const who = officerName(accounts.get(e.accountId), e.accountId);
+    return alert('concurrent_session', s.severity, {
+      caller: { accountId: e.accountId, clientId: null },
+      unitId: accounts.get(e.accountId)?.unitId ?? null,
+      at: e.at,
+      vi: `Tài khoản của ${who.vi} có thêm một phiên đăng nhập trong khi phiên khác trên thiết bị khác vẫn đang dùng (địa chỉ ${e.ip}, lúc ${viTime(e.at)}): dấu hiệu cho mượn hoặc dùng chung tài khoản.`,
+      en: `The account of ${who.en} opened a session while another one on another device was live (from ${e.ip} at ${enTime(e.at)}): a sign of a lent or shared account.`,
+      details: { ip: e.ip },
+      citizens: [],
+      seqs: [e.seq],
+      key: `${e.accountId}:${vietnamDate(e.at)}`,
+    });
+  });
+};
+
+const repeatedRefusals: Rule = async (b, s, p) => {
+  const W = p.windowMinutes!;
+  const refused = b.events.filter(
+    (e): e is Extract<MonitoredEvent, { kind: 'lookup_refused' }> & { accountId: string } => e.kind === 'lookup_refused' && e.accountId !== null && !SYSTEM_REFUSALS.has(e.reason),
+  );
+  if (refused.length === 0) return [];
+  const rows = await b.history.refusals(unique(refused.map((e) => e.accountId)), new Date(b.firstAt - W * MINUTE), new Date(b.lastAt));
+  const byAccount = groupBy(
+    rows.filter((r) => !SYSTEM_REFUSALS.has(r.reason ?? '')),
+    (r) => r.accountId,
+  );
+  const over = refused.flatMap((e) => {
+    const window = inWindow(byAccount.get(e.accountId), e.at.getTime() - W * MINUTE, e.at.getTime());
+    return window.length >= p.minimum! ? [{ e, window }] : [];
+  });
+  if (over.length === 0) return [];
+  const accounts = await b.accounts(over.map((o) => o.e.accountId));
+  return over.map(({ e, window }) => {
+    const who = officerName(accounts.get(e.accountId), e.accountId);
+    const reasons = [...groupBy(window, (r) => r.reason ?? 'refused')].map(([reason, list]) => ({ reason, times: list.length })).sort((x, y) => y.times - x.times);
+    const label = (reason: string, lang: 'vi' | 'en') => REFUSALS[reason]?.[lang] ?? reason;
+    return alert('repeated_refusals', s.severity, {
+      caller: { accountId: e.accountId, clientId: null },
+      unitId: accounts.get(e.accountId)?.unitId ?? e.unitId,
+      at: e.at,
+      vi: `${capitalize(who.vi)} đã bị từ chối tra cứu CSDLQG về dân cư ${window.length} lần trong ${viSpan(W)} (đến ${viTime(e.at)}): ${reasons.map((r) => `${r.times} lần "${label(r.reason, 'vi')}"`).join(', ')}. Dấu hiệu cố truy cập vượt thẩm quyền.`,
+      en: `${capitalize(who.en)} was refused ${window.length} population-database lookups in ${enSpan(W)} (to ${enTime(e.at)}): ${reasons.map((r) => `${r.times} × "${label(r.reason, 'en')}"`).join(', ')}. A sign of attempts beyond their authority.`,
+      details: { refusals: window.length, windowMinutes: W, reasons },
+      citizens: [],
+      seqs: [...window.map((r) => r.seq), e.seq],
+      key: `${e.accountId}:${bucket(e.at, W)}`,
+    });
+  });
+};
+
+const RULES: Record<RuleName, Rule> = {
+  volume_spike: volumeSpike,
+  peer_outlier: peerOutlier,
+  off_hours: offHours,
+  many_citizens_in_dossier: manyCitizensInDossier,
+  citizen_many_accounts: citizenManyAccounts,
+  self_lookup: selfLookup,
+  colleague_lookup: colleagueLookup,
+  family_lookup: familyLookup,
+  enumeration,
+  first_use: firstUse,
+  new_address: newAddress,
+  concurrent_session: concurrentSession,
+  repeated_refusals: repeatedRefusals,
+};
