@@ -7,15 +7,21 @@ import { AuthFrame, Shell } from './layout.tsx';
 import { AccountDetailPage } from './pages/AccountDetail.tsx';
 import { AccountsPage } from './pages/Accounts.tsx';
 import { ChangePasswordPage } from './pages/ChangePassword.tsx';
+import { DetectionRulesPage } from './pages/DetectionRules.tsx';
 import { DossierDetailPage } from './pages/DossierDetail.tsx';
 import { DossiersPage } from './pages/Dossiers.tsx';
 import { HomePage } from './pages/Home.tsx';
+import { IncidentDetailPage } from './pages/IncidentDetail.tsx';
+import { IncidentsPage } from './pages/Incidents.tsx';
 import { IntegrationsPage } from './pages/Integrations.tsx';
 import { JournalPage } from './pages/Journal.tsx';
 import { NpdConnectionPage } from './pages/NpdConnection.tsx';
 import { NpdReconciliationPage } from './pages/NpdReconciliation.tsx';
 import { NpdSuspensionsPage } from './pages/NpdSuspensions.tsx';
 import { ReceptionPage } from './pages/Reception.tsx';
+import { SecurityCasePage } from './pages/SecurityCase.tsx';
+import { SecurityCasesPage } from './pages/SecurityCases.tsx';
+import { SecurityDashboardPage } from './pages/SecurityDashboard.tsx';
 import { SessionsPage } from './pages/Sessions.tsx';
 import { SetupPage } from './pages/Setup.tsx';
 import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
@@ -39,12 +45,16 @@ function SignedInPages() {
     (path === '/statistics' && !can(me, 'statistics.read')) ||
     (path === '/npd/connection' && !can(me, 'npd.configure')) ||
     ((path === '/npd/suspensions' || path === '/npd/reconciliation') && !can(me, 'npd.audit')) ||
+    ((path === '/security' || path.startsWith('/security/')) && !can(me, 'monitoring.read')) ||
+    ((path === '/incidents' || path.startsWith('/incidents/')) && !can(me, 'incidents.read')) ||
     (path === '/integrations' && !can(me, 'integrations.manage'));
   useEffect(() => {
     if (elsewhere) navigate('/', { replace: true });
   }, [elsewhere]);
   const account = match('/accounts/:id', path);
   const dossier = match('/dossiers/:id', path);
+  const securityCase = match('/security/cases/:id', path);
+  const incident = match('/incidents/:id', path);
   let page;
   if (path === '/' || elsewhere) page = <HomePage />;
   else if (path === '/sessions') page = <SessionsPage />;
@@ -60,6 +70,12 @@ function SignedInPages() {
   else if (path === '/npd/suspensions') page = <NpdSuspensionsPage />;
   else if (path === '/npd/reconciliation') page = <NpdReconciliationPage />;
   else if (path === '/integrations') page = <IntegrationsPage />;
+  else if (path === '/security') page = <SecurityDashboardPage />;
+  else if (path === '/security/cases') page = <SecurityCasesPage />;
+  else if (securityCase) page = <SecurityCasePage key={securityCase.id} id={securityCase.id!} />;
+  else if (path === '/security/rules') page = <DetectionRulesPage />;
+  else if (path === '/incidents') page = <IncidentsPage />;
+  else if (incident) page = <IncidentDetailPage key={incident.id} id={incident.id!} />;
   else if (path === '/password') page = <ChangePasswordPage />;
   else page = <NotFound />;
   return <Shell>{page}</Shell>;

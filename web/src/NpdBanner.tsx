@@ -1,12 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { get, type NpdStatus } from './api.ts';
 import { formatDateTime, useI18n } from './i18n.ts';
-import { usePath } from './router.tsx';
+import { usePollWhileActive } from './polling.ts';
 import { can, useMe } from './session.ts';
-
-const EVERY_MS = 60_000;
-/** Clicking through pages quickly asks once. */
-const NAVIGATION_GAP_MS = 10_000;
 
 const listeners = new Set<() => void>();
 /** A lookup was just refused for a suspension or a disconnection: show it now rather than at the next refresh. */
@@ -14,8 +10,8 @@ export const refreshNpdStatus = () => listeners.forEach((listener) => listener()
 
 /**
  * R43: officers who look citizens up see at once that lookups are cut (by the ministry, or by the kill switch),
- * and that everything else still works. Asked again on navigation and every minute while the officer is active:
- * every request restarts the server's idle clock, so an idle screen must not ask (R48).
+ * and that everything else still works. Asked again on navigation and every minute while the officer is active
+ * (an idle screen must not ask: R48, see polling.ts).
  */
 export function NpdBanner() {
   const me = useMe();
@@ -25,36 +21,18 @@ export function NpdBanner() {
 
 function StatusBanner() {
   const { t } = useI18n();
-  const path = usePath();
   const [status, setStatus] = useState<NpdStatus | null>(null);
-  const lastAsked = useRef(0);
-  const lastActivity = useRef(Date.now());
-
   const load = useCallback(() => {
-    lastAsked.current = Date.now();
     get<NpdStatus>('/api/npd/status').then(setStatus, () => {});
   }, []);
+  const ask = usePollWhileActive(load);
 
   useEffect(() => {
-    if (Date.now() - lastAsked.current >= NAVIGATION_GAP_MS) load();
-  }, [path, load]);
-
-  useEffect(() => {
-    const onActivity = () => {
-      lastActivity.current = Date.now();
-    };
-    const events = ['keydown', 'pointerdown'] as const;
-    for (const name of events) window.addEventListener(name, onActivity, { capture: true, passive: true });
-    const timer = window.setInterval(() => {
-      if (lastActivity.current > lastAsked.current && Date.now() - lastAsked.current >= EVERY_MS) load();
-    }, EVERY_MS / 4);
-    listeners.add(load);
+    listeners.add(ask);
     return () => {
-      for (const name of events) window.removeEventListener(name, onActivity, { capture: true });
-      window.clearInterval(timer);
-      listeners.delete(load);
+      listeners.delete(ask);
     };
-  }, [load]);
+  }, [ask]);
 
   if (!status || (!status.disconnectedSince && !status.suspension)) return null;
   return (

@@ -1,5 +1,6 @@
 import type { Lang } from './i18n.ts';
 import type { Channel, DossierAction, DossierStatus } from '../../src/modules/dossiers/workflow.ts';
+import type { RuleName, Severity } from '../../src/modules/monitoring/detection.ts';
 
 /** An error answered by the server ({ error: { code, message, messageEn, details } }) or a network failure. */
 export class ApiError extends Error {
@@ -474,4 +475,112 @@ export interface IntegrationClient {
   fields: string[];
   createdAt: string;
   revokedAt: string | null;
+}
+
+// ——— Monitoring and response (issue 6) ———
+
+export type { RuleName, Severity };
+export type CaseStatus = 'new' | 'investigating' | 'dismissed' | 'confirmed';
+export type IncidentStatus = 'open' | 'notified' | 'closed';
+export interface PersonRef {
+  fullName: string;
+  username: string;
+}
+/** A case of the triage queue: the alerts about one account (or integration key), grouped (GET /api/monitoring/cases). */
+export interface CaseSummary {
+  id: string;
+  status: CaseStatus;
+  severity: Severity;
+  account: { id: string; fullName: string; username: string } | null;
+  clientId: string | null;
+  unit: { id: string; name: string } | null;
+  openedAt: string;
+  updatedAt: string;
+  alerts: number;
+}
+export interface CaseAlert {
+  id: string;
+  rule: RuleName;
+  severity: Severity;
+  /** when the behaviour happened; raisedAt is when the detector saw it */
+  at: string;
+  raisedAt: string;
+  explanationVi: string;
+  explanationEn: string;
+  details: Record<string, unknown>;
+  /** how many citizens it concerns (never who) */
+  citizens: number;
+}
+export interface CaseDetail extends CaseSummary {
+  mayTriage: boolean;
+  items: CaseAlert[];
+  notes: { at: string; status: CaseStatus | null; note: string; by: PersonRef | null }[];
+}
+export interface RuleSettings {
+  enabled: boolean;
+  severity: Severity;
+  params: Record<string, number>;
+}
+export interface DetectionRule extends RuleSettings {
+  rule: RuleName;
+  defaults: RuleSettings;
+}
+export interface Incident {
+  id: string;
+  code: string;
+  caseId: string | null;
+  unit: { id: string; name: string };
+  title: string;
+  description: string;
+  status: IncidentStatus;
+  detectedAt: string;
+  /** 72 hours after detection */
+  notifyBy: string;
+  /** whole hours left to notify the authority (negative: late); null once notified */
+  hoursLeft: number | null;
+  overdue: boolean;
+  notifiedAt: string | null;
+  openedBy: PersonRef;
+  openedAt: string;
+  closedAt: string | null;
+  affected: number;
+}
+export interface IncidentDetail extends Incident {
+  mayManage: boolean;
+}
+/** The journal's publication, as GET /api/journal/checkpoint answers it. */
+export interface JournalStatus {
+  checkpoint: { size: number; root: string; note: string; at: string } | null;
+  witness: { url: string; size: number; at: string | null } | null;
+  failClosed: boolean;
+}
+/** GET /api/monitoring/dashboard: counts only, no citizen. Days and hours are Vietnam time. */
+export interface SecurityDashboard {
+  /** days with lookups only, "YYYY-MM-DD" */
+  perDay: { day: string; lookups: number; refusedAtNpd: number }[];
+  /** hours with lookups only, "YYYY-MM-DDTHH" */
+  perHour: { hour: string; lookups: number }[];
+  byUnit: { unit: { id: string; name: string }; lookups: number }[];
+  byProcedure: { code: string; lookups: number }[];
+  /** lookups in the last 24 hours against the account's daily average over the 29 days before */
+  topAccounts: { account: { id: string; fullName: string; username: string }; today: number; baseline: number }[];
+  openCases: Partial<Record<Severity, number>>;
+  openIncidents: { id: string; code: string; title: string; notifyBy: string; notified: boolean; overdue: boolean }[];
+  killSwitch: { active: NpdSuspension[]; recent: NpdSuspension[]; disconnectedSince: string | null };
+  journal: JournalStatus;
+  /** the journal position the detector has read, and how many entries it is behind */
+  detector: { position: number; behind: number };
+}
+export interface AppNotification {
+  id: number;
+  at: string;
+  kind: string;
+  target: { type: string; id: string };
+  textVi: string;
+  textEn: string;
+  read: boolean;
+}
+export interface Notifications {
+  unread: number;
+  items: AppNotification[];
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { LangSwitch } from './components.tsx';
 import { useI18n, type MessageKey } from './i18n.ts';
+import { NotificationBell } from './NotificationBell.tsx';
 import { NpdBanner } from './NpdBanner.tsx';
 import { Link, usePath } from './router.tsx';
 import { can, DOSSIER_PERMISSIONS, useMe, useSession } from './session.ts';
@@ -58,6 +59,10 @@ const NAV: { to: string; label: MessageKey; permissions?: string[] }[] = [
   { to: '/units', label: 'nav.units' },
   { to: '/sessions', label: 'nav.sessions' },
   { to: '/journal', label: 'nav.journal', permissions: ['journal.read'] },
+  { to: '/security', label: 'nav.security', permissions: ['monitoring.read'] },
+  { to: '/security/cases', label: 'nav.securityCases', permissions: ['monitoring.read'] },
+  { to: '/security/rules', label: 'nav.securityRules', permissions: ['monitoring.read'] },
+  { to: '/incidents', label: 'nav.incidents', permissions: ['incidents.read'] },
   { to: '/npd/suspensions', label: 'nav.npdSuspensions', permissions: ['npd.audit'] },
   { to: '/npd/reconciliation', label: 'nav.npdReconciliation', permissions: ['npd.audit'] },
   { to: '/npd/connection', label: 'nav.npdConnection', permissions: ['npd.configure'] },
@@ -71,7 +76,12 @@ export function Shell({ children }: { children: ReactNode }) {
   const me = useMe();
   const { signOut } = useSession();
   const path = usePath();
-  const active = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`));
+  const items = NAV.filter((item) => !item.permissions || item.permissions.some((p) => can(me, p)));
+  // The deepest item that holds the page: /security/cases/… is under "cases", not under the dashboard at /security.
+  const current = items
+    .filter((item) => (item.to === '/' ? path === '/' : path === item.to || path.startsWith(`${item.to}/`)))
+    .sort((a, b) => b.to.length - a.to.length)[0]?.to;
+  const active = (to: string) => to === current;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -81,6 +91,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <Brand />
         <div className="topbar-right">
           <LangSwitch />
+          <NotificationBell />
           <div className="officer" data-testid="signed-in-officer">
             <div className="officer-name">{me.account.fullName}</div>
             <div className="officer-unit">
@@ -95,7 +106,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <div className="shell-body">
         <nav className="sidenav" aria-label={t('nav.label')}>
           <ul>
-            {NAV.filter((item) => !item.permissions || item.permissions.some((p) => can(me, p))).map((item) => (
+            {items.map((item) => (
               <li key={item.to}>
                 <Link to={item.to} className={active(item.to) ? 'active' : undefined} aria-current={active(item.to) ? 'page' : undefined}>
                   {t(item.label)}

@@ -13,7 +13,9 @@ import { SEVERITIES, type AlertDraft, type Severity } from './detection.ts';
 import { monitoringAlerts, monitoringCaseNotes, monitoringCases, notifications, type CaseRow, type CaseStatus } from './monitoring.tables.ts';
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
+const SEVERITY_VI: Record<Severity, string> = { low: 'thấp', medium: 'trung bình', high: 'cao', critical: 'nghiêm trọng' };
 const OPEN: CaseStatus[] = ['new', 'investigating'];
+const MOVES: Record<CaseStatus, CaseStatus[]> = { new: ['investigating', 'dismissed', 'confirmed'], investigating: ['dismissed', 'confirmed'], dismissed: [], confirmed: [] };
 
 /** The accounts that hold a permission where a unit sits (anywhere, for alerts about no unit). */
 async function holders(ctx: Ctx, permission: Permission, unitPath: string | null): Promise<string[]> {
@@ -73,7 +75,7 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
           kind: suspended ? 'alert_suspended' : 'alert',
           targetType: 'monitoring_case',
           targetId: caseId,
-          textVi: `${suspended ? '[ĐÃ TỰ ĐỘNG TẠM DỪNG TRA CỨU] ' : ''}Cảnh báo ${draft.severity}: ${draft.explanationVi}`.slice(0, 1000),
+          textVi: `${suspended ? '[ĐÃ TỰ ĐỘNG TẠM DỪNG TRA CỨU] ' : ''}Cảnh báo mức ${SEVERITY_VI[draft.severity]}: ${draft.explanationVi}`.slice(0, 1000),
           textEn: `${suspended ? '[LOOKUPS SUSPENDED AUTOMATICALLY] ' : ''}${draft.severity} alert: ${draft.explanationEn}`.slice(0, 1000),
         })),
       );
@@ -149,6 +151,8 @@ export async function getCase(ctx: Ctx, id: string) {
   return {
     ...presentCase(row, alerts.length),
     mayTriage: hasPermission(actor, 'monitoring.triage', row.unitPath ?? undefined),
+    /** the statuses this viewer may move the case to (abilities, computed here) */
+    moves: hasPermission(actor, 'monitoring.triage', row.unitPath ?? undefined) ? MOVES[row.c.status] : [],
     items: alerts.map((a) => ({
       id: a.id,
       rule: a.rule,
@@ -163,8 +167,6 @@ export async function getCase(ctx: Ctx, id: string) {
     notes: notes.map(({ n, fullName, username }) => ({ at: n.at.toISOString(), status: n.status, note: n.note, by: n.authorId ? { fullName: fullName ?? '', username: username ?? '' } : null })),
   };
 }
-
-const MOVES: Record<CaseStatus, CaseStatus[]> = { new: ['investigating', 'dismissed', 'confirmed'], investigating: ['dismissed', 'confirmed'], dismissed: [], confirmed: [] };
 
 /** new → investigating → dismissed or confirmed, each with a note; or a note alone. Journaled. */
 export async function triageCase(ctx: Ctx, id: string, input: { status?: CaseStatus; note: string }) {

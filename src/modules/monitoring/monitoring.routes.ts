@@ -21,6 +21,7 @@ const caseSummary = z.object({
 });
 const caseDetail = caseSummary.extend({
   mayTriage: z.boolean(),
+  moves: z.array(z.enum(STATUSES)).describe('the statuses the viewer may move the case to'),
   items: z.array(
     z.object({
       id: z.string(),

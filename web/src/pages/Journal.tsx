@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { get, query, saveFile, type AccountSummary } from '../api.ts';
+import { get, query, saveFile, type AccountSummary, type JournalStatus } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
 import { can, useMe } from '../session.ts';
@@ -50,11 +50,6 @@ interface Checkpoint {
   size: number;
   root: string;
   note: string;
-}
-interface JournalStatus {
-  checkpoint: (Checkpoint & { at: string }) | null;
-  witness: { url: string; size: number; at: string | null } | null;
-  failClosed: boolean;
 }
 interface EntryWithProof {
   entry: JournalEntry;
@@ -196,7 +191,7 @@ function paramsOf(d: Draft): Params {
   };
 }
 
-const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'dossier', 'document', 'npd', 'integration', 'calendar', 'journal'] as const;
+const GROUPS = ['auth', 'account', 'session', 'unit', 'procedure', 'dossier', 'document', 'npd', 'integration', 'monitoring', 'incident', 'calendar', 'journal'] as const;
 
 /** Known event types grouped by their prefix, with "other" for a code typed by hand. */
 function TypeSelect({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
@@ -363,7 +358,7 @@ export function AccountPicker({
 
 // ——— The status card: latest checkpoint, witness, fail-closed ———
 
-function WitnessStatus({ status }: { status: JournalStatus }) {
+export function WitnessStatus({ status }: { status: JournalStatus }) {
   const { t } = useI18n();
   const { witness, checkpoint } = status;
   let state: 'none' | 'never' | 'ok' | 'catchingUp' | 'behind';

@@ -12,13 +12,13 @@ const SCOPES: SuspensionScope[] = ['system', 'unit', 'account'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** "toàn hệ thống", "đơn vị Xã A", "tài khoản Nguyễn Văn B (nvb)". */
-function targetOf(s: Pick<NpdSuspension, 'scope' | 'unit' | 'account'>, t: Translate): string {
+export function targetOf(s: Pick<NpdSuspension, 'scope' | 'unit' | 'account'>, t: Translate): string {
   if (s.scope === 'unit') return t('npdSusp.target.unit', { name: s.unit?.name ?? '' });
   if (s.scope === 'account') return t('npdSusp.target.account', { name: s.account ? accountLabel(s.account) : '' });
   return t('npdSusp.target.system');
 }
 
-const capitalized = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
+export const capitalized = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 const who = (p: { fullName: string; username: string } | null) => (p ? `${p.fullName} (${p.username})` : '—');
 
 /** The state in one look: lookups work, or what stops them now. */
