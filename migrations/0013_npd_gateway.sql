@@ -83,7 +83,8 @@ CREATE TABLE npd_lookups_default PARTITION OF npd_lookups DEFAULT;
 CREATE INDEX npd_lookups_account ON npd_lookups (account_id, started_at);
 CREATE INDEX npd_lookups_unit ON npd_lookups (unit_id, started_at);
 CREATE INDEX npd_lookups_dossier ON npd_lookups (dossier_id);
-CREATE INDEX npd_lookups_citizen ON npd_lookups (citizen);
+CREATE INDEX npd_lookups_citizen ON npd_lookups (citizen, started_at);
+CREATE INDEX npd_lookups_account_procedure ON npd_lookups (account_id, procedure_code, started_at);
 CREATE INDEX npd_lookups_started ON npd_lookups (started_at);
 
 -- Issue 5 item 5: lookups per caller and per unit in fixed minute and day windows (Vietnam day), counted as they

@@ -18,19 +18,22 @@ CREATE TABLE monitoring_cursor (
   updated_at timestamptz NOT NULL
 );
 
--- A case gathers the alerts about one account (or integration key) while it is open, so that serial behaviour is
--- seen as one story; once dismissed or confirmed, the next alert opens a new case.
+-- A case gathers the alerts about one account (or integration key, or, for "looked up by many accounts", one citizen)
+-- while it is open, so that serial behaviour is seen as one story; once dismissed or confirmed, the next alert opens
+-- a new case.
 CREATE TABLE monitoring_cases (
   id uuid PRIMARY KEY,
   account_id uuid REFERENCES accounts(id),
   client_id uuid REFERENCES integration_clients(id),
+  citizen text,
   unit_id uuid REFERENCES units(id),
   status text NOT NULL CHECK (status IN ('new', 'investigating', 'dismissed', 'confirmed')),
   severity text NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
   opened_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
-  CHECK ((account_id IS NULL) <> (client_id IS NULL))
+  CHECK (num_nonnulls(account_id, client_id, citizen) = 1)
 );
+CREATE UNIQUE INDEX monitoring_cases_open_citizen ON monitoring_cases (citizen) WHERE status IN ('new', 'investigating') AND citizen IS NOT NULL;
 CREATE UNIQUE INDEX monitoring_cases_open_account ON monitoring_cases (account_id) WHERE status IN ('new', 'investigating') AND account_id IS NOT NULL;
 CREATE UNIQUE INDEX monitoring_cases_open_client ON monitoring_cases (client_id) WHERE status IN ('new', 'investigating') AND client_id IS NOT NULL;
 CREATE INDEX monitoring_cases_status ON monitoring_cases (status, updated_at);
@@ -106,6 +109,9 @@ CREATE TABLE notifications (
   read_at timestamptz
 );
 CREATE INDEX notifications_account ON notifications (account_id, id DESC);
+
+-- the sign-in addresses an account used lately (the new-address rule, at every sign-in)
+CREATE INDEX journal_sign_ins ON journal (actor_account_id, at) WHERE type = 'auth.sign_in' AND outcome = 'success';
 
 DO $$
 BEGIN

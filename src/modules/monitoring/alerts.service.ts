@@ -33,14 +33,24 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
   let raised = 0;
   const now = ctx.clock.now();
   for (const draft of drafts) {
-    const who = draft.accountId ? eq(monitoringCases.accountId, draft.accountId) : eq(monitoringCases.clientId, draft.clientId!);
+    // whom the case is about: the account, else the integration key, else the one citizen many callers looked up
+    const subject = draft.accountId
+      ? { accountId: draft.accountId, clientId: null, citizen: null }
+      : draft.clientId
+        ? { accountId: null, clientId: draft.clientId, citizen: null }
+        : { accountId: null, clientId: null, citizen: draft.citizens[0] ?? 'unknown' };
+    const who = subject.accountId
+      ? eq(monitoringCases.accountId, subject.accountId)
+      : subject.clientId
+        ? eq(monitoringCases.clientId, subject.clientId)
+        : eq(monitoringCases.citizen, subject.citizen!);
     let [open] = await ctx.tx.select().from(monitoringCases).where(and(who, inArray(monitoringCases.status, OPEN)));
     const alertId = crypto.randomUUID();
     const caseId = open?.id ?? crypto.randomUUID();
     if (!open) {
       [open] = await ctx.tx
         .insert(monitoringCases)
-        .values({ id: caseId, accountId: draft.accountId, clientId: draft.accountId ? null : draft.clientId, unitId: draft.unitId, status: 'new', severity: draft.severity, openedAt: now, updatedAt: now })
+        .values({ id: caseId, ...subject, unitId: draft.unitId, status: 'new', severity: draft.severity, openedAt: now, updatedAt: now })
         .returning();
     }
     const [inserted] = await ctx.tx
@@ -105,6 +115,8 @@ function presentCase(row: Awaited<ReturnType<typeof caseSelect>>[number], alerts
     severity: row.c.severity,
     account: row.c.accountId ? { id: row.c.accountId, fullName: row.fullName ?? '', username: row.username ?? '' } : null,
     clientId: row.c.clientId,
+    /** about a citizen looked up by many callers, not about one caller */
+    aboutCitizen: row.c.citizen !== null,
     unit: row.c.unitId ? { id: row.c.unitId, name: row.unitName ?? '' } : null,
     openedAt: row.c.openedAt.toISOString(),
     updatedAt: row.c.updatedAt.toISOString(),

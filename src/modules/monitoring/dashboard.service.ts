@@ -24,7 +24,8 @@ export async function securityDashboard(ctx: Ctx) {
   const now = ctx.clock.now();
   const monthAgo = new Date(now.getTime() - 30 * DAY);
   const dayAgo = new Date(now.getTime() - DAY);
-  const local = sql`(${npdLookups.startedAt} AT TIME ZONE '+07')`;
+  // INTERVAL, not the string '+07': PostgreSQL reads a bare '+07' as a POSIX zone, seven hours WEST of Greenwich
+  const local = sql`(${npdLookups.startedAt} AT TIME ZONE INTERVAL '+07:00')`;
   const perDay = await ctx.tx
     .select({ day: sql<string>`to_char(${local}, 'YYYY-MM-DD')`, lookups: sql<number>`count(*)`.mapWith(Number), refusedAtNpd: sql<number>`count(*) FILTER (WHERE ${npdLookups.outcome} IN ('not_found', 'mismatch', 'ambiguous'))`.mapWith(Number) })
     .from(npdLookups)

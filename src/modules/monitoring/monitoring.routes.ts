@@ -14,6 +14,7 @@ const caseSummary = z.object({
   severity: z.enum(SEVERITIES),
   account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
   clientId: z.string().nullable(),
+  aboutCitizen: z.boolean().describe('a case about one citizen looked up by many callers (their names are in the alerts)'),
   unit: z.object({ id: z.string(), name: z.string() }).nullable(),
   openedAt: z.string(),
   updatedAt: z.string(),

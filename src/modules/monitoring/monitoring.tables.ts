@@ -23,6 +23,8 @@ export const monitoringCases = pgTable('monitoring_cases', {
   id: uuid('id').primaryKey(),
   accountId: uuid('account_id'),
   clientId: uuid('client_id'),
+  /** for alerts about a citizen rather than a caller (looked up by many accounts): its keyed hash */
+  citizen: text('citizen'),
   unitId: uuid('unit_id'),
   status: text('status').$type<CaseStatus>().notNull(),
   severity: text('severity').$type<Severity>().notNull(),

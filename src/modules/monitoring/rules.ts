@@ -1,7 +1,7 @@
 import { ROLES, type Permission, type Role } from '../../authz/roles.ts';
 import { isWorkingDay, VIETNAM_UTC_OFFSET_MS, vietnamDate, weekday, type WorkCalendar } from '../calendar/deadline.ts';
 import { SEVERITIES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings, type Severity } from './detection.ts';
-import { callerKey, type AccountFacts, type AccountRef, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact } from './history.ts';
+import { callerKey, FAILED_OUTCOMES, type AccountFacts, type AccountRef, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type WindowCount } from './history.ts';
 
 /**
  * Issue 6 item 1: the detection rules and their defaults. Every parameter is a number; its unit is in the comment.
@@ -10,13 +10,13 @@ import { callerKey, type AccountFacts, type AccountRef, type Caller, type Client
  */
 export const DEFAULT_RULES: Record<RuleName, RuleSettings> = {
   // Lookups in a sliding window against the caller's own usual level: the mean per active window (a window of the
-  // same length with at least one lookup) over the previous days. Without any history, only factor × minimum counts.
+  // same length with at least one lookup) over the days before today. Without any history, only factor × minimum counts.
   volume_spike: {
     enabled: true,
     severity: 'high',
     params: {
       windowMinutes: 60, // minutes: the sliding window
-      baselineDays: 14, // days: how far back the usual level is taken
+      baselineDays: 14, // days before today (Vietnam) the usual level is taken from
       factor: 3, // times the usual level
       minimum: 20, // lookups in the window: below this, nothing is raised
       criticalFactor: 10, // times the usual level from which the alert is critical; 0: never critical
@@ -115,11 +115,12 @@ export const DEFAULT_RULES: Record<RuleName, RuleSettings> = {
  * Runs every enabled rule on every event. The history already holds the events themselves (the detector reads
  * committed journal entries), so windows ending at an event include it. One alert per dedupe key: the same behaviour
  * in the same window, raised by several events of the batch, is merged into one draft (latest figures, first time,
- * all journal entries and citizens). Across batches the detector keeps the first alert of a key.
+ * all journal entries and citizens). While the behaviour lasts, later batches raise the same key again, with newer
+ * figures: the stored alert can take them with mergeAlert, or stay as first raised.
  */
 export async function evaluate(history: History, events: MonitoredEvent[], settings: Record<RuleName, RuleSettings>): Promise<AlertDraft[]> {
   if (events.length === 0) return [];
-  const batch = new Batch(history, events, settings);
+  const batch = new Batch(history, events);
   const drafts: AlertDraft[] = [];
   for (const [rule, run] of Object.entries(RULES) as [RuleName, Rule][]) {
     const s = settings[rule] ?? DEFAULT_RULES[rule];
@@ -134,7 +135,6 @@ type Rule = (b: Batch, s: RuleSettings, p: Params) => Promise<AlertDraft[]>;
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const FAILED_ANSWERS = new Set(['not_found', 'mismatch', 'ambiguous']);
 /** Refusals for the state of the system, not for what the officer tried. */
 const SYSTEM_REFUSALS = new Set(['npd_suspended', 'npd_disconnected', 'npd_not_configured', 'journal_fail_closed']);
 
@@ -155,7 +155,6 @@ class Batch {
   constructor(
     readonly history: History,
     readonly events: MonitoredEvent[],
-    readonly settings: Record<RuleName, RuleSettings>,
   ) {
     this.lookups = events.filter((e): e is LookupEvent => e.kind === 'lookup');
     const times = events.map((e) => e.at.getTime());
@@ -201,14 +200,56 @@ class Batch {
     return this.once('dossiers', () => this.history.dossiers(unique(this.lookups.map((e) => e.dossierId))));
   }
 
-  /** The lookups of the batch's callers, per caller, reaching back the longest window of the enabled rules that count them. */
-  callerLookups(): Promise<Map<string, LookupFact[]>> {
-    return this.once('callerLookups', async () => {
-      const windows = (['volume_spike', 'peer_outlier', 'enumeration'] as const).filter((r) => this.settings[r]?.enabled).map((r) => paramsOf(r, this.settings[r]).windowMinutes!);
-      const reach = Math.max(0, ...windows) * MINUTE;
+  /** The batch's callers' lookups from the batch's first event to its last. */
+  batchLookups(): Promise<Map<string, LookupFact[]>> {
+    return this.once('batchLookups', async () =>
+      groupBy(await this.history.lookupsBy(uniqueCallers(this.lookups), new Date(this.firstAt), new Date(this.lastAt)), callerKey),
+    );
+  }
+
+  /**
+   * For each lookup event, its caller's lookups (and failed answers) in the window of `minutes` ending at it. The
+   * window before the batch is counted by the database, once per caller; it then slides along the batch's own
+   * lookups (entering) and those one window earlier (leaving). Rows read: about twice the batch, whatever the
+   * callers' volume.
+   */
+  windows(minutes: number): Promise<(e: LookupEvent) => WindowCount> {
+    return this.once(`windows:${minutes}`, async () => {
+      const W = minutes * MINUTE;
       const callers = uniqueCallers(this.lookups);
-      return groupBy(await this.history.lookupsBy(callers, new Date(this.firstAt - reach), new Date(this.lastAt)), callerKey);
+      const before = await this.history.windowCounts(callers, new Date(this.firstAt - W), new Date(this.firstAt));
+      const leaving = this.lastAt > this.firstAt ? await this.history.lookupsBy(callers, new Date(this.firstAt - W), new Date(this.lastAt - W)) : [];
+      const leave = new Map([...groupBy(leaving, callerKey)].map(([k, list]) => [k, new Tally(list)]));
+      const enter = new Map([...(await this.batchLookups())].map(([k, list]) => [k, new Tally(list)]));
+      const none = new Tally([]);
+      return (e) => {
+        const key = callerKey(e);
+        const base = before.get(key) ?? { lookups: 0, failed: 0 };
+        const entered = (enter.get(key) ?? none).upTo(e.at.getTime());
+        const left = (leave.get(key) ?? none).upTo(e.at.getTime() - W);
+        return { lookups: base.lookups + entered.lookups - left.lookups, failed: base.failed + entered.failed - left.failed };
+      };
     });
+  }
+
+  /** The citizens in the windows of the alerts being raised (they go into the alerts): one question per alert. */
+  async citizensInWindows(raised: readonly { e: LookupEvent }[], minutes: number, failedOnly = false): Promise<string[][]> {
+    return this.history.citizensLookedUp(
+      raised.map(({ e }) => ({ caller: { accountId: e.accountId, clientId: e.clientId }, from: new Date(e.at.getTime() - minutes * MINUTE), to: e.at, failedOnly })),
+    );
+  }
+}
+
+/** Lookups sorted by time, with their failed answers, counted up to an instant. */
+class Tally {
+  readonly #failedBefore: Int32Array;
+  constructor(readonly sorted: readonly LookupFact[]) {
+    this.#failedBefore = new Int32Array(sorted.length + 1);
+    sorted.forEach((l, i) => (this.#failedBefore[i + 1] = this.#failedBefore[i]! + (l.outcome !== null && FAILED_OUTCOMES.has(l.outcome) ? 1 : 0)));
+  }
+  upTo(t: number): WindowCount {
+    const n = countUpTo(this.sorted, t);
+    return { lookups: n, failed: this.#failedBefore[n]! };
   }
 }
 
@@ -247,30 +288,26 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-/** Where the items of a list sorted by time that fall in (from, to] begin and end: [first, end). */
-function windowOf(sorted: readonly { at: Date }[] | undefined, from: number, to: number): [number, number] {
-  if (!sorted) return [0, 0];
-  const firstAfter = (t: number) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]!.at.getTime() <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return [firstAfter(from), firstAfter(to)];
+/** How many items of a list sorted by time are at or before `t`. */
+function countUpTo(sorted: readonly { at: Date }[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.at.getTime() <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
+/** The items of a list sorted by time that fall in (from, to]. */
 function inWindow<T extends { at: Date }>(sorted: readonly T[] | undefined, from: number, to: number): T[] {
-  const [first, end] = windowOf(sorted, from, to);
-  return sorted ? sorted.slice(first, end) : [];
+  return sorted ? sorted.slice(countUpTo(sorted, from), countUpTo(sorted, to)) : [];
 }
 
 /**
- * A burst of N events raising the same alert: only the last one's figures are kept (counts only grow within a
- * window), with every event's journal entry and the first one's time. Keeps a 5,000-event batch linear.
+ * A burst of events raising the same alert: the last one's figures are kept (the latest state of the behaviour),
+ * with every event's journal entry and the first one's time, so that a 5,000-event burst stays linear.
  */
 function latestPerKey<T extends { e: { seq: number; at: Date } }>(items: readonly T[], key: (item: T) => string): (T & { seqs: number[]; firstAt: Date })[] {
   const byKey = new Map<string, T & { seqs: number[]; firstAt: Date }>();
@@ -292,13 +329,14 @@ function median(values: readonly number[]): number {
 const capitalize = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 const pad = (n: number) => String(n).padStart(2, '0');
 const local = (at: Date) => new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS);
+const startOfVietnamDay = (at: Date) => new Date(Date.parse(`${vietnamDate(at)}T00:00:00Z`) - VIETNAM_UTC_OFFSET_MS);
 const viTime = (at: Date) => {
   const d = local(at);
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} ngày ${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 };
 const enTime = (at: Date) => {
   const d = local(at);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} (Vietnam time)`;
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} ICT`;
 };
 const viNumber = (x: number) => x.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
 const enNumber = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 1 });
@@ -387,27 +425,29 @@ function mergeByKey(drafts: readonly AlertDraft[]): AlertDraft[] {
 
 const volumeSpike: Rule = async (b, s, p) => {
   const W = p.windowMinutes!;
-  const byCaller = await b.callerLookups();
+  if (b.lookups.length === 0) return [];
+  const countOf = await b.windows(W);
   const over = b.lookups.flatMap((e) => {
-    const [first, end] = windowOf(byCaller.get(callerKey(e)), e.at.getTime() - W * MINUTE, e.at.getTime());
-    return end - first >= p.minimum! ? [{ e, first, end }] : [];
+    const n = countOf(e).lookups;
+    return n >= p.minimum! ? [{ e, n }] : [];
   });
   if (over.length === 0) return [];
-  // the usual level, asked only for callers above the minimum: the days before the batch's first such window
-  const start = Math.min(...over.map((o) => o.e.at.getTime())) - W * MINUTE;
-  const usualOf = await b.history.activity(uniqueCallers(over.map((o) => o.e)), new Date(start - p.baselineDays! * DAY), new Date(start), W);
+  // the usual level, asked only for callers above the minimum: the days before today (Vietnam), so that today's
+  // behaviour never dilutes its own yardstick and the level stays the same all day
+  const today = startOfVietnamDay(new Date(Math.min(...over.map((o) => o.e.at.getTime()))));
+  const usualOf = await b.history.activity(uniqueCallers(over.map((o) => o.e)), new Date(today.getTime() - p.baselineDays! * DAY), today, W);
   const judged = over.flatMap((o) => {
-    const n = o.end - o.first;
     const activity = usualOf.get(callerKey(o.e));
     const usual = activity && activity.windows > 0 ? activity.lookups / activity.windows : null;
-    if (usual === null ? n < p.factor! * p.minimum! : n < p.factor! * usual) return [];
-    const critical = usual !== null && p.criticalFactor! > 0 && n >= p.criticalFactor! * usual && n >= p.criticalMinimum!;
-    return [{ ...o, n, usual, critical }];
+    if (usual === null ? o.n < p.factor! * p.minimum! : o.n < p.factor! * usual) return [];
+    const critical = usual !== null && p.criticalFactor! > 0 && o.n >= p.criticalFactor! * usual && o.n >= p.criticalMinimum!;
+    return [{ ...o, usual, critical }];
   });
   if (judged.length === 0) return [];
-  const name = await b.names(judged.map((j) => j.e));
   const spikes = latestPerKey(judged, (j) => `${callerKey(j.e)}:${bucket(j.e.at, W)}${j.critical ? ':critical' : ''}`);
-  return spikes.map(({ e, first, end, n, usual, critical, seqs, firstAt }) => {
+  const name = await b.names(spikes.map((j) => j.e));
+  const citizens = await b.citizensInWindows(spikes, W);
+  return spikes.map(({ e, n, usual, critical, seqs, firstAt }, i) => {
     const who = name(e);
     const ratio = usual === null ? null : n / usual;
     const vi =
@@ -427,7 +467,7 @@ const volumeSpike: Rule = async (b, s, p) => {
       vi,
       en,
       details: { lookups: n, windowMinutes: W, usualPerWindow: usual, ratio, baselineDays: p.baselineDays, critical },
-      citizens: byCaller.get(callerKey(e))!.slice(first, end).map((l) => l.citizen),
+      citizens: citizens[i]!,
       seqs,
       key: `${callerKey(e)}:${bucket(e.at, W)}${critical ? ':critical' : ''}`,
     });
@@ -436,33 +476,33 @@ const volumeSpike: Rule = async (b, s, p) => {
 
 const peerOutlier: Rule = async (b, s, p) => {
   const W = p.windowMinutes!;
-  const byCaller = await b.callerLookups();
+  if (!b.lookups.some((e) => e.accountId)) return [];
+  const countOf = await b.windows(W);
   const over = b.lookups.flatMap((e) => {
-    if (!e.accountId) return [];
-    const [first, end] = windowOf(byCaller.get(callerKey(e)), e.at.getTime() - W * MINUTE, e.at.getTime());
-    return end - first >= p.minimum! ? [{ e, accountId: e.accountId, first, end }] : [];
+    const n = countOf(e).lookups;
+    return e.accountId && n >= p.minimum! ? [{ e, accountId: e.accountId, n }] : [];
   });
   if (over.length === 0) return [];
   const accounts = await b.accounts(over.map((o) => o.accountId));
-  // rare (only officers already above the minimum): one question per officer, at their first window above it
-  const peersOf = new Map<string, number[]>();
-  for (const { e, accountId } of over) {
-    if (peersOf.has(accountId)) continue;
-    const roles = (accounts.get(accountId)?.roles ?? []).filter((r) => LOOKUP_ROLES.includes(r));
-    const counts = await b.history.unitActivity(e.unitId, roles, new Date(e.at.getTime() - W * MINUTE), e.at);
-    counts.delete(accountId);
-    peersOf.set(accountId, [...counts.values()]);
+  const rolesOf = (accountId: string) => (accounts.get(accountId)?.roles ?? []).filter((r) => LOOKUP_ROLES.includes(r));
+  // only officers already above the minimum: one question per unit and roles, in the window of its first such lookup
+  const groupOf = (o: (typeof over)[number]) => `${o.e.unitId}|${rolesOf(o.accountId).join(',')}`;
+  const peersIn = new Map<string, Map<string, number>>();
+  for (const o of over) {
+    const group = groupOf(o);
+    if (!peersIn.has(group)) peersIn.set(group, await b.history.unitActivity(o.e.unitId, rolesOf(o.accountId), new Date(o.e.at.getTime() - W * MINUTE), o.e.at));
   }
   const judged = over.flatMap((o) => {
-    const peers = peersOf.get(o.accountId)!;
+    const peers = [...peersIn.get(groupOf(o))!].filter(([id]) => id !== o.accountId).map(([, n]) => n);
     if (peers.length < p.minPeers!) return [];
     const level = median(peers);
-    const n = o.end - o.first;
-    return n >= p.factor! * Math.max(level, 1) ? [{ ...o, n, peers: peers.length, level }] : [];
+    return o.n >= p.factor! * Math.max(level, 1) ? [{ ...o, peers: peers.length, level }] : [];
   });
   if (judged.length === 0) return [];
-  const name = await b.names(judged.map((j) => j.e));
-  return latestPerKey(judged, (j) => `${callerKey(j.e)}:${bucket(j.e.at, W)}`).map(({ e, first, end, n, peers, level, seqs, firstAt }) => {
+  const outliers = latestPerKey(judged, (j) => `${callerKey(j.e)}:${bucket(j.e.at, W)}`);
+  const name = await b.names(outliers.map((j) => j.e));
+  const citizens = await b.citizensInWindows(outliers, W);
+  return outliers.map(({ e, n, peers, level, seqs, firstAt }, i) => {
     const who = name(e);
     const ratio = n / Math.max(level, 1);
     return alert('peer_outlier', s.severity, {
@@ -472,7 +512,7 @@ const peerOutlier: Rule = async (b, s, p) => {
       vi: `${capitalize(who.vi)} đã thực hiện ${n} lượt tra cứu CSDLQG về dân cư trong ${viSpan(W)} (đến ${viTime(e.at)}), gấp ${viNumber(ratio)} lần mức trung vị của ${peers} cán bộ cùng đơn vị, cùng vai trò trong cùng khoảng thời gian (${viNumber(level)} lượt).`,
       en: `${capitalize(who.en)} made ${n} population-database lookups in ${enSpan(W)} (to ${enTime(e.at)}), ${enNumber(ratio)} times the median of ${peers} peers of the same unit and role in the same window (${enNumber(level)}).`,
       details: { lookups: n, windowMinutes: W, peers, peerMedian: level, ratio },
-      citizens: byCaller.get(callerKey(e))!.slice(first, end).map((l) => l.citizen),
+      citizens: citizens[i]!,
       seqs,
       key: `${callerKey(e)}:${bucket(e.at, W)}`,
     });
@@ -543,27 +583,45 @@ const manyCitizensInDossier: Rule = async (b, s, p) => {
 const citizenManyAccounts: Rule = async (b, s, p) => {
   if (b.lookups.length === 0) return [];
   const W = p.windowMinutes!;
-  const rows = await b.history.lookupsOf(unique(b.lookups.map((e) => e.citizen)), new Date(b.firstAt - W * MINUTE), new Date(b.lastAt));
-  const byCitizen = groupBy(rows, (l) => l.citizen);
-  const over = b.lookups.flatMap((e) => {
-    const window = inWindow(byCitizen.get(e.citizen), e.at.getTime() - W * MINUTE, e.at.getTime());
-    const callers = uniqueCallers(window);
-    const unitIds = unique(window.map((l) => l.unitId));
-    return callers.length >= p.accounts! || unitIds.length >= p.units! ? [{ e, callers, unitIds }] : [];
-  });
+  const citizens = unique(b.lookups.map((e) => e.citizen));
+  // who looked each citizen up in the window before the batch (one row per caller and unit), then the batch's own lookups
+  const before = groupBy(await b.history.citizenCallers(citizens, new Date(b.firstAt - W * MINUTE), new Date(b.firstAt)), (c) => c.citizen);
+  const during = groupBy(await b.history.lookupsOf(citizens, new Date(b.firstAt), new Date(b.lastAt)), (l) => l.citizen);
+  const over: { e: LookupEvent; callers: Caller[]; unitIds: string[] }[] = [];
+  for (const [citizen, events] of groupBy(b.lookups, (e) => e.citizen)) {
+    const callerLast = new Map<string, { caller: Caller; at: number }>();
+    const unitLast = new Map<string, number>();
+    const seen = (c: Caller & { unitId: string }, at: number) => {
+      const key = callerKey(c);
+      if ((callerLast.get(key)?.at ?? -Infinity) < at) callerLast.set(key, { caller: { accountId: c.accountId, clientId: c.accountId ? null : c.clientId }, at });
+      if ((unitLast.get(c.unitId) ?? -Infinity) < at) unitLast.set(c.unitId, at);
+    };
+    for (const c of before.get(citizen) ?? []) seen(c, c.lastAt.getTime());
+    const rows = during.get(citizen) ?? [];
+    let next = 0;
+    for (const e of [...events].sort((x, y) => x.at.getTime() - y.at.getTime())) {
+      const t = e.at.getTime();
+      for (; next < rows.length && rows[next]!.at.getTime() <= t; next++) seen(rows[next]!, rows[next]!.at.getTime());
+      const callers = [...callerLast.values()].filter((c) => c.at > t - W * MINUTE).map((c) => c.caller);
+      const unitIds = [...unitLast].filter(([, at]) => at > t - W * MINUTE).map(([unitId]) => unitId).sort();
+      if (callers.length >= p.accounts! || unitIds.length >= p.units!) over.push({ e, callers, unitIds });
+    }
+  }
   if (over.length === 0) return [];
-  const name = await b.names(over.flatMap((o) => o.callers));
-  return over.map(({ e, callers, unitIds }) => {
+  const crowds = latestPerKey(over, (o) => `${o.e.citizen}:${bucket(o.e.at, W)}`);
+  const name = await b.names(crowds.flatMap((o) => o.callers));
+  return crowds.map(({ e, callers: unsorted, unitIds, seqs, firstAt }) => {
+    const callers = [...unsorted].sort((x, y) => name(x).en.localeCompare(name(y).en, 'vi') || callerKey(x).localeCompare(callerKey(y)));
     const names = callers.map((c) => name(c));
     return alert('citizen_many_accounts', s.severity, {
       caller: null,
       unitId: null,
-      at: e.at,
+      at: firstAt,
       vi: `Cùng một công dân đã được ${callers.length} tài khoản thuộc ${unitIds.length} đơn vị tra cứu CSDLQG về dân cư trong ${viSpan(W)} (đến ${viTime(e.at)}): ${listNames(names.map((n) => n.vi))}.`,
       en: `The same citizen was looked up by ${callers.length} accounts of ${unitIds.length} units in ${enSpan(W)} (to ${enTime(e.at)}): ${listNames(names.map((n) => n.en))}.`,
       details: { windowMinutes: W, callers: callers.map((c) => ({ accountId: c.accountId, clientId: c.clientId })), units: unitIds },
       citizens: [e.citizen],
-      seqs: [e.seq],
+      seqs,
       key: `${e.citizen}:${bucket(e.at, W)}`,
     });
   });
@@ -656,30 +714,20 @@ const familyLookup: Rule = async (b, s) => {
 
 const enumeration: Rule = async (b, s, p) => {
   const W = p.windowMinutes!;
-  if (!b.lookups.some((e) => FAILED_ANSWERS.has(e.outcome))) return [];
-  const byCaller = await b.callerLookups();
-  // failed answers before each position of a caller's lookups, so a window's count costs two searches
-  const failedBefore = new Map<string, Int32Array>();
-  for (const [key, list] of byCaller) {
-    const prefix = new Int32Array(list.length + 1);
-    list.forEach((l, i) => (prefix[i + 1] = prefix[i]! + (l.outcome !== null && FAILED_ANSWERS.has(l.outcome) ? 1 : 0)));
-    failedBefore.set(key, prefix);
-  }
+  if (!b.lookups.some((e) => FAILED_OUTCOMES.has(e.outcome))) return [];
+  const countOf = await b.windows(W);
   const over = b.lookups.flatMap((e) => {
-    if (!FAILED_ANSWERS.has(e.outcome)) return [];
-    const key = callerKey(e);
-    const [first, end] = windowOf(byCaller.get(key), e.at.getTime() - W * MINUTE, e.at.getTime());
-    const prefix = failedBefore.get(key);
-    const failed = prefix ? prefix[end]! - prefix[first]! : 0;
-    return failed >= p.minimum! && failed >= p.ratio! * (end - first) ? [{ e, first, end, failed }] : [];
+    if (!FAILED_OUTCOMES.has(e.outcome)) return [];
+    const { lookups, failed } = countOf(e);
+    return failed >= p.minimum! && failed >= p.ratio! * lookups ? [{ e, lookups, failed }] : [];
   });
   if (over.length === 0) return [];
-  const name = await b.names(over.map((o) => o.e));
-  return latestPerKey(over, (o) => `${callerKey(o.e)}:${bucket(o.e.at, W)}`).map(({ e, first, end, failed, seqs, firstAt }) => {
+  const bursts = latestPerKey(over, (o) => `${callerKey(o.e)}:${bucket(o.e.at, W)}`);
+  const name = await b.names(bursts.map((o) => o.e));
+  const citizens = await b.citizensInWindows(bursts, W, true);
+  return bursts.map(({ e, lookups, failed, seqs, firstAt }, i) => {
     const who = name(e);
-    const lookups = end - first;
     const share = Math.round((100 * failed) / lookups);
-    const window = byCaller.get(callerKey(e))!.slice(first, end);
     return alert('enumeration', s.severity, {
       caller: e,
       unitId: e.unitId,
@@ -687,7 +735,7 @@ const enumeration: Rule = async (b, s, p) => {
       vi: `${capitalize(who.vi)} nhận ${failed} kết quả "không tìm thấy", "không khớp" hoặc "không xác định được" trên ${lookups} lượt tra cứu trong ${viSpan(W)} (${share}%, đến ${viTime(e.at)}): dấu hiệu dò tìm, thu thập dữ liệu hàng loạt.`,
       en: `${capitalize(who.en)} got ${failed} not-found, mismatch or ambiguous answers out of ${lookups} lookups in ${enSpan(W)} (${share}%, to ${enTime(e.at)}): a sign of guessing or scraping.`,
       details: { failed, lookups, windowMinutes: W },
-      citizens: window.filter((l) => l.outcome !== null && FAILED_ANSWERS.has(l.outcome)).map((l) => l.citizen),
+      citizens: citizens[i]!,
       seqs,
       key: `${callerKey(e)}:${bucket(e.at, W)}`,
     });
@@ -760,7 +808,7 @@ const newAddress: Rule = async (b, s, p) => {
       unitId: accounts.get(e.accountId)?.unitId ?? null,
       at: e.at,
       vi: `Tài khoản của ${who.vi} đăng nhập thành công từ địa chỉ ${e.ip} lúc ${viTime(e.at)}, địa chỉ chưa dùng lần nào trong ${p.lookbackDays} ngày qua (trước đó: ${before.length} địa chỉ khác).`,
-      en: `The account of ${who.en} signed in from ${e.ip} at ${enTime(e.at)}, an address not used in the last ${p.lookbackDays} days (${before.length} other addresses before).`,
+      en: `The account of ${who.en} signed in from ${e.ip} at ${enTime(e.at)}, an address not used in the last ${p.lookbackDays} days (${before.length} other address${before.length === 1 ? '' : 'es'} before).`,
       details: { ip: e.ip, knownAddresses: before.length, lookbackDays: p.lookbackDays },
       citizens: [],
       seqs: [e.seq],
