@@ -106,8 +106,11 @@ CREATE TABLE notifications (
   target_id uuid NOT NULL,
   text_vi text NOT NULL,
   text_en text NOT NULL,
-  read_at timestamptz
+  read_at timestamptz,
+  -- sent by e-mail too when SMTP is configured (a job sends what is not yet sent)
+  emailed_at timestamptz
 );
+CREATE INDEX notifications_unsent ON notifications (id) WHERE emailed_at IS NULL;
 CREATE INDEX notifications_account ON notifications (account_id, id DESC);
 
 -- the sign-in addresses an account used lately (the new-address rule, at every sign-in)

@@ -19,6 +19,7 @@ import { ensureLookupPartitions, forgetOldCounts } from './modules/registry/look
 import { connectDevelopmentSimulator } from './modules/registry/connection.service.ts';
 import type { NpdConnectionSettings } from './modules/registry/npd-client.ts';
 import { detect } from './modules/monitoring/detector.ts';
+import { sendPendingEmails } from './modules/monitoring/mail.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
 
 export interface System {
@@ -109,6 +110,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },
     // issue 6: the detection rules read what the sequencer has just published
     { name: 'monitoring', everyMs: 1000, run: () => inTx(detect) },
+    ...(config.smtp ? [{ name: 'mail', everyMs: 10_000, run: () => sendPendingEmails(inTx, config) }] : []),
     ...(config.journal.witnessUrl ? [{ name: 'journal-witness', everyMs: 10_000, run: () => publishToWitness(database, config.journal.witnessUrl!, clock) }] : []),
   ]);
   return {

@@ -47,6 +47,9 @@ const envSchema = z.object({
   MOTCUA_NPD_SIM: bool.optional(),
   // issue 6: a critical alert suspends the account's lookups at once (lifted only by a person, with a reason)
   MOTCUA_MONITORING_AUTO_SUSPEND: bool.default(true),
+  // alerts by e-mail as well as in the app: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465
+  MOTCUA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MOTCUA_SMTP_FROM: z.email().default('khong-tra-loi@motcua.invalid'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -81,6 +84,7 @@ export interface Config {
     simulator: boolean;
   };
   monitoring: { autoSuspend: boolean };
+  smtp: { url: string; from: string } | null;
 }
 
 const MINUTE = 60_000;
@@ -142,5 +146,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       simulator: e.NODE_ENV === 'development' && (e.MOTCUA_NPD_SIM ?? true),
     },
     monitoring: { autoSuspend: e.MOTCUA_MONITORING_AUTO_SUSPEND },
+    smtp: e.MOTCUA_SMTP_URL ? { url: e.MOTCUA_SMTP_URL, from: e.MOTCUA_SMTP_FROM } : null,
   };
 }

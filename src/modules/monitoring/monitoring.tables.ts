@@ -101,4 +101,5 @@ export const notifications = pgTable('notifications', {
   textVi: text('text_vi').notNull(),
   textEn: text('text_en').notNull(),
   readAt: timestamp('read_at', { withTimezone: true }),
+  emailedAt: timestamp('emailed_at', { withTimezone: true }),
 });
