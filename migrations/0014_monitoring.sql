@@ -121,9 +121,11 @@ BEGIN
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'motcua_app') THEN
     GRANT SELECT, INSERT, UPDATE ON monitoring_rules, monitoring_cursor, monitoring_cases, incidents, notifications TO motcua_app;
     GRANT SELECT, INSERT ON monitoring_alerts, monitoring_case_notes, incident_citizens TO motcua_app;
-    -- alerts, the triage trail and incidents are evidence: nothing of them is deleted, alerts and notes never change
+    -- alerts, the triage trail and incidents are evidence: nothing of them is deleted; notes never change
     REVOKE UPDATE, DELETE, TRUNCATE ON monitoring_alerts, monitoring_case_notes, incident_citizens FROM motcua_app;
     REVOKE DELETE, TRUNCATE ON monitoring_cases, incidents FROM motcua_app;
+    -- while a behaviour goes on, its alert gathers the citizens, entries and latest figures of each new run
+    GRANT UPDATE (citizens, seqs, details, explanation_vi, explanation_en) ON monitoring_alerts TO motcua_app;
     GRANT USAGE, SELECT ON SEQUENCE monitoring_case_notes_id_seq, notifications_id_seq TO motcua_app;
   END IF;
 END;

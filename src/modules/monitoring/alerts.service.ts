@@ -13,6 +13,9 @@ import { SEVERITIES, type AlertDraft, type Severity } from './detection.ts';
 import { monitoringAlerts, monitoringCaseNotes, monitoringCases, notifications, type CaseRow, type CaseStatus } from './monitoring.tables.ts';
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
+/** A JS array as one SQL array value (Drizzle would spread it into a list of parameters). */
+const arrayOf = (values: readonly (string | number)[], type: 'text' | 'bigint') =>
+  values.length === 0 ? sql.raw(`ARRAY[]::${type}[]`) : sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(type)}[]`;
 const SEVERITY_VI: Record<Severity, string> = { low: 'thấp', medium: 'trung bình', high: 'cao', critical: 'nghiêm trọng' };
 const OPEN: CaseStatus[] = ['new', 'investigating'];
 const MOVES: Record<CaseStatus, CaseStatus[]> = { new: ['investigating', 'dismissed', 'confirmed'], investigating: ['dismissed', 'confirmed'], dismissed: [], confirmed: [] };
@@ -33,6 +36,20 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
   let raised = 0;
   const now = ctx.clock.now();
   for (const draft of drafts) {
+    // the same behaviour seen again (same dedupe key): its alert gathers the new citizens and entries and takes the
+    // latest figures; only a new alert opens or joins a case, is journaled and notified (one detector runs at a time)
+    const updated = await ctx.tx
+      .update(monitoringAlerts)
+      .set({
+        citizens: sql`ARRAY(SELECT DISTINCT unnest(${monitoringAlerts.citizens} || ${arrayOf(draft.citizens, 'text')}))`,
+        seqs: sql`ARRAY(SELECT DISTINCT unnest(${monitoringAlerts.seqs} || ${arrayOf(draft.seqs, 'bigint')}))`,
+        details: draft.details,
+        explanationVi: draft.explanationVi,
+        explanationEn: draft.explanationEn,
+      })
+      .where(eq(monitoringAlerts.dedupeKey, draft.dedupeKey))
+      .returning({ id: monitoringAlerts.id });
+    if (updated.length > 0) continue;
     // whom the case is about: the account, else the integration key, else the one citizen many callers looked up
     const subject = draft.accountId
       ? { accountId: draft.accountId, clientId: null, citizen: null }
@@ -53,12 +70,7 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
         .values({ id: caseId, ...subject, unitId: draft.unitId, status: 'new', severity: draft.severity, openedAt: now, updatedAt: now })
         .returning();
     }
-    const [inserted] = await ctx.tx
-      .insert(monitoringAlerts)
-      .values({ id: alertId, caseId, ...draft, raisedAt: now })
-      .onConflictDoNothing({ target: monitoringAlerts.dedupeKey })
-      .returning({ id: monitoringAlerts.id });
-    if (!inserted) continue;
+    await ctx.tx.insert(monitoringAlerts).values({ id: alertId, caseId, ...draft, raisedAt: now });
     raised += 1;
     await ctx.tx
       .update(monitoringCases)

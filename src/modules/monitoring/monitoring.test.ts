@@ -5,7 +5,10 @@ import { intake, offerBirthRegistration } from '../../../test/dossier-fixtures.t
 import { Client, startTestSystem, type Officer, type TestSystem } from '../../../test/harness.ts';
 import { isoBirthDate, startNpdSim, type NpdSimProcess, type SampleCitizen } from '../../../test/npd-sim.ts';
 import { integrate, journalSigner } from '../journal/sequencer.ts';
+import { eq } from 'drizzle-orm';
+import { storeAlerts } from './alerts.service.ts';
 import { detect } from './detector.ts';
+import { monitoringAlerts } from './monitoring.tables.ts';
 
 let sys: TestSystem;
 let sim: NpdSimProcess;
@@ -147,6 +150,31 @@ describe('Issue 6: from misuse to an incident', () => {
     const active = (await security.get('/api/npd/suspensions')).json().items.find((s: { liftedAt: string | null }) => s.liftedAt === null);
     expect(active.suspendedBy).toBeNull();
     expect((await security.post(`/api/npd/suspensions/${active.id}/lift`, { reason: 'Đã làm việc với cán bộ' })).statusCode).toBe(204);
+  });
+
+  it('a behaviour seen again in its window adds its citizens to the same alert, journaled and notified once', async () => {
+    const draft = (citizen: string, seq: number) => ({
+      rule: 'many_citizens_in_dossier' as const,
+      severity: 'medium' as const,
+      accountId: officers[0]!.id,
+      clientId: null,
+      unitId: sys.communes[0]!.id,
+      at: sys.clock.now(),
+      explanationVi: `Tra cứu ${seq} công dân trong một hồ sơ.`,
+      explanationEn: `${seq} citizens in one dossier.`,
+      details: { citizens: seq },
+      citizens: [citizen],
+      seqs: [seq],
+      dedupeKey: 'gather-test',
+    });
+    const before = (await sys.journalOf('monitoring.alert')).length;
+    await sys.inTx((ctx) => storeAlerts(ctx, [draft('a'.repeat(64), 1)]));
+    await sys.inTx((ctx) => storeAlerts(ctx, [draft('b'.repeat(64), 2)]));
+    const [alert] = await sys.database.db.select().from(monitoringAlerts).where(eq(monitoringAlerts.dedupeKey, 'gather-test'));
+    expect(alert).toMatchObject({ explanationVi: 'Tra cứu 2 công dân trong một hồ sơ.', details: { citizens: 2 } });
+    expect([...alert!.citizens].sort()).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
+    expect(alert!.seqs.map(Number).sort()).toEqual([1, 2]);
+    expect((await sys.journalOf('monitoring.alert')).length).toBe(before + 1);
   });
 
   it('the dashboard shows lookups, cases, incidents and the kill switch to the police', async () => {
