@@ -82,6 +82,7 @@ CREATE TABLE npd_lookups (
 CREATE TABLE npd_lookups_default PARTITION OF npd_lookups DEFAULT;
 CREATE INDEX npd_lookups_account ON npd_lookups (account_id, started_at);
 CREATE INDEX npd_lookups_unit ON npd_lookups (unit_id, started_at);
+CREATE INDEX npd_lookups_client ON npd_lookups (client_id, started_at) WHERE client_id IS NOT NULL;
 CREATE INDEX npd_lookups_dossier ON npd_lookups (dossier_id);
 CREATE INDEX npd_lookups_citizen ON npd_lookups (citizen, started_at);
 CREATE INDEX npd_lookups_account_procedure ON npd_lookups (account_id, procedure_code, started_at);
