@@ -50,11 +50,14 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
  */
 export const APP_ROLE = 'motcua_app';
 
-/** `role`: every pooled connection switches to it before its first query. */
+/**
+ * `role`: every pooled connection works as it from its start (a startup parameter, so no query races the first one,
+ * and `RESET ROLE` returns to it, not to the login's own rights).
+ */
 export async function openPostgres(url: string, options: { role?: string } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
   const { role } = options;
-  if (role) pool.on('connect', (client) => void client.query(`SET ROLE ${pg.escapeIdentifier(role)}`));
+  if (role && !/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`invalid role name: ${role}`);
+  const pool = new pg.Pool({ connectionString: url, max: 10, ...(role ? { options: `-c role=${role}` } : {}) });
   // int8 (counts, sequences) as JS numbers, as PGlite returns them.
   pg.types.setTypeParser(20, (v) => Number(v));
   const db = drizzlePg(pool) as unknown as Db;

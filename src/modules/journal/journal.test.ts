@@ -23,7 +23,7 @@ const statements = [
 async function refusal(statement: SQL, asOwner: boolean): Promise<string> {
   const error = await sys.database.db
     .transaction(async (tx) => {
-      if (asOwner) await tx.execute(sql`RESET ROLE`);
+      if (asOwner) await tx.execute(sql`SET LOCAL ROLE NONE`);
       await tx.execute(statement);
     })
     .then(() => null, (e: Error) => e);

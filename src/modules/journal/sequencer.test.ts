@@ -32,7 +32,7 @@ async function verifyAfter(tamper: (tx: Executor) => Promise<unknown>): Promise<
   await sys.database.db
     .transaction(async (tx) => {
       // An operator with the database owner's rights can switch the append-only triggers off.
-      await tx.execute(sql`RESET ROLE`);
+      await tx.execute(sql`SET LOCAL ROLE NONE`);
       await tx.execute(sql`ALTER TABLE journal DISABLE TRIGGER USER`);
       await tx.execute(sql`ALTER TABLE journal_index DISABLE TRIGGER USER`);
       await tx.execute(sql`ALTER TABLE journal_checkpoints DISABLE TRIGGER USER`);

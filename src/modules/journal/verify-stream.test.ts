@@ -31,7 +31,7 @@ class RolledBack extends Error {}
 async function rolledBack(fn: (tx: Executor) => Promise<void>): Promise<void> {
   await database.db
     .transaction(async (tx) => {
-      await tx.execute(sql`RESET ROLE`);
+      await tx.execute(sql`SET LOCAL ROLE NONE`);
       for (const table of ['journal', 'journal_index', 'journal_checkpoints']) await tx.execute(sql.raw(`ALTER TABLE ${table} DISABLE TRIGGER USER`));
       await fn(tx);
       throw new RolledBack();
@@ -152,7 +152,7 @@ describe('R25: journal verify reads the rows as text and encodes them itself', (
       const rows = fc.sample(row, { numRuns: 70, seed: 7 }).map((r) => ({ ...r, at: new Date(Date.parse(r.at)).toISOString() }));
       for (const chunk of [rows.slice(0, 20), rows.slice(20, 21), rows.slice(21, 50), rows.slice(50)]) {
         await database.db.transaction(async (tx) => {
-          await tx.execute(sql`RESET ROLE`);
+          await tx.execute(sql`SET LOCAL ROLE NONE`);
           await insert(tx, chunk);
         });
         await integrate(database, signer, clock);
