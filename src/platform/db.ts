@@ -58,6 +58,9 @@ export async function openPostgres(url: string, options: { role?: string } = {})
   const { role } = options;
   if (role && !/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`invalid role name: ${role}`);
   const pool = new pg.Pool({ connectionString: url, max: 10, ...(role ? { options: `-c role=${role}` } : {}) });
+  // An idle connection closed by the server (a restart, an administrator) is dropped and replaced by the pool; without
+  // a listener Node would take the error as unhandled and end the process. A real outage shows at the next query.
+  pool.on('error', () => {});
   // int8 (counts, sequences) as JS numbers, as PGlite returns them.
   pg.types.setTypeParser(20, (v) => Number(v));
   const db = drizzlePg(pool) as unknown as Db;
