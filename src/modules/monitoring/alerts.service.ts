@@ -13,9 +13,6 @@ import { SEVERITIES, type AlertDraft, type Severity } from './detection.ts';
 import { monitoringAlerts, monitoringCaseNotes, monitoringCases, notifications, type CaseRow, type CaseStatus } from './monitoring.tables.ts';
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
-/** A JS array as one SQL array value (Drizzle would spread it into a list of parameters). */
-const arrayOf = (values: readonly (string | number)[], type: 'text' | 'bigint') =>
-  values.length === 0 ? sql.raw(`ARRAY[]::${type}[]`) : sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::${sql.raw(type)}[]`;
 const SEVERITY_VI: Record<Severity, string> = { low: 'thấp', medium: 'trung bình', high: 'cao', critical: 'nghiêm trọng' };
 const OPEN: CaseStatus[] = ['new', 'investigating'];
 const MOVES: Record<CaseStatus, CaseStatus[]> = { new: ['investigating', 'dismissed', 'confirmed'], investigating: ['dismissed', 'confirmed'], dismissed: [], confirmed: [] };
@@ -41,8 +38,8 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
     const updated = await ctx.tx
       .update(monitoringAlerts)
       .set({
-        citizens: sql`ARRAY(SELECT DISTINCT unnest(${monitoringAlerts.citizens} || ${arrayOf(draft.citizens, 'text')}))`,
-        seqs: sql`ARRAY(SELECT DISTINCT unnest(${monitoringAlerts.seqs} || ${arrayOf(draft.seqs, 'bigint')}))`,
+        citizens: sql`ARRAY(SELECT DISTINCT unnest(${monitoringAlerts.citizens} || ${sql.param(draft.citizens)}::text[]))`,
+        seqs: sql`ARRAY(SELECT DISTINCT unnest(${monitoringAlerts.seqs} || ${sql.param(draft.seqs)}::bigint[]))`,
         details: draft.details,
         explanationVi: draft.explanationVi,
         explanationEn: draft.explanationEn,

@@ -5,7 +5,7 @@ import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { record } from '../journal/journal.service.ts';
-import { citizensLookedUp } from '../registry/lookups.service.ts';
+import { identifyLookedUp } from '../registry/lookups.service.ts';
 import { accountSuspensions } from '../registry/suspensions.service.ts';
 import { findUnit, getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
@@ -146,7 +146,7 @@ export async function incidentNoticeFile(ctx: Ctx, id: string): Promise<{ name: 
   const { actor, row } = await loadIncident(ctx, id);
   const i = row.i;
   const digests = (await ctx.tx.select({ citizen: incidentCitizens.citizen }).from(incidentCitizens).where(eq(incidentCitizens.incidentId, id))).map((c) => c.citizen);
-  const affected = await citizensLookedUp(ctx, digests);
+  const affected = await identifyLookedUp(ctx, digests);
   const [caseRow] = i.caseId ? await ctx.tx.select().from(monitoringCases).where(eq(monitoringCases.id, i.caseId)) : [];
   const [concerned] = caseRow?.accountId
     ? await ctx.tx.select({ fullName: accounts.fullName, username: accounts.username, unitName: units.name }).from(accounts).innerJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, caseRow.accountId))

@@ -312,7 +312,7 @@ export async function ensureLookupPartitions(tx: Executor, now: Date): Promise<v
  * records hold only hashes, so the names and IDs come back from the dossiers they were looked up for, while those
  * dossiers still hold them (a purged dossier has given them up). For those who may read the incident.
  */
-export async function citizensLookedUp(ctx: Ctx, digests: string[]): Promise<{ fullName: string; personalId: string }[]> {
+export async function identifyLookedUp(ctx: Ctx, digests: string[]): Promise<{ fullName: string; personalId: string }[]> {
   if (digests.length === 0) return [];
   const wanted = new Set(digests);
   const rows = await ctx.tx.selectDistinct({ dossierId: npdLookups.dossierId }).from(npdLookups).where(inArray(npdLookups.citizen, digests)).limit(5000);
