@@ -28,7 +28,7 @@ import { dossierPersons, dossiers as dossierTable } from '../src/modules/dossier
 import { record } from '../src/modules/journal/journal.service.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
-import { detect, detectorLag } from '../src/modules/monitoring/detector.ts';
+import { detect, detectorLag, lookupEvent } from '../src/modules/monitoring/detector.ts';
 import { RULE_NAMES, type MonitoredEvent, type RuleName } from '../src/modules/monitoring/detection.ts';
 import { sqlHistory, type History } from '../src/modules/monitoring/history.ts';
 import { monitoringAlerts } from '../src/modules/monitoring/monitoring.tables.ts';
@@ -531,20 +531,7 @@ const flat: { n: number; ms: number; cpuUs: number }[] = [];
 
 // ——— where the detector's time goes: the last batch of the backlog replayed through evaluate(), rule by rule ———
 const replay = await database.db.select().from(npdLookups).orderBy(sql`${npdLookups.startedAt} DESC`).limit(2500);
-const events: MonitoredEvent[] = replay.reverse().map((l, i) => ({
-  kind: 'lookup',
-  seq: i,
-  at: l.startedAt,
-  lookupId: l.id,
-  accountId: l.accountId,
-  clientId: l.clientId,
-  unitId: l.unitId,
-  dossierId: l.dossierId,
-  citizen: l.citizen,
-  service: l.service,
-  procedureCode: l.procedureCode,
-  outcome: l.outcome ?? 'unfinished',
-}));
+const events: MonitoredEvent[] = replay.reverse().map((l, i) => lookupEvent(l, i));
 const perRule: { rule: RuleName | 'all'; ms: number; drafts: number; queries: string }[] = [];
 for (const rule of [...RULE_NAMES, 'all' as const]) {
   const only = Object.fromEntries(RULE_NAMES.map((r) => [r, { ...DEFAULT_RULES[r], enabled: rule === 'all' || r === rule }])) as typeof DEFAULT_RULES;

@@ -1,7 +1,7 @@
 import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import { journal, journalIndex } from '../journal/journal.tables.ts';
-import { npdLookups } from '../registry/registry.tables.ts';
+import { npdLookups, type LookupRow } from '../registry/registry.tables.ts';
 import { storeAlerts } from './alerts.service.ts';
 import type { MonitoredEvent, RuleName, RuleSettings } from './detection.ts';
 import { sqlHistory } from './history.ts';
@@ -57,6 +57,24 @@ export async function detect(ctx: Ctx): Promise<number> {
 
 type JournalEntry = typeof journal.$inferSelect;
 
+/** A lookup record as the rules see it; `seq` is the journal entry that completed it. */
+export function lookupEvent(l: LookupRow, seq: number): MonitoredEvent {
+  return {
+    kind: 'lookup',
+    seq,
+    at: l.startedAt,
+    lookupId: l.id,
+    accountId: l.accountId,
+    clientId: l.clientId,
+    unitId: l.unitId,
+    dossierId: l.dossierId,
+    citizen: l.citizen,
+    service: l.service,
+    procedureCode: l.procedureCode,
+    outcome: l.outcome ?? 'unfinished',
+  };
+}
+
 async function toEvents(ctx: Ctx, entries: JournalEntry[]): Promise<MonitoredEvent[]> {
   const lookupIds = entries.filter((e) => e.type === 'npd.lookup.complete').map((e) => String(e.details.lookup));
   const lookups = lookupIds.length === 0 ? [] : await ctx.tx.select().from(npdLookups).where(inArray(npdLookups.id, lookupIds));
@@ -66,20 +84,7 @@ async function toEvents(ctx: Ctx, entries: JournalEntry[]): Promise<MonitoredEve
     if (e.type === 'npd.lookup.complete') {
       const l = byId.get(String(e.details.lookup));
       if (!l) continue;
-      events.push({
-        kind: 'lookup',
-        seq: e.seq,
-        at: l.startedAt,
-        lookupId: l.id,
-        accountId: l.accountId,
-        clientId: l.clientId,
-        unitId: l.unitId,
-        dossierId: l.dossierId,
-        citizen: l.citizen,
-        service: l.service,
-        procedureCode: l.procedureCode,
-        outcome: l.outcome ?? 'unfinished',
-      });
+      events.push(lookupEvent(l, e.seq));
     } else if (e.type === 'npd.lookup.refused') {
       events.push({ kind: 'lookup_refused', seq: e.seq, at: e.at, accountId: e.actorAccountId, unitId: e.actorUnitId, reason: e.reason ?? 'refused' });
     } else if (e.type === 'auth.sign_in' && e.actorAccountId && (e.outcome === 'success' || e.outcome === 'failure')) {
