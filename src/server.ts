@@ -11,8 +11,13 @@ export async function serve(): Promise<void> {
   // development: the NPD simulator runs beside the server, as its own process (MOTCUA_NPD_SIM=false to skip)
   let simulator: SimulatorProcess | null = null;
   if (config.npd.simulator) {
-    simulator = await spawnSimulator({ dir: path.join(config.dataDir, 'npd-sim'), port: Number(process.env.NPD_SIM_PORT ?? 8443) });
-    for (const line of await system.useSimulator(simulator.connection)) console.log(line);
+    try {
+      simulator = await spawnSimulator({ dir: path.join(config.dataDir, 'npd-sim'), port: Number(process.env.NPD_SIM_PORT ?? 8443) });
+      for (const line of await system.useSimulator(simulator.connection)) console.log(line);
+    } catch (err) {
+      // the system works without it; only lookups wait for a connection (e.g. the port is taken: set NPD_SIM_PORT)
+      console.warn(`CẢNH BÁO / WARNING: npd-sim did not start, lookups are unavailable: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+    }
   }
   let closing = false;
   const shutdown = async (signal: string) => {
