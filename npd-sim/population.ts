@@ -1,7 +1,7 @@
 import { addYears, ageOn, dayOf, formatDmy, yearOf, type Day } from './dates.ts';
 import { NameGenerator, type Gender } from './names.ts';
 import { Random, WeightedTable } from './random.ts';
-import type { Commune, ReferenceData, Region } from './reference-data.ts';
+import type { Commune, ReferenceData } from './reference-data.ts';
 
 /**
  * A deterministic synthetic population: the same seed and size give the same people, field for field.
@@ -129,7 +129,6 @@ function asciiSlug(text: string): string {
 class PopulationBuilder {
   readonly people: Person[] = [];
   readonly #random: Random;
-  readonly #reference: ReferenceData;
   readonly #names: NameGenerator;
   readonly #communes: WeightedTable<Commune>;
   readonly #cities: WeightedTable<Commune>;
@@ -141,7 +140,6 @@ class PopulationBuilder {
 
   constructor(reference: ReferenceData, seed: string) {
     this.#random = new Random(seed);
-    this.#reference = reference;
     this.#names = new NameGenerator(reference.names);
     // Wards are denser than rural communes.
     this.#communes = new WeightedTable(reference.communes.map((c) => [c, c.kind === 'Xã' ? 1 : 2] as const));

@@ -5,7 +5,7 @@ import { notFound } from '../../platform/errors.ts';
 import { dossierForLookup } from '../dossiers/dossiers.service.ts';
 import { dossierPolicy } from '../dossiers/dossiers.policy.ts';
 import { NPD_FIELD_NAMES } from '../procedures/npd-fields.ts';
-import { connectionStatus, setConnection } from './connection.service.ts';
+import { connectionStatus, currentConnection, setConnection } from './connection.service.ts';
 import { createClient, listClients, revokeClient } from './integrations.service.ts';
 import { dossierLookups, lookUp, mayLookUp } from './lookups.service.ts';
 import { reconcile } from './reconcile.ts';
@@ -107,7 +107,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     app.inTx(req, async (ctx) => {
       const upstream = await upstreamState(ctx);
       return {
-        configured: (await connectionStatus(ctx)).current !== null,
+        configured: (await currentConnection(ctx)) !== null,
         disconnectedSince: upstream.disconnectedAt?.toISOString() ?? null,
         suspension: await activeSuspension(ctx, { accountId: req.actor!.accountId, unitPath: req.actor!.unitPath }),
       };
