@@ -157,7 +157,19 @@ describe('R01, R24, R36: a lookup is bound to an open dossier, recorded first, a
     // nothing beyond the declared fields, in any form: no religion, no ethnicity, no parents
     expect(res.body).not.toMatch(/TonGiao|DanToc|ton_giao|dan_toc|NhomMau/);
     const [row] = await lookupRows(d.id);
-    expect(row).toMatchObject({ id: body.lookupId, service: 'verify', subject: 'applicant', outcome: 'matched', fieldsReturned: ['ho_ten', 'noi_thuong_tru'], citizen: sys.keys.citizenDigest(c.SoDinhDanh) });
+    // R13: the purpose is recorded with every lookup, with who, for which dossier and which procedure version
+    expect(row).toMatchObject({
+      id: body.lookupId,
+      service: 'verify',
+      subject: 'applicant',
+      outcome: 'matched',
+      fieldsReturned: ['ho_ten', 'noi_thuong_tru'],
+      citizen: sys.keys.citizenDigest(c.SoDinhDanh),
+      purpose: body.purpose,
+      procedureCode: '1.001193',
+      accountId: officers[0]!.id,
+      dossierId: d.id,
+    });
     expect(row!.completedAt).not.toBeNull();
     // R36: the journal has the start (before the call) and the completion, with the citizen's keyed hash
     const entries = (await sys.database.db.select().from(journal).where(sql`${journal.details}->>'lookup' = ${body.lookupId}`)).sort((a, b) => a.seq - b.seq);
