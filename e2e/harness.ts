@@ -186,6 +186,34 @@ export async function signInFirstTime(page: Page, server: RunningServer, usernam
 /** Follows a link of the side navigation by its exact name. */
 export const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 
+// ——— npd-sim beside the dev server (in <dataDir>/npd-sim) ———
+
+/** What npd-sim's control API says about one of its synthetic citizens. */
+export interface SampledCitizen {
+  SoDinhDanh: string;
+  HoVaTen: string;
+  /** dd/mm/yyyy */
+  NgayThangNamSinh: string;
+}
+
+/** A file npd-sim wrote in the server's data directory (ports, control token, the client bundle). */
+export const npdSimFile = (server: RunningServer, name: string) => fs.readFileSync(path.join(server.dataDir, 'npd-sim', name), 'utf8');
+
+/** Real synthetic citizens, from npd-sim's control API (plain HTTP on loopback, bearer token). */
+export async function sampleNpdCitizens(server: RunningServer, count: number): Promise<SampledCitizen[]> {
+  const { controlPort } = JSON.parse(npdSimFile(server, 'ready.json')) as { port: number; controlPort: number };
+  const response = await fetch(`http://127.0.0.1:${controlPort}/sample?count=${count}&minAge=20&maxAge=70`, {
+    headers: { authorization: `Bearer ${npdSimFile(server, 'control-token').trim()}` },
+  });
+  expect(response.status).toBe(200);
+  const { Items } = (await response.json()) as { Items: SampledCitizen[] };
+  expect(Items).toHaveLength(count);
+  return Items;
+}
+
+/** "15/08/1992" → "1992-08-15", as the date input takes it. */
+export const isoDate = (ddmmyyyy: string) => ddmmyyyy.split('/').reverse().join('-');
+
 // ——— Screenshots ———
 
 export async function shot(page: Page, name: string) {

@@ -1,37 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, nav, shot, signInFirstTime } from './harness.ts';
+import { browserSuite, isoDate, nav, npdSimFile, sampleNpdCitizens, shot, signInFirstTime, type SampledCitizen } from './harness.ts';
 
 const suite = browserSuite({ idleMinutes: 10, viewport: { width: 1360, height: 900 } });
 const { newPage } = suite;
 
-/** What npd-sim's control API says about one of its synthetic citizens. */
-interface SampledCitizen {
-  SoDinhDanh: string;
-  HoVaTen: string;
-  /** dd/mm/yyyy */
-  NgayThangNamSinh: string;
-}
-
-/** npd-sim runs beside the server in <dataDir>/npd-sim: its ports, its control token, the client bundle it issued. */
-const simFile = (name: string) => fs.readFileSync(path.join(suite.server.dataDir, 'npd-sim', name), 'utf8');
-
-/** Real synthetic citizens, from npd-sim's control API (plain HTTP on loopback, bearer token). */
-async function sampleCitizens(count: number): Promise<SampledCitizen[]> {
-  const { controlPort } = JSON.parse(simFile('ready.json')) as { port: number; controlPort: number };
-  const response = await fetch(`http://127.0.0.1:${controlPort}/sample?count=${count}&minAge=20&maxAge=70`, {
-    headers: { authorization: `Bearer ${simFile('control-token').trim()}` },
-  });
-  expect(response.status).toBe(200);
-  const { Items } = (await response.json()) as { Items: SampledCitizen[] };
-  expect(Items).toHaveLength(count);
-  return Items;
-}
-
-/** "15/08/1992" → "1992-08-15", as the date input takes it. */
-const isoDate = (ddmmyyyy: string) => ddmmyyyy.split('/').reverse().join('-');
+const simFile = (name: string) => npdSimFile(suite.server, name);
+const sampleCitizens = (count: number) => sampleNpdCitizens(suite.server, count);
 
 /** The fields procedure 1.001193 (birth registration) declares in src/modules/procedures/suggested-versions.ts. */
 const BIRTH_REGISTRATION_FIELDS = ['ho_ten', 'so_dinh_danh', 'ngay_sinh', 'gioi_tinh', 'quoc_tich', 'dan_toc', 'que_quan', 'noi_thuong_tru', 'noi_tam_tru', 'noi_o_hien_tai', 'tinh_trang_hon_nhan', 'vo_chong'];

@@ -1,59 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
-import { browserSuite, nav, shot, signInFirstTime } from './harness.ts';
+import { zipEntry } from '../test/zip.ts';
+import { browserSuite, isoDate, nav, sampleNpdCitizens, shot, signInFirstTime, type SampledCitizen } from './harness.ts';
 
 const suite = browserSuite({ idleMinutes: 10, viewport: { width: 1360, height: 900 } });
 const { newPage } = suite;
 
-/** What npd-sim's control API says about one of its synthetic citizens. */
-interface SampledCitizen {
-  SoDinhDanh: string;
-  HoVaTen: string;
-  /** dd/mm/yyyy */
-  NgayThangNamSinh: string;
-}
-
-/** npd-sim runs beside the server in <dataDir>/npd-sim: its control port and token. */
-const simFile = (name: string) => fs.readFileSync(path.join(suite.server.dataDir, 'npd-sim', name), 'utf8');
-
-/** Real synthetic citizens, from npd-sim's control API (plain HTTP on loopback, bearer token). */
-async function sampleCitizens(count: number): Promise<SampledCitizen[]> {
-  const { controlPort } = JSON.parse(simFile('ready.json')) as { port: number; controlPort: number };
-  const response = await fetch(`http://127.0.0.1:${controlPort}/sample?count=${count}&minAge=20&maxAge=70`, {
-    headers: { authorization: `Bearer ${simFile('control-token').trim()}` },
-  });
-  expect(response.status).toBe(200);
-  const { Items } = (await response.json()) as { Items: SampledCitizen[] };
-  expect(Items).toHaveLength(count);
-  return Items;
-}
-
-/** "15/08/1992" → "1992-08-15", as the date input takes it. */
-const isoDate = (ddmmyyyy: string) => ddmmyyyy.split('/').reverse().join('-');
+const sampleCitizens = (count: number) => sampleNpdCitizens(suite.server, count);
 
 /** One entry of a zip (a .docx), as text. */
-function zipEntry(bytes: Buffer, name: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('not a zip'));
-      zip.on('entry', (e: yauzl.Entry) => {
-        if (e.fileName !== name) return zip.readEntry();
-        zip.openReadStream(e, (er, stream) => {
-          if (er || !stream) return reject(er ?? new Error('unreadable entry'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-          stream.on('error', reject);
-        });
-      });
-      zip.on('end', () => reject(new Error(`${name} missing`)));
-      zip.readEntry();
-    });
-  });
-}
 
 /**
  * Polls `check` until it holds, reloading the page every few seconds between tries: the server's detector runs each

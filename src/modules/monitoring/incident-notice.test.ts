@@ -1,4 +1,4 @@
-import yauzl from 'yauzl';
+import { zipEntry } from '../../../test/zip.ts';
 import { describe, expect, it } from 'vitest';
 import { incidentNoticeDocx, type IncidentNoticeInput } from './incident-notice.ts';
 
@@ -26,7 +26,7 @@ const sample = (over: Partial<IncidentNoticeInput> = {}): IncidentNoticeInput =>
   ...over,
 });
 
-const documentXml = (docx: Buffer) => entry(docx, 'word/document.xml');
+const documentXml = (docx: Buffer) => zipEntry(docx, 'word/document.xml');
 
 /** The text of each paragraph, runs joined, so a phrase is found whatever runs it was split into. */
 const paragraphTexts = (xml: string) =>
@@ -132,7 +132,7 @@ describe('incident notification document (R19)', () => {
 
   it('declares Times New Roman 13–14 pt as the body font', async () => {
     const docx = await incidentNoticeDocx(sample());
-    const styles = await entry(docx, 'word/styles.xml');
+    const styles = await zipEntry(docx, 'word/styles.xml');
     const defaults = /<w:docDefaults>[\s\S]*?<\/w:docDefaults>/.exec(styles)?.[0] ?? '';
     expect(defaults).toMatch(/<w:rFonts [^>]*w:ascii="Times New Roman"[^>]*w:hAnsi="Times New Roman"/);
     const size = Number(/<w:sz w:val="(\d+)"/.exec(defaults)?.[1]) / 2;
@@ -141,21 +141,3 @@ describe('incident notification document (R19)', () => {
   });
 });
 
-function entry(docx: Buffer, name: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(docx, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('not a zip'));
-      zip.on('entry', (e: yauzl.Entry) => {
-        if (e.fileName !== name) return zip.readEntry();
-        zip.openReadStream(e, (er, stream) => {
-          if (er || !stream) return reject(er ?? new Error('unreadable entry'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        });
-      });
-      zip.on('end', () => reject(new Error(`${name} missing`)));
-      zip.readEntry();
-    });
-  });
-}
