@@ -9,7 +9,7 @@ import { units } from '../units/units.tables.ts';
 import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
 import { consistencyRanges, inclusionRanges } from './merkle.ts';
 import { rangeRoots } from './nodes.ts';
-import { journalPublication } from './sequencer.ts';
+import { journalPublication, latestCheckpointRow } from './sequencer.ts';
 import { SELECTION_FORMAT, type JournalSelection } from './verify.ts';
 
 export interface JournalEvent {
@@ -144,8 +144,8 @@ function presentEntry(e: JournalRow, idx: number | null) {
   };
 }
 
-async function latestCheckpointRow(ctx: Ctx) {
-  const [cp] = await ctx.tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+async function latestCheckpointOf(ctx: Ctx) {
+  const [cp] = await latestCheckpointRow(ctx.tx);
   return cp;
 }
 
@@ -156,7 +156,7 @@ export async function journalFailClosed(ctx: Ctx): Promise<boolean> {
 
 export async function latestCheckpoint(ctx: Ctx) {
   await requireJournalReader(ctx);
-  const cp = await latestCheckpointRow(ctx);
+  const cp = await latestCheckpointOf(ctx);
   const { witness, failClosed } = await journalPublication(ctx.tx, ctx.clock.now(), ctx.config.journal.failClosedMs, ctx.config.journal.witnessUrl);
   return {
     checkpoint: cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note, at: cp.createdAt.toISOString() } : null,
@@ -170,7 +170,7 @@ export async function entryWithProof(ctx: Ctx, seq: number) {
   await requireJournalReader(ctx);
   const [row] = await entriesWithNames(ctx).where(eq(journal.seq, seq));
   if (!row) throw notFound();
-  const cp = await latestCheckpointRow(ctx);
+  const cp = await latestCheckpointOf(ctx);
   const position = row.idx;
   return {
     entry: presentNamed(row),
@@ -197,7 +197,7 @@ export const SELECTION_LIMIT = 10_000;
  */
 export async function exportSelection(ctx: Ctx, filter: JournalFilter): Promise<JournalSelection> {
   await requireJournalReader(ctx);
-  const cp = await latestCheckpointRow(ctx);
+  const cp = await latestCheckpointOf(ctx);
   const rows = cp
     ? await ctx.tx
         .select({ entry: journal, idx: journalIndex.idx })

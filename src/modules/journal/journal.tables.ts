@@ -1,5 +1,5 @@
 import { bigint, bigserial, date, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { bytea } from '../../platform/columns.ts';
+import { bytea, xid8 } from '../../platform/columns.ts';
 
 export const journal = pgTable('journal', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),
@@ -33,6 +33,9 @@ export const journalCheckpoints = pgTable('journal_checkpoints', {
   note: text('note').notNull(),
   frontier: jsonb('frontier').$type<string[]>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  /** The last entry this checkpoint integrated, in the sequencer's (txid, seq) order: where the next batch starts. */
+  lastTxid: xid8('last_txid').notNull(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
 });
 
 export type JournalRow = typeof journal.$inferSelect;

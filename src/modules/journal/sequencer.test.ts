@@ -101,7 +101,7 @@ describe('R25: the sequencer and its signed checkpoints', () => {
       await tx.execute(sql`DELETE FROM journal_checkpoints WHERE size > 40`);
       const leaves = (await tx.select().from(journalIndex).orderBy(asc(journalIndex.idx))).map((r) => r.leafHash).slice(0, 38);
       const root = rootOf(leaves);
-      await tx.insert(journalCheckpoints).values({ size: 38, root, note: signNote(formatCheckpoint({ origin: signer.name, size: 38, root }), forger), frontier: [], createdAt: sys.clock.now() });
+      await tx.insert(journalCheckpoints).values({ size: 38, root, note: signNote(formatCheckpoint({ origin: signer.name, size: 38, root }), forger), frontier: [], createdAt: sys.clock.now(), lastTxid: '0', lastSeq: 0 });
     });
     expect(report.problems).toContainEqual('checkpoint 38: no signature by a known key (not signed by the journal key)');
   });

@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { asc, desc, eq, gte, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Keys } from '../../platform/crypto.ts';
@@ -49,24 +49,62 @@ export function loadJournalSigner(dataDir: string, origin: string, keys: Keys): 
   return signer;
 }
 
+/** Where the sequencer stands: the last entry integrated, in (txid, seq) order (migration 0015). */
+interface Cursor {
+  txid: string;
+  seq: number;
+}
+
+const START: Cursor = { txid: '0', seq: 0 };
+/** The transaction that wrote an entry: the sequencer's order, kept out of `journal`'s row type (the leaf and exports never carry it). */
+const entryTxid = sql`${journal}.txid`;
+const afterCursor = (c: Cursor) => sql`(${entryTxid}, ${journal.seq}) > (${c.txid}::xid8, ${c.seq}::bigint)`;
+// Only entries written before migration 0015 can be in the tree already past the cursor (see there).
+const notIntegrated = sql`NOT EXISTS (SELECT FROM ${journalIndex} WHERE ${journalIndex.seq} = ${journal.seq})`;
+
+export function latestCheckpointRow(tx: Executor) {
+  return tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+}
+
+function cursorOf(checkpoint: { lastTxid: string; lastSeq: number } | undefined): Cursor {
+  return checkpoint ? { txid: checkpoint.lastTxid, seq: checkpoint.lastSeq } : START;
+}
+
 /**
- * Gives every committed, not yet integrated entry its position in the tree, in the order of `seq`, and publishes a
- * signed checkpoint of the new tree. One sequencer at a time across processes (an advisory lock); an entry that
- * commits late simply gets a later position.
+ * The next entries to integrate: after the cursor in (txid, seq) order, written by transactions that have all ended
+ * (below the oldest one still running, so none can commit before them later). An index range, however long the journal.
+ */
+export function pendingEntries(tx: Executor, after: Cursor, limit: number) {
+  return tx
+    .select({ entry: journal, txid: sql<string>`${entryTxid}::text` })
+    .from(journal)
+    .where(and(afterCursor(after), sql`${entryTxid} < pg_snapshot_xmin(pg_current_snapshot())`, notIntegrated))
+    .orderBy(entryTxid, asc(journal.seq))
+    .limit(limit);
+}
+
+/** The committed entry that has waited longest for the tree (the next one the sequencer takes), if any. */
+export function oldestWaiting(tx: Executor, after: Cursor) {
+  return tx.select({ at: journal.at }).from(journal).where(and(afterCursor(after), notIntegrated)).orderBy(entryTxid, asc(journal.seq)).limit(1);
+}
+
+/** The entry at a tree position. */
+export function entryAtPosition(tx: Executor, idx: number) {
+  return tx.select({ at: journal.at }).from(journalIndex).innerJoin(journal, eq(journal.seq, journalIndex.seq)).where(eq(journalIndex.idx, idx)).limit(1);
+}
+
+/**
+ * Gives every committed, not yet integrated entry its position in the tree, in (txid, seq) order, and publishes a
+ * signed checkpoint of the new tree. One sequencer at a time across processes (an advisory lock); an entry whose
+ * transaction is still open waits, with every later one, until it ends.
  */
 export async function integrate(database: Database, signer: NoteSigner, clock: Clock): Promise<number> {
   return database.db.transaction(async (tx) => {
     const locked = (await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) AS ok`)) as unknown as { rows: { ok: boolean }[] };
     if (!locked.rows[0]?.ok) return 0;
-    const pending = await tx
-      .select({ entry: journal })
-      .from(journal)
-      .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
-      .where(isNull(journalIndex.seq))
-      .orderBy(asc(journal.seq))
-      .limit(BATCH);
+    const [last] = await latestCheckpointRow(tx);
+    const pending = await pendingEntries(tx, cursorOf(last), BATCH);
     if (pending.length === 0) return 0;
-    const [last] = await tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
     const range = new CompactRange(last?.size ?? 0, (last?.frontier ?? []).map((hex) => Buffer.from(hex, 'hex')));
     const nodes: { level: number; idx: number; hash: Buffer }[] = [];
     const rows = pending.map(({ entry }) => {
@@ -78,12 +116,15 @@ export async function integrate(database: Database, signer: NoteSigner, clock: C
     await tx.insert(journalIndex).values(rows);
     if (nodes.length > 0) await tx.insert(journalNodes).values(nodes);
     const root = range.root();
+    const end = pending.at(-1)!;
     await tx.insert(journalCheckpoints).values({
       size: range.size,
       root,
       note: signNote(formatCheckpoint({ origin: signer.name, size: range.size, root }), signer),
       frontier: range.nodes.map((node) => node.toString('hex')),
       createdAt: clock.now(),
+      lastTxid: end.txid,
+      lastSeq: end.entry.seq,
     });
     return rows.length;
   });
@@ -95,7 +136,7 @@ export async function integrate(database: Database, signer: NoteSigner, clock: C
  */
 export async function publishToWitness(database: Database, witnessUrl: string, clock: Clock): Promise<number> {
   const db = database.db;
-  const [latest] = await db.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+  const [latest] = await latestCheckpointRow(db);
   const [acked] = await db.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1);
   if (!latest || acked?.size === latest.size) return 0;
   const send = async (oldSize: number) =>
@@ -125,21 +166,19 @@ export async function publishToWitness(database: Database, witnessUrl: string, c
  * than the limit, what depends on the journal (NPD lookups) must stop until it recovers.
  */
 export async function journalPublication(tx: Executor, now: Date, limitMs: number, witnessUrl: string | undefined) {
-  const [latest] = await tx.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.size)).limit(1);
+  const [latest] = await latestCheckpointRow(tx);
   const [witnessed] = witnessUrl
     ? await tx.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1)
     : [];
-  const covered = witnessUrl ? (witnessed?.size ?? 0) : (latest?.size ?? 0);
-  const [oldestUncovered] = await tx
-    .select({ at: journal.at })
-    .from(journal)
-    .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
-    .where(or(isNull(journalIndex.idx), gte(journalIndex.idx, covered)))
-    .orderBy(asc(journal.seq))
-    .limit(1);
+  const size = latest?.size ?? 0;
+  const covered = witnessUrl ? (witnessed?.size ?? 0) : size;
+  // The oldest uncovered entry is the first outside the tree or, with a witness, the first in the tree it has not seen.
+  const [waiting] = await oldestWaiting(tx, cursorOf(latest));
+  const [unwitnessed] = covered < size ? await entryAtPosition(tx, covered) : [];
+  const oldest = Math.min(waiting?.at.getTime() ?? Infinity, unwitnessed?.at.getTime() ?? Infinity);
   return {
     checkpoint: latest ? { size: latest.size, at: latest.createdAt.toISOString() } : null,
     witness: witnessUrl ? { url: witnessUrl, size: witnessed?.size ?? 0, at: witnessed?.at.toISOString() ?? null } : null,
-    failClosed: oldestUncovered !== undefined && now.getTime() - oldestUncovered.at.getTime() > limitMs,
+    failClosed: now.getTime() - oldest > limitMs,
   };
 }
