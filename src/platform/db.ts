@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -14,13 +15,20 @@ export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractT
 /** Repositories take either; services always pass the request's transaction. */
 export type Executor = Db | Tx;
 
+/** One database connection, below the query builder. */
+export interface Connection {
+  /** Runs a script of several statements. */
+  exec(script: string): Promise<void>;
+  query<R>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
   /** PGlite only: the data directory as a tarball (tests restore a migrated database from it). */
   dumpDataDir(): Promise<Blob>;
-  /** Runs a multi-statement SQL script in one transaction (migrations). */
-  runScript(sql: string, after: (tx: Db) => Promise<void>): Promise<void>;
+  /** Runs fn on one connection held for its whole length (migrations: a session lock, then a transaction per file). */
+  session<T>(fn: (conn: Connection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -33,12 +41,12 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
   return {
     kind: 'pglite',
     db,
-    async runScript(sql, after) {
-      await client.transaction(async (tx) => {
-        await tx.exec(sql);
-        await after(drizzlePglite(tx as unknown as PGlite) as unknown as Db);
-      });
-    },
+    // PGlite is one connection already.
+    session: (fn) =>
+      fn({
+        exec: async (script) => void (await client.exec(script)),
+        query: async <R>(text: string, params?: unknown[]) => (await client.query<R>(text, params)).rows,
+      }),
     dumpDataDir: () => client.dumpDataDir('gzip') as Promise<Blob>,
     close: () => client.close(),
   };
@@ -68,16 +76,13 @@ export async function openPostgres(url: string, options: { role?: string } = {})
   return {
     kind: 'postgres',
     db,
-    async runScript(sql, after) {
+    async session(fn) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        await client.query(sql);
-        await after(drizzlePg(client) as unknown as Db);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
+        return await fn({
+          exec: async (script) => void (await client.query(script)),
+          query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
+        });
       } finally {
         client.release();
       }
@@ -90,27 +95,81 @@ export async function openPostgres(url: string, options: { role?: string } = {})
 /** PGlite is one connection: after migrating, the server switches it to the application role for good. */
 export async function assumeAppRole(database: Database): Promise<void> {
   if (database.kind !== 'pglite') throw new Error('open PostgreSQL with { role: APP_ROLE } instead');
-  const { sql } = await import('drizzle-orm');
   await database.db.execute(sql.raw(`SET ROLE ${APP_ROLE}`));
 }
 
-/** Applies the plain-SQL files of migrations/ that are not yet applied, each in its own transaction. */
-export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const { sql } = await import('drizzle-orm');
-  await database.db.execute(sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const files = fs.readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  const applied: string[] = [];
-  for (const file of files) {
-    const name = path.basename(file, '.sql');
-    const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    // The advisory lock makes concurrent starts of several processes apply each migration once.
-    const script = `SELECT pg_advisory_xact_lock(727274);\n${text}`;
-    const done = (await database.db.execute(sql`SELECT 1 FROM schema_migrations WHERE name = ${name}`)) as unknown as { rows: unknown[] };
-    if (done.rows.length > 0) continue;
-    await database.runScript(script, async (tx) => {
-      await tx.execute(sql`INSERT INTO schema_migrations (name) VALUES (${name}) ON CONFLICT DO NOTHING`);
+const MIGRATION_LOCK = 727274;
+
+export interface Migration {
+  name: string;
+  text: string;
+  /** SHA-256 of the file with its line endings as LF (a checkout on Windows hashes the same). */
+  checksum: string;
+}
+
+/** The plain-SQL files of migrations/, in order. */
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      return { name: path.basename(file, '.sql'), text, checksum: crypto.createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex') };
     });
-    applied.push(name);
-  }
-  return applied;
+}
+
+export class MigrationChangedError extends Error {}
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction. Several processes starting at once on one
+ * database take the lock first and only then read what is applied (so each file runs once and the bookkeeping table is
+ * created once); a file changed since it was applied stops start-up with its name, before anything is applied.
+ */
+export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const migrations = readMigrations(dir);
+  return database.session(async (conn) => {
+    await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await conn.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), checksum text);
+        ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text;`);
+      const applied = new Map((await conn.query<{ name: string; checksum: string | null }>('SELECT name, checksum FROM schema_migrations')).map((r) => [r.name, r.checksum]));
+      for (const m of migrations) {
+        const recorded = applied.get(m.name);
+        if (recorded && recorded !== m.checksum) {
+          throw new MigrationChangedError(
+            `migration ${m.name}.sql was changed after it was applied (sha256 ${recorded.slice(0, 12)}… when applied, ${m.checksum.slice(0, 12)}… now): restore the file as it was and put the change in a new migration`,
+          );
+        }
+      }
+      const done: string[] = [];
+      for (const m of migrations) {
+        if (applied.has(m.name)) {
+          // applied before checksums were kept: the file as it is now is what later starts compare with
+          if (applied.get(m.name) === null) await conn.query('UPDATE schema_migrations SET checksum = $2 WHERE name = $1', [m.name, m.checksum]);
+          continue;
+        }
+        await conn.exec('BEGIN');
+        try {
+          await conn.exec(m.text);
+          await conn.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+          await conn.exec('COMMIT');
+        } catch (err) {
+          await conn.exec('ROLLBACK');
+          throw new Error(`migration ${m.name}.sql failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+        done.push(m.name);
+      }
+      return done;
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  });
+}
+
+/** Migrations this code knows that the database has not applied, and applied ones it does not know (a newer release). */
+export async function migrationDrift(db: Executor, known: readonly string[]): Promise<{ missing: string[]; unknown: string[] }> {
+  const rows = ((await db.execute(sql`SELECT name FROM schema_migrations`)) as unknown as { rows: { name: string }[] }).rows.map((r) => r.name);
+  const applied = new Set(rows);
+  return { missing: known.filter((n) => !applied.has(n)), unknown: rows.filter((n) => !known.includes(n)) };
 }

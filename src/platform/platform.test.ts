@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 import { Keys } from './crypto.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
+import { migrate, MigrationChangedError, openPglite } from './db.ts';
 import { foldVietnamese } from './text.ts';
 
 describe('configuration', () => {
@@ -73,5 +74,31 @@ describe('search that ignores diacritics', () => {
   it('folds Vietnamese to plain lower case', () => {
     expect(foldVietnamese('Nguyễn Văn  Đức')).toBe('nguyen van duc');
     expect(foldVietnamese('ĐẶNG THỊ HỒNG')).toBe('dang thi hong');
+  });
+});
+
+describe('migrations', () => {
+  it('should not start on a migration edited after it was applied: names it and applies nothing more', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-migrations-'));
+    fs.writeFileSync(path.join(dir, '0001_first.sql'), 'CREATE TABLE first (id int);\n');
+    fs.writeFileSync(path.join(dir, '0002_second.sql'), 'CREATE TABLE second (id int);\n');
+    const database = await openPglite();
+    try {
+      expect(await migrate(database, dir)).toEqual(['0001_first', '0002_second']);
+      expect(await migrate(database, dir)).toEqual([]);
+      // the same text with Windows line endings is the same migration
+      fs.writeFileSync(path.join(dir, '0002_second.sql'), 'CREATE TABLE second (id int);\r\n');
+      expect(await migrate(database, dir)).toEqual([]);
+
+      fs.writeFileSync(path.join(dir, '0001_first.sql'), 'CREATE TABLE first (id bigint);\n');
+      fs.writeFileSync(path.join(dir, '0003_third.sql'), 'CREATE TABLE third (id int);\n');
+      await expect(migrate(database, dir)).rejects.toThrow(MigrationChangedError);
+      await expect(migrate(database, dir)).rejects.toThrow(/migration 0001_first\.sql was changed after it was applied/);
+      const third = await database.session((c) => c.query<{ t: string | null }>(`SELECT to_regclass('third')::text AS t`));
+      expect(third[0]!.t).toBeNull();
+    } finally {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
