@@ -13,6 +13,7 @@ import type { Config } from './platform/config.ts';
 import type { Ctx } from './platform/context.ts';
 import type { Keys } from './platform/crypto.ts';
 import type { Database } from './platform/db.ts';
+import type { Scheduler } from './platform/jobs.ts';
 import { AppError } from './platform/errors.ts';
 import { record } from './modules/journal/journal.service.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
@@ -32,6 +33,7 @@ import { registryRoutes } from './modules/registry/registry.routes.ts';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
 import { getProvince } from './modules/units/units.service.ts';
 import { z } from 'zod';
+import { healthRoutes } from './health.ts';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +50,8 @@ declare module 'fastify' {
     database: Database;
     /** The NPD gateway's live client (issue 5): one per process. */
     npd: NpdGateway;
+    /** The process's job scheduler, once started (startSystem); a bare app (tests) runs no jobs. */
+    scheduler: Scheduler | null;
     /** Runs a service call in one transaction: the change and its journal entries commit together. */
     inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T>;
   }
@@ -79,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('keys', deps.keys);
   app.decorate('clock', deps.clock);
   app.decorate('database', deps.database);
+  app.decorate('scheduler', null);
   const npd = new NpdGateway(config.npd);
   app.decorate('npd', npd);
   app.addHook('onClose', () => npd.close());
@@ -169,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const province = await app.inTx(req, (ctx) => getProvince(ctx.tx));
     return { status: 'ok' as const, province: province ? { code: province.code, name: province.fullName } : null };
   });
+  await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(unitRoutes);
   await app.register(accountRoutes);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -21,6 +22,8 @@ import type { NpdConnectionSettings } from './modules/registry/npd-client.ts';
 import { detect } from './modules/monitoring/detector.ts';
 import { sendPendingEmails } from './modules/monitoring/mail.ts';
 import { integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/sequencer.ts';
+
+const STARTUP_LOCK = 727276;
 
 export interface System {
   app: FastifyInstance;
@@ -88,6 +91,8 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     await forgetOldCounts(ctx);
   };
   await inTx(async (ctx) => {
+    // Processes started together on one database seed it one after the other: the next finds the work done.
+    await ctx.tx.execute(sql`SELECT pg_advisory_xact_lock(${STARTUP_LOCK})`);
     await housekeeping(ctx);
     await importProvince(ctx.tx, config.provinceCode, clock.now());
     await importCatalogue(ctx);
@@ -102,7 +107,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   });
   const app = await buildApp({ config, database, keys, clock });
   const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
-  const jobs = startJobs(app.log, [
+  const jobs = startJobs(app.log, database.db, clock, [
     { name: 'housekeeping', everyMs: 24 * 60 * 60_000, run: () => inTx(housekeeping) },
     { name: 'dossier-retention', everyMs: 24 * 60 * 60_000, run: () => inTx(purgeExpiredDossiers) },
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
@@ -110,9 +115,11 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },
     // issue 6: the detection rules read what the sequencer has just published
     { name: 'monitoring', everyMs: 1000, run: () => inTx(detect) },
-    ...(config.smtp ? [{ name: 'mail', everyMs: 10_000, run: () => sendPendingEmails(inTx, config) }] : []),
+    // a long lease: the run sends each message before marking it, and nobody else may send it meanwhile
+    ...(config.smtp ? [{ name: 'mail', everyMs: 10_000, leaseMs: 10 * 60_000, run: () => sendPendingEmails(inTx, config) }] : []),
     ...(config.journal.witnessUrl ? [{ name: 'journal-witness', everyMs: 10_000, run: () => publishToWitness(database, config.journal.witnessUrl!, clock) }] : []),
   ]);
+  app.scheduler = jobs;
   return {
     app,
     database,

@@ -77,6 +77,8 @@ describe('Invariant 4: deny by default', () => {
     const spec = (await sys.client().get('/api/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
     const open = [
       '/api/health',
+      '/api/health/live',
+      '/api/health/ready',
       '/api/auth/sign-in',
       '/api/setup',
       '/api/setup/status',
