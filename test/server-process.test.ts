@@ -37,7 +37,8 @@ async function start(port: number, dataDir: string, onOutput?: (text: string) =>
   child.stdout!.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
   children.push(child);
-  for (let i = 0; i < 300; i++) {
+  // 90 s, as the e2e harness: a loaded 2-core machine starts the server slowly
+  for (let i = 0; i < 900; i++) {
     if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -34,7 +34,8 @@ export function journalSigner(origin: string, privateKey: KeyObject): JournalSig
 
 /**
  * The checkpoint signing key lives outside the database, in the data directory, sealed under the master key;
- * it is created on first start. The public verifier key is written beside it for inspectors.
+ * it is created on first start. The public verifier key is written beside it for inspectors. Server processes that
+ * share the data directory share the key: one started at the same moment as another keeps the key the other made.
  */
 export function loadJournalSigner(dataDir: string, origin: string, keys: Keys): JournalSigner {
   const file = path.join(dataDir, 'journal-signing.key');
@@ -42,10 +43,21 @@ export function loadJournalSigner(dataDir: string, origin: string, keys: Keys): 
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { privateKey } = crypto.generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    fs.writeFileSync(file, keys.seal(pem, 'journal-signing-key') + '\n', { mode: 0o600, flag: 'wx' });
+    // written whole under another name, then linked into place: link() fails if the key exists, so the first wins
+    const draft = `${file}.${process.pid}.new`;
+    fs.writeFileSync(draft, keys.seal(pem, 'journal-signing-key') + '\n', { mode: 0o600 });
+    try {
+      fs.linkSync(draft, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
   }
   const signer = journalSigner(origin, crypto.createPrivateKey(keys.open(fs.readFileSync(file, 'utf8').trim(), 'journal-signing-key')));
-  fs.writeFileSync(path.join(dataDir, 'journal-verifier.txt'), signer.vkey + '\n');
+  const verifier = path.join(dataDir, `journal-verifier.txt.${process.pid}.new`);
+  fs.writeFileSync(verifier, signer.vkey + '\n');
+  fs.renameSync(verifier, path.join(dataDir, 'journal-verifier.txt'));
   return signer;
 }
 
