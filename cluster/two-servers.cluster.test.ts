@@ -253,6 +253,20 @@ describe('issue 12: two servers on one PostgreSQL', () => {
     expect(positions.rows.map((r) => r.type)).toEqual(['test.late', ...Array(10).fill('auth.sign_in')]);
   });
 
+  it('should not let a transaction left open in another database of the cluster hold this journal back', async () => {
+    const elsewhere = new pg.Client({ connectionString: ADMIN_URL });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()'); // an id older than every entry written below
+      await fetch(`${servers[0]!.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nobody.elsewhere', password: 'Wrong-password-1' }) });
+      await untilIntegrated();
+    } finally {
+      await elsewhere.query('ROLLBACK');
+      await elsewhere.end();
+    }
+  });
+
   it('R25: one sequence of checkpoints, all signed by the one journal key, that `journal verify` accepts', async () => {
     await untilIntegrated();
     const verifier = parseVerifierKey(fs.readFileSync(path.join(dataDir, 'journal-verifier.txt'), 'utf8').trim());

@@ -83,14 +83,26 @@ function cursorOf(checkpoint: { lastTxid: string; lastSeq: number } | undefined)
 }
 
 /**
+ * The oldest transaction that may still write to this journal: the oldest in progress at the statement's snapshot, or
+ * the next one if none is. Transaction ids are cluster-wide, so those still running in another database of the cluster
+ * are left out (a long one there must not hold this journal back); one that ended since the snapshot stays in (its
+ * database cannot be told any more, and its entries are not visible yet).
+ */
+const writersHorizon = sql`(
+  SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+  WHERE x::text::bigint % 4294967296 NOT IN (
+    SELECT l.transactionid::text::bigint FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'transactionid' AND l.granted AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())))`;
+
+/**
  * The next entries to integrate: after the cursor in (txid, seq) order, written by transactions that have all ended
- * (below the oldest one still running, so none can commit before them later). An index range, however long the journal.
+ * (below the horizon, so none can commit before them later). An index range, however long the journal.
  */
 export function pendingEntries(tx: Executor, after: Cursor, limit: number) {
   return tx
     .select({ entry: journal, txid: sql<string>`${entryTxid}::text` })
     .from(journal)
-    .where(and(afterCursor(after), sql`${entryTxid} < pg_snapshot_xmin(pg_current_snapshot())`, notIntegrated))
+    .where(and(afterCursor(after), sql`${entryTxid} < ${writersHorizon}`, notIntegrated))
     .orderBy(entryTxid, asc(journal.seq))
     .limit(limit);
 }
@@ -98,6 +110,11 @@ export function pendingEntries(tx: Executor, after: Cursor, limit: number) {
 /** The committed entry that has waited longest for the tree (the next one the sequencer takes), if any. */
 export function oldestWaiting(tx: Executor, after: Cursor) {
   return tx.select({ at: journal.at }).from(journal).where(and(afterCursor(after), notIntegrated)).orderBy(entryTxid, asc(journal.seq)).limit(1);
+}
+
+/** The last checkpoint a witness cosigned. */
+export function latestWitnessed(tx: Executor, witnessUrl: string) {
+  return tx.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1);
 }
 
 /** The entry at a tree position. */
@@ -149,7 +166,7 @@ export async function integrate(database: Database, signer: NoteSigner, clock: C
 export async function publishToWitness(database: Database, witnessUrl: string, clock: Clock): Promise<number> {
   const db = database.db;
   const [latest] = await latestCheckpointRow(db);
-  const [acked] = await db.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1);
+  const [acked] = await latestWitnessed(db, witnessUrl);
   if (!latest || acked?.size === latest.size) return 0;
   const send = async (oldSize: number) =>
     fetch(`${witnessUrl.replace(/\/$/, '')}/add-checkpoint`, {
@@ -179,9 +196,7 @@ export async function publishToWitness(database: Database, witnessUrl: string, c
  */
 export async function journalPublication(tx: Executor, now: Date, limitMs: number, witnessUrl: string | undefined) {
   const [latest] = await latestCheckpointRow(tx);
-  const [witnessed] = witnessUrl
-    ? await tx.select().from(journalWitnessed).where(eq(journalWitnessed.witnessUrl, witnessUrl)).orderBy(desc(journalWitnessed.size)).limit(1)
-    : [];
+  const [witnessed] = witnessUrl ? await latestWitnessed(tx, witnessUrl) : [];
   const size = latest?.size ?? 0;
   const covered = witnessUrl ? (witnessed?.size ?? 0) : size;
   // The oldest uncovered entry is the first outside the tree or, with a witness, the first in the tree it has not seen.
