@@ -1,4 +1,4 @@
-import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import { journal, journalIndex } from '../journal/journal.tables.ts';
 import { npdLookups, type LookupRow } from '../registry/registry.tables.ts';
@@ -33,29 +33,43 @@ export async function detect(ctx: Ctx): Promise<number> {
   if (!lock.rows[0]?.locked) return 0;
   const [cursor] = await ctx.tx.select().from(monitoringCursor).for('update');
   const from = cursor?.position ?? -1;
-  const entries = await ctx.tx
-    .select({ idx: journalIndex.idx, entry: journal })
-    .from(journalIndex)
-    .innerJoin(journal, eq(journal.seq, journalIndex.seq))
-    .where(gt(journalIndex.idx, from))
-    .orderBy(asc(journalIndex.idx))
-    .limit(BATCH);
-  if (entries.length === 0) return 0;
-  const watched = entries.filter((e) => WATCHED.includes(e.entry.type));
-  const events = await toEvents(ctx, watched.map((e) => e.entry));
+  const batch = await nextBatch(ctx, from);
+  if (batch.length === 0) return 0;
+  const watched = await watchedEntries(ctx, batch.map((b) => b.seq));
+  const events = await toEvents(ctx, watched);
   if (events.length > 0) {
     const drafts = await evaluate(sqlHistory(ctx), events, await ruleSettings(ctx));
     await storeAlerts(ctx, drafts);
   }
-  const position = entries.at(-1)!.idx;
+  const position = batch.at(-1)!.idx;
   await ctx.tx
     .insert(monitoringCursor)
     .values({ id: true, position, updatedAt: ctx.clock.now() })
     .onConflictDoUpdate({ target: monitoringCursor.id, set: { position, updatedAt: ctx.clock.now() } });
-  return entries.length;
+  return batch.length;
 }
 
 type JournalEntry = typeof journal.$inferSelect;
+
+/** The next entries the sequencer published after the cursor, in journal_index order (the primary key). */
+function nextBatch(ctx: Ctx, from: number) {
+  return ctx.tx.select({ idx: journalIndex.idx, seq: journalIndex.seq }).from(journalIndex).where(gt(journalIndex.idx, from)).orderBy(asc(journalIndex.idx)).limit(BATCH);
+}
+
+/**
+ * The batch's watched entries, in the batch's order. Read by their seqs, not joined to journal_index: the journal is
+ * partitioned by month, so a join on seq merges every partition's seq index from its first entry (the whole journal,
+ * every second) instead of probing each one for the batch.
+ */
+async function watchedEntries(ctx: Ctx, seqs: number[]): Promise<JournalEntry[]> {
+  if (seqs.length === 0) return [];
+  const rows = await ctx.tx
+    .select()
+    .from(journal)
+    .where(and(sql`${journal.seq} = ANY(${sql.param(seqs)}::bigint[])`, inArray(journal.type, WATCHED)));
+  const bySeq = new Map(rows.map((e) => [e.seq, e]));
+  return seqs.flatMap((seq) => (bySeq.has(seq) ? [bySeq.get(seq)!] : []));
+}
 
 /** A lookup record as the rules see it; `seq` is the journal entry that completed it. */
 export function lookupEvent(l: LookupRow, seq: number): MonitoredEvent {
@@ -76,9 +90,21 @@ export function lookupEvent(l: LookupRow, seq: number): MonitoredEvent {
 }
 
 async function toEvents(ctx: Ctx, entries: JournalEntry[]): Promise<MonitoredEvent[]> {
-  const lookupIds = entries.filter((e) => e.type === 'npd.lookup.complete').map((e) => String(e.details.lookup));
-  const lookups = lookupIds.length === 0 ? [] : await ctx.tx.select().from(npdLookups).where(inArray(npdLookups.id, lookupIds));
-  const byId = new Map(lookups.map((l) => [l.id, l]));
+  const completions = entries.filter((e) => e.type === 'npd.lookup.complete');
+  const lookupIds = completions.map((e) => String(e.details.lookup)).filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  const byId = new Map<string, LookupRow>();
+  if (lookupIds.length > 0) {
+    // a lookup is completed within seconds of its start (the NPD timeout): searched in the day before the batch's
+    // completions, so that only the month or two it can be in are probed, not every monthly partition since the first;
+    // any not found there (a clock set back) is searched everywhere
+    const earliest = new Date(Math.min(...completions.map((e) => e.at.getTime())) - 86_400_000);
+    const latest = new Date(Math.max(...completions.map((e) => e.at.getTime())));
+    const byIds = (ids: string[], window?: SQL) =>
+      ctx.tx.select().from(npdLookups).where(and(sql`${npdLookups.id} = ANY(${sql.param(ids)}::uuid[])`, window));
+    for (const l of await byIds(lookupIds, and(gte(npdLookups.startedAt, earliest), lte(npdLookups.startedAt, latest)))) byId.set(l.id, l);
+    const missing = lookupIds.filter((id) => !byId.has(id));
+    if (missing.length > 0) for (const l of await byIds(missing)) byId.set(l.id, l);
+  }
   const events: MonitoredEvent[] = [];
   for (const e of entries) {
     if (e.type === 'npd.lookup.complete') {

@@ -353,16 +353,19 @@ export function sqlHistory(ctx: Ctx): History {
 
     async citizensInDossiers(dossierIds) {
       if (dossierIds.length === 0) return new Map();
-      const rows = await tx
-        .select({ dossierId: npdLookups.dossierId, citizen: npdLookups.citizen, firstAt: min(npdLookups.startedAt) })
-        .from(npdLookups)
-        .where(inArray(npdLookups.dossierId, unique(dossierIds)))
-        .groupBy(npdLookups.dossierId, npdLookups.citizen);
+      // one dossier at a time through (dossier_id): a batch names hundreds of dossiers, and as a plain IN list
+      // PostgreSQL may prefer reading every monthly partition whole to probing each one that many times
+      const result = (await tx.execute(sql`
+        SELECT d.id AS dossier_id, c.citizen, c.first_at
+        FROM unnest(${sql.param(unique(dossierIds))}::uuid[]) AS d(id)
+        CROSS JOIN LATERAL (SELECT l.citizen, min(l.started_at) AS first_at FROM npd_lookups l WHERE l.dossier_id = d.id GROUP BY l.citizen) AS c`)) as unknown as {
+        rows: { dossier_id: string; citizen: string; first_at: Date | string }[];
+      };
       const answer = new Map<string, { citizen: string; firstAt: Date }[]>();
-      for (const r of rows) {
-        const list = answer.get(r.dossierId) ?? [];
-        list.push({ citizen: r.citizen, firstAt: r.firstAt! });
-        answer.set(r.dossierId, list);
+      for (const r of result.rows) {
+        const list = answer.get(r.dossier_id) ?? [];
+        list.push({ citizen: r.citizen, firstAt: new Date(r.first_at) });
+        answer.set(r.dossier_id, list);
       }
       return answer;
     },
