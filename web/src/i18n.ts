@@ -1150,7 +1150,7 @@ const vi = {
 
   'rules.title': 'Quy tắc phát hiện',
   'rules.intro': 'Các quy tắc xét từng lượt tra cứu và đăng nhập ngay khi xảy ra. Mỗi cảnh báo có mức độ và lời giải thích; mọi thay đổi quy tắc được ghi vào nhật ký.',
-  'rules.readOnly': 'Bạn được xem các quy tắc; cán bộ an toàn thông tin điều chỉnh chúng.',
+  'rules.readOnly': 'Bạn được xem các quy tắc; cán bộ an toàn thông tin cấp tỉnh điều chỉnh chúng (quy tắc áp dụng cho toàn tỉnh).',
   'rules.count': '{on}/{total} quy tắc đang bật',
   'rules.on': 'Đang bật',
   'rules.off': 'Đang tắt',
@@ -2396,7 +2396,7 @@ const en: Record<MessageKey, string> = {
 
   'rules.title': 'Detection rules',
   'rules.intro': 'The rules examine every lookup and sign-in as it happens. Each alert has a severity and an explanation; every change to a rule is journaled.',
-  'rules.readOnly': 'You may read the rules; the security officer tunes them.',
+  'rules.readOnly': 'You may read the rules; the province’s security officer tunes them (they apply to the whole province).',
   'rules.count': '{on} of {total} rules on',
   'rules.on': 'On',
   'rules.off': 'Off',

@@ -112,7 +112,22 @@ function entriesWithNames(ctx: Ctx) {
 export async function searchJournal(ctx: Ctx, q: JournalQuery) {
   await requireJournalReader(ctx);
   const rows = await entriesWithNames(ctx).where(matching(ctx, q)).orderBy(desc(journal.seq)).limit(q.limit);
+  // R21/R25: reading what was done about a citizen is itself a read of their data (other searches would flood the journal)
+  if (q.citizenId) {
+    const { limit: _limit, beforeSeq: _before, ...filter } = q;
+    await record(ctx, { type: 'journal.search', details: { filter: described(filter), entries: rows.length }, citizens: [q.citizenId] });
+  }
   return rows.map(presentNamed);
+}
+
+/** A filter as the journal records it: the citizen's personal ID only as "keyed hash" (the entry carries the hash itself). */
+function described(filter: JournalFilter): Record<string, string> {
+  const { citizenId, ...rest } = filter;
+  return Object.fromEntries(
+    Object.entries({ ...rest, ...(citizenId ? { citizen: 'keyed hash' } : {}) })
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
+  );
 }
 
 type Named = { id: string; name: string } | null;
@@ -219,12 +234,7 @@ export async function exportSelection(ctx: Ctx, filter: JournalFilter): Promise<
       entries.push({ position: idx, entry: { ...entry, at: entry.at.toISOString() }, inclusionProof: proof.map((h) => h.toString('hex')) });
     }
   }
-  const { citizenId, ...described } = filter;
-  const words = Object.fromEntries(
-    Object.entries({ ...described, ...(citizenId ? { citizen: 'keyed hash' } : {}) })
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
-  );
-  await record(ctx, { type: 'journal.export', details: { filter: words, entries: entries.length, checkpointSize: cp?.size ?? 0 }, citizens: citizenId ? [citizenId] : [] });
+  const words = described(filter);
+  await record(ctx, { type: 'journal.export', details: { filter: words, entries: entries.length, checkpointSize: cp?.size ?? 0 }, citizens: filter.citizenId ? [filter.citizenId] : [] });
   return { format: SELECTION_FORMAT, filter: words, checkpoint: { size: cp?.size ?? 0, note: cp?.note ?? '' }, entries };
 }

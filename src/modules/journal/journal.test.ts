@@ -79,6 +79,18 @@ describe('R21: inspectors search the journal', () => {
     expect(byUnit.map((e: { type: string }) => e.type)).toContain('account.issue');
   });
 
+  it('R21: a search of the journal by a citizen’s personal ID is itself journaled, the ID only as its keyed hash', async () => {
+    const inspector = await sys.signedIn(await sys.officer({ username: 'search.traced', unit: sys.province, roles: ['inspector'] }), '10.7.7.4');
+    const personalId = '001199004323';
+    expect((await inspector.get(`/api/journal/entries?citizenId=${personalId}&type=account.issue`)).statusCode).toBe(200);
+    const [traced] = (await sys.journalOf('journal.search')).filter((e) => e.requestId !== 'system').slice(-1);
+    expect(traced).toMatchObject({ outcome: 'success', details: { filter: { citizen: 'keyed hash', type: 'account.issue' }, entries: 0 }, citizens: [sys.keys.citizenDigest(personalId)] });
+    expect(JSON.stringify(traced)).not.toContain(personalId);
+    // the citizen's own trail now shows who searched for them
+    const trail = (await inspector.get(`/api/journal/entries?citizenId=${personalId}`)).json().items;
+    expect(trail).toEqual([expect.objectContaining({ type: 'journal.search', actor: expect.objectContaining({ username: 'search.traced' }) })]);
+  });
+
   it('should not accept a malformed personal ID or an unknown filter', async () => {
     const inspector = await sys.signedIn(await sys.officer({ username: 'search.inspector2', unit: sys.province, roles: ['inspector'] }), '10.7.7.3');
     expect((await inspector.get('/api/journal/entries?citizenId=12345')).statusCode).toBe(400);

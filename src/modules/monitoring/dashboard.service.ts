@@ -1,13 +1,15 @@
 import { desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
-import { invalid } from '../../platform/errors.ts';
+import { forbidden, invalid } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { latestCheckpoint, record } from '../journal/journal.service.ts';
 import { npdLookups } from '../registry/registry.tables.ts';
 import { listSuspensions, upstreamState } from '../registry/suspensions.service.ts';
+import { getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 import { detectorLag, ruleSettings } from './detector.ts';
 import { RULE_NAMES, type RuleName, type RuleSettings } from './detection.ts';
+import { mayTuneRules } from './monitoring.policy.ts';
 import { incidents, monitoringCases, monitoringRules } from './monitoring.tables.ts';
 import { DEFAULT_RULES } from './rules.ts';
 
@@ -104,15 +106,21 @@ export async function securityDashboard(ctx: Ctx) {
   };
 }
 
-/** The rules as they run, with their defaults, for the settings screen. */
+/** The rules as they run, with their defaults, for the settings screen, and whether the caller may tune them. */
 export async function listRules(ctx: Ctx) {
   const current = await ruleSettings(ctx);
-  return RULE_NAMES.map((rule) => ({ rule, ...current[rule], defaults: DEFAULT_RULES[rule] }));
+  return {
+    items: RULE_NAMES.map((rule) => ({ rule, ...current[rule], defaults: DEFAULT_RULES[rule] })),
+    mayTune: mayTuneRules(requireActor(ctx), (await getProvince(ctx.tx))!.path),
+  };
 }
 
-/** The security officer tunes a rule (R38): only the parameters the rule has; journaled with the old and new values. */
+/** The security officer at the province tunes a rule (R38): only the parameters the rule has; journaled with the old and new values. */
 export async function saveRule(ctx: Ctx, rule: RuleName, settings: RuleSettings) {
   const actor = requireActor(ctx);
+  if (!mayTuneRules(actor, (await getProvince(ctx.tx))!.path)) {
+    throw forbidden().recording({ type: 'monitoring.rule', outcome: 'refused', target: { type: 'monitoring_rule', id: rule }, reason: 'not_province_security_officer' });
+  }
   const known = Object.keys(DEFAULT_RULES[rule].params);
   const unknown = Object.keys(settings.params).filter((p) => !known.includes(p));
   if (unknown.length > 0) {

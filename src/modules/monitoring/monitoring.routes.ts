@@ -39,6 +39,7 @@ const caseDetail = caseSummary.extend({
   notes: z.array(z.object({ at: z.string(), status: z.enum(STATUSES).nullable(), note: z.string(), by: person.nullable() })),
 });
 const ruleSettings = z.strictObject({ enabled: z.boolean(), severity: z.enum(SEVERITIES), params: z.record(z.string(), z.number().nonnegative().max(1_000_000)) });
+const ruleList = z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })), mayTune: z.boolean() });
 const incident = z.object({
   id: z.string(),
   code: z.string(),
@@ -91,20 +92,20 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['monitoring'],
       summary: 'The detection rules as they run, with their defaults',
-      response: { 200: z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })) }), ...errorResponses },
+      response: { 200: ruleList, ...errorResponses },
     },
-  }, async (req) => app.inTx(req, async (ctx) => ({ items: await listRules(ctx) })));
+  }, async (req) => app.inTx(req, (ctx) => listRules(ctx)));
 
   app.put('/api/monitoring/rules/:rule', {
     config: { access: 'monitoring.triage' },
     schema: {
       tags: ['monitoring'],
-      summary: 'Tune a rule: on/off, severity (critical suspends lookups automatically), thresholds; journaled',
+      summary: 'Tune a rule: on/off, severity (critical suspends lookups automatically), thresholds; the province’s security officers only; journaled',
       params: z.strictObject({ rule: z.enum(RULE_NAMES) }),
       body: ruleSettings,
-      response: { 200: z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })) }), ...errorResponses },
+      response: { 200: ruleList, ...errorResponses },
     },
-  }, async (req) => app.inTx(req, async (ctx) => ({ items: await saveRule(ctx, req.params.rule, req.body) })));
+  }, async (req) => app.inTx(req, (ctx) => saveRule(ctx, req.params.rule, req.body)));
 
   app.get('/api/incidents', {
     config: { access: 'incidents.read' },

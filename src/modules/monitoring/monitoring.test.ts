@@ -189,4 +189,17 @@ describe('Issue 6: from misuse to an incident', () => {
     expect(board.detector).toMatchObject({ behind: expect.any(Number) });
     for (const c of citizens) expect(JSON.stringify(board)).not.toContain(c.SoDinhDanh);
   });
+
+  it('R38: should not let a commune’s security officer switch off or weaken the province-wide rules', async () => {
+    const communeSecurity = await sys.signedIn(await sys.officer({ username: 'm.commune.security', unit: sys.communes[0]!, roles: ['security_officer'] }), '10.60.0.9');
+    const list = (await communeSecurity.get('/api/monitoring/rules')).json();
+    expect(list.mayTune).toBe(false);
+    const spike = list.items.find((r: { rule: string }) => r.rule === 'volume_spike');
+    const before = await sys.journalOf('monitoring.rule');
+    const res = await communeSecurity.put('/api/monitoring/rules/volume_spike', { enabled: false, severity: spike.severity, params: spike.params });
+    expect(res.statusCode).toBe(403);
+    expect((await security.get('/api/monitoring/rules')).json()).toMatchObject({ mayTune: true, items: expect.arrayContaining([expect.objectContaining({ rule: 'volume_spike', enabled: spike.enabled })]) });
+    const after = await sys.journalOf('monitoring.rule');
+    expect(after.slice(before.length)).toEqual([expect.objectContaining({ outcome: 'refused', reason: 'not_province_security_officer' })]);
+  });
 });
