@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
@@ -87,12 +87,17 @@ export async function listUnits(ctx: Ctx) {
   return rows.map((u) => ({ ...u, abilities: unitPolicy.abilities(actor, u) }));
 }
 
+/** PostgreSQL's unique_violation, as the driver or Drizzle's wrapper carries it. */
+const uniqueViolation = (err: unknown) => [err, (err as { cause?: unknown })?.cause].some((e) => (e as { code?: string } | undefined)?.code === '23505');
+
 type OrgUnitInput = { code: string; name: string; kind: Exclude<UnitKind, 'province' | 'commune'> };
 
 /** Adds an organisational unit under a parent; the caller has decided who may. */
 export async function insertOrgUnit(tx: Executor, parent: UnitRow, input: OrgUnitInput, now: Date): Promise<UnitRow> {
-  const [clash] = await tx.select({ id: units.id }).from(units).where(eq(units.code, input.code));
-  if (clash) throw conflict('unit_code_taken', 'Mã đơn vị đã tồn tại.', 'This unit code is already in use.');
+  const taken = () => conflict('unit_code_taken', 'Mã đơn vị đã tồn tại.', 'This unit code is already in use.');
+  // whatever its case (migration 0020); the unique index settles two requests racing for one code
+  const [clash] = await tx.select({ id: units.id }).from(units).where(sql`lower(${units.code}) = lower(${input.code})`);
+  if (clash) throw taken();
   const id = crypto.randomUUID();
   const [unit] = await tx
     .insert(units)
@@ -107,7 +112,10 @@ export async function insertOrgUnit(tx: Executor, parent: UnitRow, input: OrgUni
       searchText: foldVietnamese(`${input.code} ${input.name}`),
       createdAt: now,
     })
-    .returning();
+    .returning()
+    .catch((err: unknown) => {
+      throw uniqueViolation(err) ? taken() : err;
+    });
   return unit!;
 }
 

@@ -133,6 +133,15 @@ describe('organisational units', () => {
     expectError(await admin.post('/api/units', { parentId: communeA.id, code: communeB.code, name: 'Mượn mã xã', kind: 'office' }), 409, 'unit_code_taken');
   });
 
+  it('should not let a unit take a code already in use in another case (a-trung is A-TRUNG), even racing for it', async () => {
+    const admin = await signIn(adminA);
+    await sys.orgUnit(communeA, 'A-HOA');
+    expectError(await admin.post('/api/units', { parentId: communeA.id, code: 'a-hoa', name: 'Trùng mã chữ thường', kind: 'office' }), 409, 'unit_code_taken');
+    // past the check at once: the index decides, and the loser gets the same 409, not a 500
+    const racing = await Promise.all(['B-DUA', 'b-dua'].map((code) => admin.post('/api/units', { parentId: communeA.id, code, name: `Đua ${code}`, kind: 'office' })));
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+  });
+
   it('bad input is refused (400): an official kind, an unknown field, a bad code', async () => {
     const admin = await signIn(adminA);
     const body = { parentId: communeA.id, code: 'A-HOPLE', name: 'Hợp lệ', kind: 'office' };
