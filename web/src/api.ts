@@ -33,7 +33,10 @@ export class ApiError extends Error {
 const networkError = () =>
   new ApiError(0, 'network', 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.', 'Cannot reach the server. Check the network and try again.');
 
-export type SessionEndCode = 'session_idle_locked' | 'not_signed_in';
+/** otp_required: the account was granted a role that needs a one-time code; the next sign-in enrolls one. */
+const SESSION_END_CODES = ['session_idle_locked', 'not_signed_in', 'otp_required'] as const;
+export type SessionEndCode = (typeof SESSION_END_CODES)[number];
+const endsSession = (code: string): code is SessionEndCode => (SESSION_END_CODES as readonly string[]).includes(code);
 
 /** What the rest of the app wants to hear about: every answered request restarts the server's idle clock. */
 export const apiEvents: {
@@ -83,9 +86,7 @@ function failureOf(response: Response, payload: unknown, options: RequestOptions
   const failure = error?.code
     ? new ApiError(response.status, error.code, error.message ?? '', error.messageEn ?? error.message ?? '', error.details)
     : new ApiError(response.status, 'http_' + response.status, `Lỗi máy chủ (${response.status}).`, `Server error (${response.status}).`);
-  if (!options.quiet && response.status === 401 && (failure.code === 'session_idle_locked' || failure.code === 'not_signed_in')) {
-    apiEvents.onSessionEnded(failure.code);
-  }
+  if (!options.quiet && response.status === 401 && endsSession(failure.code)) apiEvents.onSessionEnded(failure.code);
   if (!options.quiet && failure.code === 'sign_in_incomplete') apiEvents.onIncompleteSignIn();
   return failure;
 }

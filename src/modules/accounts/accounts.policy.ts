@@ -1,6 +1,6 @@
 import { hasPermission, hasRole, isWithin, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
-import { ROLES, type Role } from '../../authz/roles.ts';
+import { ROLES, roleRequiresOtp, type Role } from '../../authz/roles.ts';
 
 /** What the policies need to know of an account: its unit's path. */
 export interface AccountScope {
@@ -26,6 +26,17 @@ export const accountPolicy = definePolicy<AccountScope, 'update' | 'lock' | 'unl
   grantRoles: (actor, a) => present(a) && notSelf(actor, a) && hasPermission(actor, 'roles.grant', a.unitPath),
   endSessions: (actor, a) => actor.accountId === a.id || hasPermission(actor, 'sessions.manage', a.unitPath),
 });
+
+/**
+ * R12, R18: a transfer places the account in the destination unit, so the actor must manage that unit too; a unit
+ * admin cannot push an officer into another commune (issue 13). The unit tree is public: refused, not hidden (403).
+ */
+export function canTransferTo(actor: Actor, account: AccountScope, destinationPath: string): boolean {
+  return accountPolicy.can(actor, 'transfer', account) && hasPermission(actor, 'accounts.manage', destinationPath);
+}
+
+/** R04: an account holding any role that reaches citizen data or administers accounts must use a one-time code. */
+export const otpRequired = (grants: readonly { role: Role }[]) => grants.some((g) => roleRequiresOtp(g.role));
 
 /**
  * Whether the actor may grant (or revoke) `role` at a unit for an account: they hold the granting role over that

@@ -136,10 +136,10 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: 'accounts.manage' },
     schema: {
       tags: ['accounts'],
-      summary: 'R18: move the officer to another unit; every role is revoked and sessions end at once',
+      summary: 'R18: move the officer to another unit one also administers; every role is revoked and sessions end at once',
       params: idParams,
       body: reasonBody.extend({ unitId: z.uuid() }),
-      response: { 200: z.object({ account: detail.nullable() }), ...errorResponses },
+      response: { 200: z.object({ account: detail }), ...errorResponses },
     },
   }, async (req) => ({ account: await app.inTx(req, (ctx) => accounts.transferAccount(ctx, req.params.id, req.body)) }));
 

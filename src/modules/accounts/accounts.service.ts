@@ -7,12 +7,12 @@ import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { concurrentSessionsSince, endAccountSessions, liveSessions, presentSession } from '../auth/sessions.service.ts';
+import { concurrentSessionsSince, endAccountSessions, endSessionsWithoutOtp, liveSessions, presentSession } from '../auth/sessions.service.ts';
 import { record } from '../journal/journal.service.ts';
 import { unitPolicy } from '../units/units.policy.ts';
 import { findUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
-import { accountPolicy, canGrant, type AccountScope } from './accounts.policy.ts';
+import { accountPolicy, canGrant, canTransferTo, otpRequired, type AccountScope } from './accounts.policy.ts';
 import { accounts, passwordHistory, recoveryCodes, roleGrants, type AccountRow, type AccountStatus } from './accounts.tables.ts';
 import { assertStrongPassword, generateOneTimePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { isValidPersonalId } from './personal-id.ts';
@@ -71,7 +71,6 @@ export async function holdersOf(tx: Executor, permission: Permission): Promise<{
     .where(and(inArray(roleGrants.role, roles), eq(accounts.status, 'active')));
 }
 
-export const otpRequired = (grants: { role: Role }[]) => grants.some((g) => roleRequiresOtp(g.role));
 export const passwordExpired = (ctx: Pick<Ctx, 'clock' | 'config'>, a: AccountRow) =>
   a.passwordChangedAt.getTime() + ctx.config.password.maxAgeMs <= ctx.clock.now().getTime();
 
@@ -137,7 +136,10 @@ export async function insertGrant(ctx: Ctx, accountId: string, role: Role, unitI
     .onConflictDoNothing()
     .returning();
   if (!grant) throw conflict('role_already_granted', 'Tài khoản đã có vai trò này tại đơn vị này.', 'The account already has this role at this unit.');
-  await record(ctx, { type: 'account.role_grant', target: { type: 'account', id: accountId }, unitId, details: { role, grantId: grant.id } });
+  // R04 (issue 13): a session that passed no one-time code must not carry a role that needs one; the officer signs
+  // in again and enrolls.
+  const sessionsEnded = roleRequiresOtp(role) ? await endSessionsWithoutOtp(ctx, accountId) : 0;
+  await record(ctx, { type: 'account.role_grant', target: { type: 'account', id: accountId }, unitId, details: { role, grantId: grant.id, sessionsEnded } });
   return grant;
 }
 
@@ -303,10 +305,21 @@ export async function unlockAccount(ctx: Ctx, id: string, reason: string) {
 
 /** R18: a transferred officer keeps the account but loses every right at once; the new unit grants new ones. */
 export async function transferAccount(ctx: Ctx, id: string, input: { unitId: string; reason: string }) {
+  const actor = requireActor(ctx);
   const account = await scoped(ctx, id, 'transfer');
   const target = await findUnit(ctx.tx, input.unitId);
   if (!target) throw invalid('unknown_unit', 'Đơn vị chuyển đến không tồn tại.', 'The destination unit does not exist.');
   if (target.id === account.unitId) throw invalid('same_unit', 'Tài khoản đã thuộc đơn vị này.', 'The account is already in this unit.');
+  if (!canTransferTo(actor, { id, unitPath: account.unitPath, status: account.status }, target.path)) {
+    throw new AppError(403, 'transfer_destination_not_managed', 'Bạn không quản lý đơn vị chuyển đến: việc điều chuyển sang đơn vị khác do quản trị cấp trên thực hiện.', 'You do not administer the destination unit: a transfer there is made by an administrator above both units.').recording({
+      type: 'account.transfer',
+      outcome: 'refused',
+      target: { type: 'account', id },
+      unitId: account.unitId,
+      reason: input.reason,
+      details: { reason: 'destination_not_managed', fromUnitId: account.unitId, toUnitId: target.id },
+    });
+  }
   const revoked = await ctx.tx.delete(roleGrants).where(eq(roleGrants.accountId, id)).returning();
   await ctx.tx.update(accounts).set({ unitId: target.id }).where(eq(accounts.id, id));
   const ended = await endAccountSessions(ctx, id, 'transfer');
@@ -317,17 +330,8 @@ export async function transferAccount(ctx: Ctx, id: string, input: { unitId: str
     reason: input.reason,
     details: { fromUnitId: account.unitId, toUnitId: target.id, revokedRoles: revoked.map((g) => ({ role: g.role, unitId: g.unitId })), sessionsEnded: ended },
   });
-  return getAccountAfterMove(ctx, id);
-}
-
-/** After a move out of the actor's subtree the account may no longer be visible to them. */
-async function getAccountAfterMove(ctx: Ctx, id: string) {
-  try {
-    return await getAccount(ctx, id);
-  } catch (err) {
-    if (err instanceof AppError && err.statusCode === 404) return null;
-    throw err;
-  }
+  // The actor manages the destination, so they still see the account.
+  return getAccount(ctx, id);
 }
 
 /** R18: an officer who leaves is disabled, with every right and session ended; the record stays for the journal. */
@@ -405,19 +409,13 @@ export async function revokeRole(ctx: Ctx, id: string, grantId: string) {
   return getAccount(ctx, id);
 }
 
-/** R50, R07: the strength rules, the last N passwords, and the current password first. */
-export async function changePassword(ctx: Ctx, accountId: string, currentPassword: string, newPassword: string) {
+/**
+ * R50, R07: the strength rules and the last N passwords. The caller has checked the current password, under the
+ * sign-in attempt budget (auth.service changeOwnPassword).
+ */
+export async function changePassword(ctx: Ctx, accountId: string, newPassword: string) {
   const account = await findAccountById(ctx.tx, accountId);
   if (!account) throw notFound();
-  if (!(await verifyPassword(account.passwordHash, currentPassword))) {
-    throw invalid('wrong_current_password', 'Mật khẩu hiện tại không đúng.', 'The current password is wrong.').recording({
-      type: 'account.password_change',
-      outcome: 'failure',
-      actorAccountId: accountId,
-      target: { type: 'account', id: accountId },
-      details: { reason: 'wrong_current_password' },
-    });
-  }
   assertStrongPassword(newPassword, account);
   const history = await ctx.tx
     .select({ hash: passwordHistory.passwordHash })

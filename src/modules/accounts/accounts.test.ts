@@ -262,13 +262,14 @@ describe('account lifecycle', () => {
     expect((await oldSession.get('/api/accounts')).statusCode).toBe(200);
     expect((await oldSession.get(`/api/accounts/${colleague.id}`)).statusCode).toBe(200);
 
-    const admin = await signIn(adminA);
+    // Between communes: the province's administrator, who manages both (a commune's admin may not, see below).
+    const admin = await signIn(sysAdmin);
     const seq = await lastJournalSeq();
     const moved = await admin.post(`/api/accounts/${officer.id}/transfer`, { reason: 'Điều động sang xã khác', unitId: communeB.id });
     expect(moved.statusCode, moved.body).toBe(200);
-    // Now outside the admin's subtree: not shown to them any more.
-    expect(moved.json()).toEqual({ account: null });
-    expectError(await admin.get(`/api/accounts/${officer.id}`), 404);
+    expect(moved.json().account).toMatchObject({ unit: { id: communeB.id }, roles: [], sessions: [] });
+    // Now outside the old commune's subtree: its admin no longer sees the account.
+    expectError(await (await signIn(adminA)).get(`/api/accounts/${officer.id}`), 404);
 
     // The session from before the transfer is refused at once.
     expectError(await oldSession.get('/api/auth/me'), 401);
@@ -287,7 +288,7 @@ describe('account lifecycle', () => {
 
     const [entry] = (await journalSince(seq)).filter((e) => e.type === 'account.transfer');
     expect(entry).toMatchObject({
-      actorAccountId: adminA.id,
+      actorAccountId: sysAdmin.id,
       targetType: 'account',
       targetId: officer.id,
       unitId: communeA.id,
@@ -302,6 +303,34 @@ describe('account lifecycle', () => {
         ]),
       },
     });
+  });
+
+  it('should not let a unit admin transfer an account into a unit they do not manage (403, journaled as refused, nothing changes)', async () => {
+    const officer = await sys.officer({ username: 'cb.day.sang.xa.khac', unit: communeA, roles: ['reception_officer'] });
+    const session = await signIn(officer);
+    const admin = await signIn(adminA);
+    const before = await stored(officer.id);
+    for (const destination of [communeB, sys.province, await sys.orgUnit(communeB, 'B-MOTCUA', 'desk')]) {
+      const seq = await lastJournalSeq();
+      const res = await admin.post(`/api/accounts/${officer.id}/transfer`, { reason: 'Cài người sang xã khác', unitId: destination.id });
+      expectError(res, 403, 'transfer_destination_not_managed');
+      expect(res.json().error.message).toMatch(/không quản lý đơn vị chuyển đến/);
+      expect((await journalSince(seq)).filter((e) => e.type === 'account.transfer')).toEqual([
+        expect.objectContaining({
+          outcome: 'refused',
+          actorAccountId: adminA.id,
+          targetId: officer.id,
+          reason: 'Cài người sang xã khác',
+          details: { reason: 'destination_not_managed', fromUnitId: communeA.id, toUnitId: destination.id },
+        }),
+      ]);
+    }
+    expect(await stored(officer.id)).toEqual(before);
+    expect((await session.get('/api/auth/me')).statusCode).toBe(200);
+    // Within the admin's own subtree the transfer goes ahead.
+    const inside = await admin.post(`/api/accounts/${officer.id}/transfer`, { reason: 'Sang bộ phận một cửa', unitId: deskA.id });
+    expect(inside.statusCode, inside.body).toBe(200);
+    expect(inside.json().account).toMatchObject({ unit: { id: deskA.id }, roles: [] });
   });
 
   it('R18: an officer who leaves is disabled: sessions end, roles are revoked, sign-in is refused as bad credentials', async () => {
@@ -340,6 +369,41 @@ describe('account lifecycle', () => {
     expect(unlocked.json()).toMatchObject({ status: 'active', statusReason: 'Đã xác minh, không vi phạm' });
     expect((await (await signIn(officer)).get('/api/auth/me')).json().stage).toBe('full');
     expect((await sys.journalOf('account.lock')).find((e) => e.targetId === officer.id)).toMatchObject({ actorAccountId: adminA.id, reason: why, details: { sessionsEnded: 1 } });
+  });
+});
+
+// ——— R04: a role granted mid-session ———
+
+describe('R04: roles granted to a signed-in officer', () => {
+  it('should not let a session that passed no one-time code use a data role granted during it: the grant ends it and the next sign-in enrolls', async () => {
+    const officer = await sys.officer({ username: 'cb.chua.co.otp', unit: communeA, otp: false });
+    const session = await signIn(officer);
+    expect((await session.get('/api/auth/me')).json()).toMatchObject({ stage: 'full', account: { otpEnabled: false, otpRequired: false } });
+    expectError(await session.post('/api/dossiers', {}), 403, 'forbidden');
+
+    const admin = await signIn(adminA);
+    const seq = await lastJournalSeq();
+    const granted = await admin.post(`/api/accounts/${officer.id}/roles`, { role: 'reception_officer', unitId: communeA.id });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.json().sessions).toEqual([]);
+    expect((await journalSince(seq)).filter((e) => e.type === 'account.role_grant')).toEqual([
+      expect.objectContaining({ actorAccountId: adminA.id, targetId: officer.id, details: expect.objectContaining({ role: 'reception_officer', sessionsEnded: 1 }) }),
+    ]);
+
+    // The session from before the grant receives no dossier and looks nobody up.
+    expectError(await session.post('/api/dossiers', {}), 401);
+    expectError(await session.get('/api/auth/me'), 401);
+    expect((await stageAfterSignIn(officer)).stage).toBe('otp_enrollment');
+  });
+
+  it('R04: a session that passed a one-time code keeps working when another role is granted', async () => {
+    const officer = await sys.officer({ username: 'cb.da.co.otp', unit: communeA, roles: ['processing_officer'] });
+    const session = await signIn(officer);
+    const admin = await signIn(adminA);
+    const granted = await admin.post(`/api/accounts/${officer.id}/roles`, { role: 'reception_officer', unitId: communeA.id });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.json().sessions).toHaveLength(1);
+    expect((await session.get('/api/auth/me')).json().permissions).toContain('dossiers.receive');
   });
 });
 
@@ -417,6 +481,43 @@ describe('R50: passwords', () => {
     const client = await signIn(officer);
     expectError(await changeOwn(client, 'Not-my-password-9', 'Hồ-Núi-Cốc-mới-2026'), 400, 'wrong_current_password');
     expect((await sys.journalOf('account.password_change')).at(-1)).toMatchObject({ outcome: 'failure', actorAccountId: officer.id });
+  });
+
+  it('should not let a session guess the current password without limit: wrong ones count like failed sign-ins and lock the username', async () => {
+    const o = await sys.officer({ username: 'cb.doan.mat.khau', unit: communeA, roles: ['leader'] });
+    const client = await signIn(o);
+    const before = await stored(o.id);
+    const seq = await lastJournalSeq();
+    const { threshold } = sys.config.lockout;
+    const codes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      sys.clock.advance(20_000); // past the slow-down delays, as a patient guesser would wait
+      codes.push((await client.post('/api/auth/password', { currentPassword: `Guess-number-${i}`, newPassword: 'Hồ-Núi-Cốc-đoán-2026' })).json().error.code);
+    }
+    expect(codes).toEqual([...Array(threshold).fill('wrong_current_password'), ...Array(10 - threshold).fill('temporarily_locked')]);
+    // The same lock as sign-in: the right password is refused too, at the form and in the session.
+    expectError(await sys.client(nextIp()).post('/api/auth/sign-in', { username: o.username, password: o.password }), 429, 'temporarily_locked');
+    expectError(await client.post('/api/auth/password', { currentPassword: o.password, newPassword: 'Hồ-Núi-Cốc-đoán-2026' }), 429, 'temporarily_locked');
+    expect(await stored(o.id)).toEqual(before);
+
+    const entries = (await journalSince(seq)).filter((e) => e.actorAccountId === o.id);
+    const changes = entries.filter((e) => e.type === 'account.password_change');
+    expect(changes.filter((e) => e.outcome === 'failure').map((e) => e.details)).toEqual(
+      Array.from({ length: threshold }, (_, i) => ({ reason: 'wrong_current_password', failures: i + 1 })),
+    );
+    expect(changes.filter((e) => e.outcome === 'refused')).toHaveLength(10 - threshold + 1);
+    expect(entries.filter((e) => e.type === 'auth.lockout')).toEqual([expect.objectContaining({ targetId: o.id, details: { minutes: 15 } })]);
+    expect(entries.filter((e) => e.type === 'auth.sign_in')).toEqual([expect.objectContaining({ outcome: 'refused', details: { reason: 'locked' } })]);
+  });
+
+  it('should not count a right current password as a failed guess when the new password is refused', async () => {
+    const o = await sys.officer({ username: 'cb.mat.khau.yeu', unit: communeA, roles: ['leader'] });
+    const client = await signIn(o);
+    for (let i = 0; i < sys.config.lockout.threshold + 2; i++) {
+      sys.clock.advance(20_000);
+      expectError(await client.post('/api/auth/password', { currentPassword: o.password, newPassword: `weak${i}` }), 400, 'weak_password');
+    }
+    expect((await changeOwn(client, o.password, 'Hồ-Núi-Cốc-mạnh-2026')).statusCode).toBe(200);
   });
 
   it('R50: none of the last 5 passwords may come back; the 6th oldest may', async () => {

@@ -8,7 +8,8 @@ import { AppError, forbidden } from '../../platform/errors.ts';
 import { loadActor } from '../accounts/accounts.service.ts';
 import type { SessionRow } from './auth.tables.ts';
 import { authenticateClient, type IntegrationClient } from '../registry/integrations.service.ts';
-import { checkToken } from './sessions.service.ts';
+import { lacksRequiredOtp } from './sessions.policy.ts';
+import { checkToken, endForMissingOtp } from './sessions.service.ts';
 
 /**
  * What a route requires, declared on every /api route (deny by default: a route without one is refused at
@@ -32,10 +33,12 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'motcua_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export const sessionRequired = (reason: 'missing' | 'expired' | 'idle') =>
+export const sessionRequired = (reason: 'missing' | 'expired' | 'idle' | 'otp_required') =>
   reason === 'idle'
     ? new AppError(401, 'session_idle_locked', 'Phiên làm việc đã khóa do không hoạt động quá thời gian quy định. Vui lòng đăng nhập lại.', 'The session locked after inactivity. Please sign in again.')
-    : new AppError(401, 'not_signed_in', 'Vui lòng đăng nhập.', 'Please sign in.');
+    : reason === 'otp_required'
+      ? new AppError(401, 'otp_required', 'Vai trò của tài khoản nay yêu cầu mã xác thực một lần. Vui lòng đăng nhập lại để đăng ký mã.', 'The account’s roles now require a one-time code. Sign in again to enroll one.')
+      : new AppError(401, 'not_signed_in', 'Vui lòng đăng nhập.', 'Please sign in.');
 
 export interface AuthPluginOptions {
   /** Runs a function in a transaction with a Ctx built from the request. */
@@ -74,7 +77,14 @@ export const authPlugin = fp<AuthPluginOptions>(
       // one transaction for the session and the officer it belongs to
       const { check, actor } = await inTx(req, async (ctx) => {
         const check = await checkToken(ctx, token);
-        return { check, actor: check.ok ? await loadActor(ctx.tx, check.session.accountId) : undefined };
+        if (!check.ok) return { check, actor: undefined };
+        const actor = await loadActor(ctx.tx, check.session.accountId);
+        // Defence in depth: granting such a role ends these sessions already (accounts.service insertGrant).
+        if (actor && check.session.stage === 'full' && lacksRequiredOtp(check.session, actor.grants)) {
+          await endForMissingOtp(ctx, check.session);
+          return { check: { ok: false, reason: 'otp_required' } as const, actor: undefined };
+        }
+        return { check, actor };
       });
       if (!check.ok) {
         if (token) reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../../authz/roles.ts';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
-import { findAccountById, grantsOf, mayEndSessionsOf, otpRequired } from '../accounts/accounts.service.ts';
+import { findAccountById, grantsOf, mayEndSessionsOf } from '../accounts/accounts.service.ts';
+import { otpRequired } from '../accounts/accounts.policy.ts';
 import { hasPermission } from '../../authz/actor.ts';
 import { record } from '../journal/journal.service.ts';
 import { notFound } from '../../platform/errors.ts';
 import { completeSetup, confirmOtpEnrollment, changeOwnPassword, setupStatus, signIn, startOtpEnrollment, verifySecondFactor } from './auth.service.ts';
 import { SESSION_COOKIE, setSessionCookie } from './auth.plugin.ts';
-import { endSession, findSession, liveSessions, presentSession } from './sessions.service.ts';
+import { endSession, findSession, liveSessions, presentSession, sessionRef } from './sessions.service.ts';
 
 const stageBody = z.object({ stage: z.enum(['otp', 'password_change', 'otp_enrollment', 'full']) });
 const password = z.string().min(1).max(256);
@@ -37,8 +38,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
-    const previous = req.cookies[SESSION_COOKIE]?.split('.')[0] ?? null;
-    const { token, session } = await signIn((fn) => app.inTx(req, fn), { ...req.body, previousSessionId: previous });
+    const { token, session } = await signIn((fn) => app.inTx(req, fn), { ...req.body, previousToken: req.cookies[SESSION_COOKIE] ?? null });
     setSessionCookie(reply, token, secure);
     return { stage: session.stage };
   });
@@ -66,7 +66,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
-    const { token, session } = await app.inTx(req, (ctx) => changeOwnPassword(ctx, req.session!, req.body));
+    const { token, session } = await changeOwnPassword((fn) => app.inTx(req, fn), req.session!, req.body);
     setSessionCookie(reply, token, secure);
     return { stage: session.stage };
   });
@@ -221,7 +221,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       // A session one may not end answers 404, exactly like a missing one.
       if (!(await mayEndSessionsOf(ctx, session.accountId))) throw notFound();
       await endSession(ctx, session.id, own ? 'ended_by_owner' : 'ended_by_admin');
-      await record(ctx, { type: 'session.end', target: { type: 'account', id: session.accountId }, details: { sessionId: session.id, by: own ? 'owner' : 'admin' } });
+      await record(ctx, { type: 'session.end', target: { type: 'account', id: session.accountId }, details: { session: sessionRef(ctx, session.id), by: own ? 'owner' : 'admin' } });
     });
     return reply.status(204).send(null);
   });

@@ -13,16 +13,16 @@ import {
   hashRecoveryCode,
   insertAccount,
   insertGrant,
-  otpRequired,
   passwordExpired,
   type AccountInput,
 } from '../accounts/accounts.service.ts';
+import { otpRequired } from '../accounts/accounts.policy.ts';
 import { accounts, recoveryCodes, roleGrants } from '../accounts/accounts.tables.ts';
 import { assertStrongPassword, verifyDecoy, verifyPassword } from '../accounts/passwords.ts';
-import { record } from '../journal/journal.service.ts';
+import { record, type JournalEvent } from '../journal/journal.service.ts';
 import { getProvince } from '../units/units.service.ts';
 import { setupTokens, type SessionRow, type SessionStage } from './auth.tables.ts';
-import { advanceSession, createSession, endAccountSessions, endSession } from './sessions.service.ts';
+import { advanceSession, createSession, endAccountSessions, endPresentedSession, sessionRef } from './sessions.service.ts';
 import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, returnAttempt, type ThrottleRefusal } from './throttle.ts';
 import { newRecoveryCodes, newTotpKey, normalizeRecoveryCode, totpKeyFromText, totpKeyToStorage, totpKeyToText, totpUri, verifyTotp } from './totp.ts';
 
@@ -45,6 +45,33 @@ async function nextStage(ctx: Ctx, accountId: string, otpPassed: boolean): Promi
   return 'full';
 }
 
+/**
+ * Every check of a password spends from the sign-in budgets (the username's and the address's), reserved and
+ * committed before the password is checked: at sign-in, and as the current password of a password change, so a
+ * stolen session cannot guess the password faster than a sign-in form (issue 13).
+ */
+const userKeyOf = (username: string) => `user:${foldVietnamese(username.trim().toLowerCase())}`;
+const passwordBudgets = (ctx: Ctx, userKey: string) => [
+  { key: userKey, budget: accountBudget(ctx) },
+  { key: `address:${ctx.ip}`, budget: addressBudget(ctx) },
+];
+
+/** The password was right: the username's failures are forgotten and the address gets its attempt back. */
+async function passwordAccepted(ctx: Ctx, userKey: string) {
+  await forgiveAttempts(ctx, userKey);
+  await returnAttempt(ctx, `address:${ctx.ip}`, addressBudget(ctx));
+}
+
+/** A wrong password is journaled with the failures so far, and with the lock when this one brings it. */
+async function passwordRefused(ctx: Ctx, userKey: string, accountId: string | undefined, error: AppError, event: JournalEvent): Promise<AppError> {
+  const failures = await failuresOf(ctx, userKey);
+  error.recording({ ...event, details: { ...event.details, failures } });
+  if (accountId && failures >= ctx.config.lockout.threshold) {
+    error.recording({ type: 'auth.lockout', actorAccountId: accountId, target: { type: 'account', id: accountId }, details: { minutes: ctx.config.lockout.durationMs / 60_000 } });
+  }
+  return error;
+}
+
 async function stageReached(ctx: Ctx, accountId: string, stage: SessionStage) {
   if (stage !== 'full') return;
   await ctx.tx.update(accounts).set({ lastSignInAt: ctx.clock.now() }).where(eq(accounts.id, accountId));
@@ -60,14 +87,11 @@ export interface SignedIn {
  * Password step. The same answer whether or not the username exists: budgets are kept per username, and an
  * unknown username costs a decoy hash. The attempt is reserved (committed) before the password is checked.
  */
-export async function signIn(inTx: InTx, input: { username: string; password: string; previousSessionId: string | null }): Promise<SignedIn> {
+export async function signIn(inTx: InTx, input: { username: string; password: string; previousToken: string | null }): Promise<SignedIn> {
   const username = input.username.trim().toLowerCase();
-  const userKey = `user:${foldVietnamese(username)}`;
+  const userKey = userKeyOf(username);
   const refused = await inTx(async (ctx) => {
-    const r = await reserveAttempt(ctx, [
-      { key: userKey, budget: accountBudget(ctx) },
-      { key: `address:${ctx.ip}`, budget: addressBudget(ctx) },
-    ]);
+    const r = await reserveAttempt(ctx, passwordBudgets(ctx, userKey));
     if (r) {
       const account = await findAccountByUsername(ctx.tx, username);
       await record(ctx, { type: 'auth.sign_in', outcome: 'refused', actorAccountId: account?.id, details: { reason: r.refused } });
@@ -81,20 +105,14 @@ export async function signIn(inTx: InTx, input: { username: string; password: st
 
   return inTx(async (ctx) => {
     if (!account || !passwordOk) {
-      const failures = await failuresOf(ctx, userKey);
-      const error = invalidCredentials().recording({
+      throw await passwordRefused(ctx, userKey, account?.id, invalidCredentials(), {
         type: 'auth.sign_in',
         outcome: 'failure',
         actorAccountId: account?.id,
-        details: { reason: account ? 'wrong_password' : 'unknown_username', failures },
+        details: { reason: account ? 'wrong_password' : 'unknown_username' },
       });
-      if (account && failures >= ctx.config.lockout.threshold) {
-        error.recording({ type: 'auth.lockout', actorAccountId: account.id, target: { type: 'account', id: account.id }, details: { minutes: ctx.config.lockout.durationMs / 60_000 } });
-      }
-      throw error;
     }
-    await forgiveAttempts(ctx, userKey);
-    await returnAttempt(ctx, `address:${ctx.ip}`, addressBudget(ctx));
+    await passwordAccepted(ctx, userKey);
     if (account.status !== 'active') {
       const error =
         account.status === 'locked'
@@ -102,10 +120,14 @@ export async function signIn(inTx: InTx, input: { username: string; password: st
           : invalidCredentials();
       throw error.recording({ type: 'auth.sign_in', outcome: 'refused', actorAccountId: account.id, details: { reason: `account_${account.status}` } });
     }
-    if (input.previousSessionId) await endSession(ctx, input.previousSessionId, 'replaced');
+    const replaced = input.previousToken ? await endPresentedSession(ctx, input.previousToken, 'replaced') : undefined;
     const stage = await nextStage(ctx, account.id, false);
     const signedIn = await createSession(ctx, account.id, stage);
-    await record(ctx, { type: 'auth.password_verified', actorAccountId: account.id, details: { nextStage: stage } });
+    await record(ctx, {
+      type: 'auth.password_verified',
+      actorAccountId: account.id,
+      details: { nextStage: stage, ...(replaced && { replacedSession: sessionRef(ctx, replaced.id) }) },
+    });
     await stageReached(ctx, account.id, stage);
     return signedIn;
   });
@@ -150,21 +172,50 @@ export async function verifySecondFactor(inTx: InTx, session: SessionRow, input:
     await forgiveAttempts(ctx, otpKey);
     await record(ctx, { type: 'auth.otp', actorAccountId: account.id, details: { method: input.code ? 'totp' : 'recovery_code' } });
     const stage = await nextStage(ctx, account.id, true);
-    const advanced = await advanceSession(ctx, session, stage);
+    const advanced = await advanceSession(ctx, session, stage, { otpPassed: true });
     await stageReached(ctx, account.id, stage);
     return advanced;
   });
 }
 
-/** Password change at sign-in (first sign-in, expiry, R45) or later from the profile; other sessions end. */
-export async function changeOwnPassword(ctx: Ctx, session: SessionRow, input: { currentPassword: string; newPassword: string }): Promise<SignedIn> {
+/**
+ * Password change at sign-in (first sign-in, expiry, R45) or later from the profile; other sessions end. The current
+ * password is checked like a sign-in: same budget, same lock, each step committed (a wrong guess stays counted).
+ */
+export async function changeOwnPassword(inTx: InTx, session: SessionRow, input: { currentPassword: string; newPassword: string }): Promise<SignedIn> {
   if (session.stage !== 'password_change' && session.stage !== 'full') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the password step.');
-  await changePassword(ctx, session.accountId, input.currentPassword, input.newPassword);
-  await endAccountSessions(ctx, session.accountId, 'password_changed', session.id);
-  const stage = session.stage === 'full' ? 'full' : await nextStage(ctx, session.accountId, true);
-  const advanced = await advanceSession(ctx, session, stage);
-  if (session.stage !== 'full') await stageReached(ctx, session.accountId, stage);
-  return advanced;
+  const account = (await inTx((ctx) => findAccountById(ctx.tx, session.accountId)))!;
+  const userKey = userKeyOf(account.username);
+  const onAccount = { actorAccountId: account.id, target: { type: 'account', id: account.id }, unitId: account.unitId };
+  const refused = await inTx(async (ctx) => {
+    const r = await reserveAttempt(ctx, passwordBudgets(ctx, userKey));
+    if (r) await record(ctx, { type: 'account.password_change', outcome: 'refused', ...onAccount, details: { reason: r.refused } });
+    return r;
+  });
+  if (refused) throw refusal(refused);
+
+  const currentOk = await verifyPassword(account.passwordHash, input.currentPassword);
+  await inTx(async (ctx) => {
+    if (!currentOk) {
+      throw await passwordRefused(ctx, userKey, account.id, invalid('wrong_current_password', 'Mật khẩu hiện tại không đúng.', 'The current password is wrong.'), {
+        type: 'account.password_change',
+        outcome: 'failure',
+        ...onAccount,
+        details: { reason: 'wrong_current_password' },
+      });
+    }
+    // Committed on its own: a new password refused below (too weak, reused) is no failed guess.
+    await passwordAccepted(ctx, userKey);
+  });
+
+  return inTx(async (ctx) => {
+    await changePassword(ctx, session.accountId, input.newPassword);
+    await endAccountSessions(ctx, session.accountId, 'password_changed', session.id);
+    const stage = session.stage === 'full' ? 'full' : await nextStage(ctx, session.accountId, session.otpVerifiedAt !== null);
+    const advanced = await advanceSession(ctx, session, stage, { otpPassed: false });
+    if (session.stage !== 'full') await stageReached(ctx, session.accountId, stage);
+    return advanced;
+  });
 }
 
 /** R04: enrollment shows the seed once (QR and text); it is stored sealed and never shown again. */
@@ -196,7 +247,7 @@ export async function confirmOtpEnrollment(ctx: Ctx, session: SessionRow, code: 
   await ctx.tx.insert(recoveryCodes).values(codes.map((c) => ({ accountId: account.id, codeHash: hashRecoveryCode(c) })));
   await record(ctx, { type: 'auth.otp_enroll', actorAccountId: account.id, target: { type: 'account', id: account.id } });
   const stage = await nextStage(ctx, account.id, true);
-  const advanced = await advanceSession(ctx, session, stage);
+  const advanced = await advanceSession(ctx, session, stage, { otpPassed: true });
   await stageReached(ctx, account.id, stage);
   return { ...advanced, recoveryCodes: codes };
 }

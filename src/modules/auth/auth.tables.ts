@@ -16,6 +16,8 @@ export const sessions = pgTable('sessions', {
   ip: text('ip').notNull(),
   userAgent: text('user_agent').notNull(),
   concurrentWith: text('concurrent_with'),
+  /** When this session passed a one-time code (R04); null if it never did. */
+  otpVerifiedAt: timestamp('otp_verified_at', { withTimezone: true }),
 });
 
 export const loginThrottle = pgTable('login_throttle', {

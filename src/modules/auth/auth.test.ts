@@ -1,8 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { eq, gt, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, startTestSystem, type TestSystem } from '../../../test/harness.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
+import { accounts, roleGrants } from '../accounts/accounts.tables.ts';
+import { journal } from '../journal/journal.tables.ts';
 import { sessions } from './auth.tables.ts';
+import { maskOldSessionIds } from './journal-session-ids.ts';
+import { sessionRef } from './sessions.service.ts';
 import { totpCode, totpStep } from './totp.ts';
 
 let sys: TestSystem;
@@ -12,6 +15,13 @@ beforeAll(async () => {
 afterAll(() => sys.close());
 
 const MINUTE = 60_000;
+
+async function lastSeq(): Promise<number> {
+  const [row] = await sys.database.db.select({ seq: max(journal.seq) }).from(journal);
+  return Number(row?.seq ?? 0);
+}
+const journalSince = (seq: number) => sys.database.db.select().from(journal).where(gt(journal.seq, seq)).orderBy(journal.seq);
+const sessionIdOf = (c: { cookie: string | null }) => c.cookie!.split('.')[0]!;
 
 describe('sign-in', () => {
   it('R04: an officer with OTP signs in with password then code, and only then reaches the system', async () => {
@@ -254,6 +264,80 @@ describe('sessions', () => {
     const current = mine.find((s: { current: boolean }) => s.current);
     expect((await adminClient.delete(`/api/sessions/${current.id}`)).statusCode).toBe(204);
     expect((await second.get('/api/auth/me')).statusCode).toBe(401);
+  });
+
+  it("should not let a sign-in end the session its cookie names by id alone (an id read in the journal ends nobody's session)", async () => {
+    const victim = await sys.officer({ username: 'victim.session', unit: sys.communes[5]!, roles: ['leader'] });
+    const attacker = await sys.officer({ username: 'attacker.session', unit: sys.communes[5]!, roles: [] });
+    const victimClient = await sys.signedIn(victim, '10.5.5.1');
+    const victimId = sessionIdOf(victimClient);
+    for (const forged of [victimId, `${victimId}.`, `${victimId}.bm90LXRoZS1zZWNyZXQtYXQtYWxsLXJlYWxseQ`]) {
+      const c = sys.client('10.5.5.2');
+      c.cookie = forged;
+      expect((await c.post('/api/auth/sign-in', { username: attacker.username, password: attacker.password })).statusCode).toBe(200);
+      expect((await victimClient.get('/api/auth/me')).statusCode, forged).toBe(200);
+    }
+    const [row] = await sys.database.db.select().from(sessions).where(eq(sessions.id, victimId));
+    expect(row!.endedAt).toBeNull();
+  });
+
+  it('R17: signing in again in the same browser ends the session its whole token names', async () => {
+    const o = await sys.officer({ username: 'same.browser', unit: sys.communes[5]!, roles: [] });
+    const c = await sys.signedIn(o, '10.5.6.1');
+    const before = c.cookie;
+    const seq = await lastSeq();
+    expect((await c.post('/api/auth/sign-in', { username: o.username, password: o.password })).statusCode).toBe(200);
+    const replay = sys.client('10.5.6.1');
+    replay.cookie = before;
+    expect((await replay.get('/api/auth/me')).statusCode).toBe(401);
+    const [verified] = (await journalSince(seq)).filter((e) => e.type === 'auth.password_verified');
+    expect(verified!.details).toEqual({ nextStage: 'full', replacedSession: sessionRef(sys, before!.split('.')[0]!) });
+  });
+
+  it('should not name sessions in new journal entries: session.concurrent and session.end carry a keyed hash of the id', async () => {
+    const o = await sys.officer({ username: 'hashed.ids', unit: sys.communes[5]!, roles: ['leader'] });
+    const seq = await lastSeq();
+    const first = await sys.signedIn(o, '10.5.7.1');
+    const second = await sys.signedIn(o, '10.5.7.2');
+    const [firstId, secondId] = [sessionIdOf(first), sessionIdOf(second)];
+    expect((await second.delete(`/api/sessions/${firstId}`)).statusCode).toBe(204);
+    const entries = await journalSince(seq);
+    expect(JSON.stringify(entries)).not.toContain(firstId);
+    expect(JSON.stringify(entries)).not.toContain(secondId);
+    const concurrent = entries.find((e) => e.type === 'session.concurrent')!;
+    expect(concurrent.details).toEqual({ session: sessionRef(sys, secondId), otherSession: sessionRef(sys, firstId), otherIp: '10.5.7.1', ip: '10.5.7.2' });
+    expect(concurrent.details.session).toMatch(/^[0-9a-f]{32}$/);
+    // The same session has the same name across entries, so an inspector can still follow it.
+    expect(entries.find((e) => e.type === 'session.end')!.details).toEqual({ session: sessionRef(sys, firstId), by: 'owner' });
+  });
+
+  it('should not show a whole session id of an entry written before the ids were hashed, on the journal screens', () => {
+    const old = { sessionId: 'AbCdEfGhIjKlMnOpQrSt', otherSessionId: 'ZyXwVuTsRqPoNmLkJiHg', otherIp: '10.1.1.1', by: 'owner' };
+    expect(maskOldSessionIds(old)).toEqual({ sessionId: 'AbCd…', otherSessionId: 'ZyXw…', otherIp: '10.1.1.1', by: 'owner' });
+    const current = { session: 'a'.repeat(32), otherSession: 'b'.repeat(32) };
+    expect(maskOldSessionIds(current)).toEqual(current);
+  });
+
+  it('should not serve a fully signed-in session that passed no one-time code once the account holds a role that needs one (checked at every request)', async () => {
+    const o = await sys.officer({ username: 'no.otp.yet', unit: sys.communes[5]!, roles: [] });
+    const c = await sys.signedIn(o, '10.5.8.1');
+    const token = c.cookie;
+    const id = sessionIdOf(c);
+    expect((await c.get('/api/units')).statusCode).toBe(200);
+    // A role that reached the account without the grant service (which ends such sessions itself).
+    await sys.database.db.insert(roleGrants).values({ accountId: o.id, role: 'reception_officer', unitId: sys.communes[5]!.id, grantedAt: sys.clock.now() });
+    const seq = await lastSeq();
+    const refused = await c.get('/api/units');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error).toMatchObject({ code: 'otp_required', message: expect.stringMatching(/mã xác thực/), messageEn: expect.any(String) });
+    const [row] = await sys.database.db.select().from(sessions).where(eq(sessions.id, id));
+    expect(row).toMatchObject({ endReason: 'otp_required', endedAt: expect.any(Date) });
+    expect((await journalSince(seq)).filter((e) => e.type === 'session.end')).toEqual([
+      expect.objectContaining({ actorAccountId: o.id, targetId: o.id, details: { session: sessionRef(sys, id), by: 'system', reason: 'otp_required' } }),
+    ]);
+    c.cookie = token;
+    expect((await c.get('/api/auth/me')).json().error.code).toBe('not_signed_in');
+    expect((await sys.client('10.5.8.1').post('/api/auth/sign-in', { username: o.username, password: o.password })).json()).toEqual({ stage: 'otp_enrollment' });
   });
 
   it("should not let an officer end another account's session (404, like a missing one)", async () => {

@@ -5,7 +5,18 @@ import { constantTimeEqual, randomToken, sha256 } from '../../platform/crypto.ts
 import { record } from '../journal/journal.service.ts';
 import { sessions, type SessionRow, type SessionStage } from './auth.tables.ts';
 
-export type EndReason = 'sign_out' | 'idle' | 'ended_by_owner' | 'ended_by_admin' | 'transfer' | 'leave' | 'locked' | 'password_changed' | 'credentials_reset' | 'replaced';
+export type EndReason =
+  | 'sign_out'
+  | 'idle'
+  | 'ended_by_owner'
+  | 'ended_by_admin'
+  | 'transfer'
+  | 'leave'
+  | 'locked'
+  | 'password_changed'
+  | 'credentials_reset'
+  | 'replaced'
+  | 'otp_required';
 
 /** A token is `id.secret`: the id finds the row, only SHA-256(secret) is stored and compared in constant time. */
 function newToken() {
@@ -14,14 +25,28 @@ function newToken() {
   return { id, secretHash: sha256(secret), token: `${id}.${secret}` };
 }
 
+/**
+ * How the journal names a session: a keyed hash of its id, so that reading the journal names no session to act on
+ * (issue 13). Keys.citizenDigest is the journal's keyed hash; the `session:` prefix keeps these apart from citizens'
+ * digests, as `result:` does for result holders. Enough of it to tell sessions apart.
+ */
+export const sessionRef = (ctx: Pick<Ctx, 'keys'>, sessionId: string) => ctx.keys.citizenDigest(`session:${sessionId}`).slice(0, 32);
+
+/** The unended session a token names, only if its secret matches (constant time): an id alone is worth nothing. */
+async function unendedSessionOf(tx: Executor, token: string | undefined): Promise<SessionRow | undefined> {
+  const [id, secret] = (token ?? '').split('.');
+  if (!id || !secret) return undefined;
+  const [session] = await tx.select().from(sessions).where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
+  return session && constantTimeEqual(session.secretHash, sha256(secret)) ? session : undefined;
+}
+
 export type SessionCheck = { ok: true; session: SessionRow } | { ok: false; reason: 'missing' | 'expired' | 'idle' };
 
 /** Finds the live session of a token and marks it active; an idle one is ended now (R17, R48) and reported as such. */
 export async function checkToken(ctx: Pick<Ctx, 'tx' | 'clock' | 'config'>, token: string | undefined): Promise<SessionCheck> {
-  const [id, secret] = (token ?? '').split('.');
-  if (!id || !secret) return { ok: false, reason: 'missing' };
-  const [session] = await ctx.tx.select().from(sessions).where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
-  if (!session || !constantTimeEqual(session.secretHash, sha256(secret))) return { ok: false, reason: 'missing' };
+  const session = await unendedSessionOf(ctx.tx, token);
+  if (!session) return { ok: false, reason: 'missing' };
+  const id = session.id;
   const now = ctx.clock.now();
   if (session.expiresAt <= now) {
     await ctx.tx.update(sessions).set({ endedAt: now, endReason: 'expired' }).where(eq(sessions.id, id));
@@ -65,12 +90,12 @@ export async function createSession(ctx: Ctx, accountId: string, stage: SessionS
  * Each step of sign-in issues a new token and the old one stops working, so a token obtained before
  * sign-in (fixation) or at a weaker stage is worth nothing afterwards.
  */
-export async function advanceSession(ctx: Ctx, session: SessionRow, stage: SessionStage): Promise<{ token: string; session: SessionRow }> {
+export async function advanceSession(ctx: Ctx, session: SessionRow, stage: SessionStage, step: { otpPassed: boolean }): Promise<{ token: string; session: SessionRow }> {
   const { id, secretHash, token } = newToken();
   const now = ctx.clock.now();
   const [updated] = await ctx.tx
     .update(sessions)
-    .set({ id, secretHash, stage, lastSeenAt: now })
+    .set({ id, secretHash, stage, lastSeenAt: now, otpVerifiedAt: step.otpPassed ? now : session.otpVerifiedAt })
     .where(eq(sessions.id, session.id))
     .returning();
   if (stage === 'full') await flagConcurrent(ctx, updated!);
@@ -101,7 +126,7 @@ async function flagConcurrent(ctx: Ctx, session: SessionRow): Promise<void> {
     type: 'session.concurrent',
     actorAccountId: session.accountId,
     target: { type: 'account', id: session.accountId },
-    details: { sessionId: session.id, otherSessionId: other.id, otherIp: other.ip, ip: session.ip },
+    details: { session: sessionRef(ctx, session.id), otherSession: sessionRef(ctx, other.id), otherIp: other.ip, ip: session.ip },
   });
 }
 
@@ -112,6 +137,36 @@ export async function endSession(ctx: Ctx, sessionId: string, reason: EndReason)
     .where(and(eq(sessions.id, sessionId), isNull(sessions.endedAt)))
     .returning();
   return ended;
+}
+
+/**
+ * Ends the session a token names, if the token is whole: signing in ends the session the browser held before, but
+ * a cookie carrying someone else's session id without its secret ends nothing (issue 13).
+ */
+export async function endPresentedSession(ctx: Ctx, token: string, reason: EndReason): Promise<SessionRow | undefined> {
+  const session = await unendedSessionOf(ctx.tx, token);
+  return session && endSession(ctx, session.id, reason);
+}
+
+/** Ends the live sessions of an account that passed no one-time code (R04: a role that needs one was granted). */
+export async function endSessionsWithoutOtp(ctx: Ctx, accountId: string): Promise<number> {
+  const ended = await ctx.tx
+    .update(sessions)
+    .set({ endedAt: ctx.clock.now(), endReason: 'otp_required' })
+    .where(and(eq(sessions.accountId, accountId), isNull(sessions.endedAt), isNull(sessions.otpVerifiedAt)))
+    .returning({ id: sessions.id });
+  return ended.length;
+}
+
+/** R04, at request time: a full session that passed no one-time code, for an account whose roles now need one, ends. */
+export async function endForMissingOtp(ctx: Ctx, session: SessionRow): Promise<void> {
+  await endSession(ctx, session.id, 'otp_required');
+  await record(ctx, {
+    type: 'session.end',
+    actorAccountId: session.accountId,
+    target: { type: 'account', id: session.accountId },
+    details: { session: sessionRef(ctx, session.id), by: 'system', reason: 'otp_required' },
+  });
 }
 
 /** Ends every live session of an account (transfer, leave, lock, reset), optionally but one. */

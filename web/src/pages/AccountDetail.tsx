@@ -90,16 +90,7 @@ export function AccountDetailPage({ id }: { id: string }) {
   const [revoking, setRevoking] = useState<AccountDetail['roles'][number] | null>(null);
   const [endingSession, setEndingSession] = useState<SessionInfo | null>(null);
   const [done, setDone] = useState<MessageKey | null>(null);
-  const [movedAway, setMovedAway] = useState(false);
 
-  if (movedAway) {
-    return (
-      <div className="page">
-        <Notice kind="success">{t('account.transferredAway')}</Notice>
-        <Link to="/accounts">← {t('accounts.title')}</Link>
-      </div>
-    );
-  }
   if (!account) {
     return <div className="page">{error ? <ErrorBox error={error} /> : <Loading />}</div>;
   }
@@ -116,9 +107,8 @@ export function AccountDetailPage({ id }: { id: string }) {
       if (result.account) setData(result.account);
       setNewPassword(result.oneTimePassword);
     } else if (action.action === 'transfer') {
-      const result = await post<{ account: AccountDetail | null }>(url, { reason, unitId: transferTo });
-      if (result.account) setData(result.account);
-      else setMovedAway(true);
+      // Only into a unit one administers (the server refuses others), so the account stays in view.
+      setData((await post<{ account: AccountDetail }>(url, { reason, unitId: transferTo })).account);
     } else {
       setData(await post<AccountDetail>(url, { reason }));
     }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { maskOldSessionIds } from '../../../src/modules/auth/journal-session-ids.ts';
 import { get, query, saveFile, type AccountSummary, type JournalStatus } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
@@ -595,7 +596,7 @@ function EntryDialog({ listed, onClose, onFilter }: { listed: JournalEntry; onCl
           )}
           <h3 className="details-title">{t('journal.details')}</h3>
           <pre className="json-block" data-testid="entry-details">
-            {JSON.stringify(e.details, null, 2)}
+            {JSON.stringify(maskOldSessionIds(e.details), null, 2)}
           </pre>
         </>
       )}
