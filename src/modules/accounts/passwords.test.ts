@@ -10,7 +10,11 @@ describe('R50: password strength', () => {
     ['UPPERCASE-ONLY-1', ['needs_lowercase']],
     ['OnlyLettersHere', ['needs_digit_or_symbol']],
     ['Sông-Cầu-mùa-thu-2026', []],
-    ['Mật khẩu Có Dấu', []],
+    ['Mật khẩu Có Dấu 2026', []],
+    // spaces count neither as characters nor as a symbol
+    ['        A1a', ['too_short']],
+    ['Mật khẩu Có Dấu', ['needs_digit_or_symbol']],
+    ['A1a b2c  d', ['too_short']],
   ])('%s → %j', (password, problems) => {
     expect(passwordProblems(password, who)).toEqual(problems);
   });

@@ -40,11 +40,12 @@ export const PASSWORD_PROBLEMS: Record<PasswordProblem, { vi: string; en: string
 /** R50: the letters' strength rule, plus the identity and common-password checks. */
 export function passwordProblems(password: string, identity: { username: string; fullName: string; personalId: string }): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
-  if ([...password].length < 8) problems.push('too_short');
+  // spaces are welcome in a passphrase but count for nothing: eight spaces and "A1a" is a three-character password
+  if ([...password.replace(/\s/gu, '')].length < 8) problems.push('too_short');
   if (password.length > 128) problems.push('too_long');
   if (!/\p{Ll}/u.test(password)) problems.push('needs_lowercase');
   if (!/\p{Lu}/u.test(password)) problems.push('needs_uppercase');
-  if (!/[^\p{L}]/u.test(password)) problems.push('needs_digit_or_symbol');
+  if (!/[^\p{L}\s]/u.test(password)) problems.push('needs_digit_or_symbol');
   const folded = foldVietnamese(password).replace(/\s/g, '');
   const nameParts = foldVietnamese(identity.fullName).split(' ').filter((p) => p.length >= 4);
   const identityParts = [foldVietnamese(identity.username), identity.personalId, foldVietnamese(identity.fullName).replace(/\s/g, ''), ...nameParts];
