@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idParams, reasonBody } from '../../platform/schemas.ts';
+import { LOOKUP_SEATS } from './lookup-stages.ts';
 import { NPD_FIELD_NAMES, NPD_FIELDS } from './npd-fields.ts';
 import type { CatalogueRow, OfferedRow, VersionRow } from './procedures.tables.ts';
 import * as procedures from './procedures.service.ts';
@@ -22,6 +23,10 @@ const versionFields = {
   npdFields: z.array(z.enum(NPD_FIELD_NAMES)).max(NPD_FIELD_NAMES.length),
   /** null: kept permanently. */
   retentionYears: z.number().int().min(1).max(100).nullable(),
+  lookupStages: z
+    .strictObject({ receiving: z.array(z.enum(LOOKUP_SEATS.receiving)).max(LOOKUP_SEATS.receiving.length), processing: z.array(z.enum(LOOKUP_SEATS.processing)).max(LOOKUP_SEATS.processing.length) })
+    .optional()
+    .describe('who may look up the citizens of a dossier at each stage: desk (its reception officers), assignee (the officer it is assigned to); left out: desk while receiving, assignee while processing'),
 };
 
 const offeringSchema = z.object({ id: z.string(), level: offerLevel, status: offerStatus });
@@ -41,6 +46,7 @@ const versionContent = z.object({
   purpose: z.string(),
   npdFields: z.array(z.string()),
   retentionYears: z.number().nullable(),
+  lookupStages: z.object({ receiving: z.array(z.string()), processing: z.array(z.string()) }),
 });
 const catalogueDetail = catalogueSummary.extend({
   procedureType: z.string(),
@@ -90,6 +96,7 @@ const presentVersion = (v: VersionRow) => ({
   purpose: v.purpose,
   npdFields: v.npdFields,
   retentionYears: v.retentionYears,
+  lookupStages: { receiving: [...v.lookupStages.receiving], processing: [...v.lookupStages.processing] },
   note: v.note,
   createdAt: v.createdAt.toISOString(),
   createdBy: v.createdBy,

@@ -8,6 +8,7 @@ import { record } from '../journal/journal.service.ts';
 import { findUnit, getProvince } from '../units/units.service.ts';
 import type { UnitRow } from '../units/units.tables.ts';
 import { findCatalogued, searchCatalogue, type CatalogueQuery } from './catalogue.service.ts';
+import { DEFAULT_LOOKUP_STAGES, LOOKUP_SEATS, type LookupStages } from './lookup-stages.ts';
 import { NPD_FIELD_NAMES } from './npd-fields.ts';
 import { procedurePolicy, type OfferedScope } from './procedures.policy.ts';
 import {
@@ -21,7 +22,9 @@ import {
 } from './procedures.tables.ts';
 import { SUGGESTED_VERSIONS, type VersionContent } from './suggested-versions.ts';
 
-export interface VersionInput extends VersionContent {
+export interface VersionInput extends Omit<VersionContent, 'lookupStages'> {
+  /** Left out: the default (the desk while receiving, the assigned officer while processing). */
+  lookupStages?: LookupStages;
   /** Why this version (what changed); may be empty for the first one. */
   note: string;
 }
@@ -37,20 +40,27 @@ async function requireProvince(tx: Executor): Promise<UnitRow> {
 const scopeOf = (province: UnitRow, offered: Pick<OfferedRow, 'status'> | null): OfferedScope => ({ provincePath: province.path, status: offered?.status ?? null });
 const withScope = (province: UnitRow, offered: OfferedRow | undefined) => offered && { ...offered, provincePath: province.path };
 
-/** The same content in one form: documents in the given order, population fields in the vocabulary's order. */
-function normalise(input: VersionContent): VersionContent {
+/** The same content in one form: documents in the given order, population fields in the vocabulary's order, lookup seats in theirs. */
+function normalise(input: Omit<VersionContent, 'lookupStages'> & { lookupStages?: LookupStages }): VersionContent {
   const names = input.documents.map((d) => foldVietnamese(d.name));
   const twice = input.documents.find((_, i) => names.indexOf(names[i]!) !== i);
   if (twice) throw invalid('duplicate_document', `Giấy tờ "${twice.name}" được liệt kê hai lần.`, `The document "${twice.name}" is listed twice.`);
   if (new Set(input.npdFields).size !== input.npdFields.length) {
     throw invalid('duplicate_npd_field', 'Một trường dữ liệu dân cư được liệt kê hai lần.', 'A population-database field is listed twice.');
   }
+  const stages = input.lookupStages ?? DEFAULT_LOOKUP_STAGES;
+  if (Object.values(stages).some((seats) => new Set(seats).size !== seats.length)) {
+    throw invalid('duplicate_lookup_seat', 'Người được phép tra cứu ở một bước bị liệt kê hai lần.', 'A lookup seat is listed twice for one stage.');
+  }
+  const inOrder = <S extends keyof LookupStages>(stage: S): LookupStages[S] =>
+    (LOOKUP_SEATS[stage] as readonly string[]).filter((seat) => (stages[stage] as readonly string[]).includes(seat)) as LookupStages[S];
   return {
     processingDays: input.processingDays,
     documents: input.documents.map((d) => ({ name: d.name.trim(), required: d.required, copies: d.copies })),
     purpose: input.purpose.trim(),
     npdFields: [...input.npdFields].sort((a, b) => NPD_FIELD_NAMES.indexOf(a) - NPD_FIELD_NAMES.indexOf(b)),
     retentionYears: input.retentionYears,
+    lookupStages: { receiving: inOrder('receiving'), processing: inOrder('processing') },
   };
 }
 

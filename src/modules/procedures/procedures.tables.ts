@@ -1,4 +1,5 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { LookupStages } from './lookup-stages.ts';
 
 export type CatalogueLevel = 'ministry' | 'province' | 'commune' | 'other';
 export type OfferLevel = 'province' | 'commune';
@@ -60,6 +61,8 @@ export const procedureVersions = pgTable('procedure_versions', {
   documents: jsonb('documents').$type<RequiredDocument[]>().notNull(),
   purpose: text('purpose').notNull(),
   npdFields: text('npd_fields').array().notNull(),
+  /** who may look up at which stage of the dossier (issue 13, migration 0018) */
+  lookupStages: jsonb('npd_lookup_stages').$type<LookupStages>().notNull(),
   retentionYears: integer('retention_years'),
   note: text('note').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

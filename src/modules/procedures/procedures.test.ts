@@ -199,6 +199,10 @@ describe('offering procedures', () => {
     ['no purpose', { purpose: '  ' }, 'invalid_input'],
     ['no retention given', { retentionYears: undefined }, 'invalid_input'],
     ['zero copies', { documents: [{ name: 'Giấy chứng sinh', required: true, copies: 0 }] }, 'invalid_input'],
+    ['a leader as a lookup seat (issue 13: never by the unit tree)', { lookupStages: { receiving: ['desk'], processing: ['leader'] } }, 'invalid_input'],
+    ['the assignee looking up before anyone is assigned', { lookupStages: { receiving: ['assignee'], processing: ['assignee'] } }, 'invalid_input'],
+    ['a stage the workflow does not have', { lookupStages: { receiving: ['desk'], processing: ['assignee'], settled: ['desk'] } }, 'invalid_input'],
+    ['a lookup seat twice', { lookupStages: { receiving: ['desk'], processing: ['assignee', 'assignee'] } }, 'duplicate_lookup_seat'],
   ])('should not offer a version with %s', async (_what, over, code) => {
     const before = await offeredCount();
     expectError(await admin.post('/api/procedures/offered', { code: '1.000656', level: 'commune', version: birthVersion(over) }), 400, code);
@@ -329,6 +333,32 @@ describe('offering procedures', () => {
       expectError(await admin.post('/api/procedures/offered/00000000-0000-4000-8000-000000000000/withdraw', { reason: 'Không có' }), 404, 'not_found');
       expectError(await reception.get('/api/procedures/offered/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
     });
+  });
+});
+
+describe('Issue 13: who may look up at which stage of a dossier is part of the version', () => {
+  it('R13: a version states who may look up at each stage; left out, the desk while receiving and the assignee while processing', async () => {
+    const offered = await admin.post('/api/procedures/offered', { code: '1.000656', level: 'commune', version: birthVersion() });
+    expect(offered.statusCode, offered.body).toBe(200);
+    const { id } = offered.json();
+    expect(offered.json().current.lookupStages).toEqual({ receiving: ['desk'], processing: ['assignee'] });
+    const res = await admin.post(`/api/procedures/offered/${id}/versions`, {
+      basedOn: 1,
+      ...birthVersion({ lookupStages: { receiving: ['desk'], processing: ['desk', 'assignee'] } }),
+      note: 'Một cửa xác minh lại khi nhận bổ sung',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // stored in the seats' order, whatever the order sent; the earlier version keeps its rule
+    expect(res.json().current.lookupStages).toEqual({ receiving: ['desk'], processing: ['assignee', 'desk'] });
+    expect(res.json().versions[1].lookupStages).toEqual({ receiving: ['desk'], processing: ['assignee'] });
+    expect((await sys.journalOf('procedure.version')).find((e) => e.targetId === id)).toMatchObject({ details: { version: 2, changed: ['lookupStages'] } });
+  });
+
+  it('R13: should not store a leader as a lookup seat even with SQL', async () => {
+    const [version] = await sys.database.db.select().from(procedureVersions).limit(1);
+    const insert = sys.database.db.execute(sql`INSERT INTO procedure_versions (id, offered_procedure_id, province_id, version, processing_days, documents, purpose, npd_fields, npd_lookup_stages, note, created_at)
+      VALUES (gen_random_uuid(), ${version!.offeredProcedureId}, ${sys.province.id}, 99, 1, '[]', 'x', '{}', '{"receiving": ["desk"], "processing": ["leader"]}', '', now())`);
+    await expect(insert).rejects.toSatisfy((err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message}`.includes('procedure_versions_npd_lookup_stages'));
   });
 });
 

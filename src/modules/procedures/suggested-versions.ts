@@ -1,3 +1,4 @@
+import { DEFAULT_LOOKUP_STAGES, type LookupStages } from './lookup-stages.ts';
 import type { NpdField } from './npd-fields.ts';
 import type { RequiredDocument } from './procedures.tables.ts';
 
@@ -9,6 +10,8 @@ export interface VersionContent {
   npdFields: NpdField[];
   /** Years the dossier is kept after it closes; null: permanently. */
   retentionYears: number | null;
+  /** Who may look up the dossier's citizens at each of its stages. */
+  lookupStages: LookupStages;
 }
 
 const identity: NpdField[] = ['ho_ten', 'so_dinh_danh', 'ngay_sinh', 'gioi_tinh', 'quoc_tich'];
@@ -21,7 +24,7 @@ const residence: NpdField[] = ['noi_thuong_tru', 'noi_tam_tru', 'noi_o_hien_tai'
  * dossiers are kept permanently, as the civil-status books are; the other retention periods are proposals the
  * province checks against its archive retention list.
  */
-export const SUGGESTED_VERSIONS: Record<string, VersionContent> = {
+const SUGGESTED: Record<string, Omit<VersionContent, 'lookupStages'>> = {
   // Thủ tục đăng ký khai sinh (commune). The parents' identity, nationality, ethnicity and residence decide the
   // child's entries and the competent commune; their marriage is checked in the databases instead of on paper.
   '1.001193': {
@@ -94,3 +97,8 @@ export const SUGGESTED_VERSIONS: Record<string, VersionContent> = {
     retentionYears: 10,
   },
 };
+
+/** None of these procedures needs more than the default: the desk looks up while receiving, the assigned officer while processing. */
+export const SUGGESTED_VERSIONS: Record<string, VersionContent> = Object.fromEntries(
+  Object.entries(SUGGESTED).map(([code, content]) => [code, { ...content, lookupStages: DEFAULT_LOOKUP_STAGES }]),
+);

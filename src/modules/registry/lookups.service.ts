@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
+import type { Actor } from '../../authz/actor.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
@@ -8,8 +8,10 @@ import { foldVietnamese } from '../../platform/text.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { isValidPersonalId } from '../accounts/personal-id.ts';
 import { vietnamDate } from '../calendar/deadline.ts';
+import { lookupRefusal, lookupStageOf, type LookupRefusal, type LookupScope } from '../dossiers/dossiers.policy.ts';
 import { dossierForLookup, type DossierSubject, type LookupDossier } from '../dossiers/dossiers.service.ts';
-import { dossierPolicy } from '../dossiers/dossiers.policy.ts';
+import { dossiers } from '../dossiers/dossiers.tables.ts';
+import { procedureVersions } from '../procedures/procedures.tables.ts';
 import { record } from '../journal/journal.service.ts';
 import { keepDeclared, type CitizenFields } from './fields.ts';
 import type { NpdGateway } from './gateway.ts';
@@ -32,10 +34,42 @@ export type LookupOutcome = 'matched' | 'mismatch' | 'not_found' | 'found' | 'am
 
 const refusal = (status: number, code: string, vi: string, en: string, details?: unknown) => new AppError(status, code, vi, en, details);
 
-/** R13: the officer holds the lookup permission where the dossier sits (its desk or its processing unit). */
-export function mayLookUp(actor: Actor, d: LookupDossier['scope']): boolean {
-  return hasPermission(actor, 'npd.lookup', d.deskPath) || (d.processingPath !== null && hasPermission(actor, 'npd.lookup', d.processingPath));
+/**
+ * A dossier as the gateway needs it, with what the lookup rule (lookupRefusal in dossiers.policy.ts) asks of it: whom it is
+ * assigned to and who its procedure version lets look up at which stage.
+ */
+export async function lookupDossier(ctx: Ctx, where: { id: string } | { code: string }) {
+  const d = await dossierForLookup(ctx, where);
+  if (!d) return null;
+  const [seat] = await ctx.tx
+    .select({ assigneeId: dossiers.assigneeId, lookupStages: procedureVersions.lookupStages })
+    .from(dossiers)
+    .innerJoin(procedureVersions, eq(procedureVersions.id, dossiers.procedureVersionId))
+    .where(eq(dossiers.id, d.id));
+  const lookupScope: LookupScope = { ...d.scope, open: d.open, procedureCode: d.procedureCode, assigneeId: seat!.assigneeId, lookupStages: seat!.lookupStages };
+  return { ...d, lookupScope };
 }
+
+const REFUSALS: Record<LookupRefusal, (d: LookupScope) => AppError> = {
+  not_found: notFound,
+  procedure_not_allowed: () => refusal(403, 'procedure_not_allowed', 'Hệ thống kết nối không được phép tra cứu cho thủ tục này.', 'This integration may not look up for this procedure.'),
+  dossier_not_open: () => conflict('dossier_not_open', 'Hồ sơ đã kết thúc: chỉ tra cứu cho hồ sơ đang giải quyết.', 'The dossier is closed: lookups are for open dossiers only.'),
+  lookup_not_permitted: (d) => {
+    // an open dossier always has a stage: a closed one is refused as not open first
+    const stage = lookupStageOf(d.status)!;
+    return refusal(
+      403,
+      'lookup_not_permitted',
+      stage === 'receiving'
+        ? 'Hồ sơ đang ở bước tiếp nhận: chỉ người mà thủ tục cho phép ở bước này (mặc định: cán bộ Một cửa của bộ phận đã tiếp nhận hồ sơ) được tra cứu CSDLQG về dân cư.'
+        : 'Hồ sơ đang ở bước xử lý: chỉ người mà thủ tục cho phép ở bước này (mặc định: cán bộ được giao xử lý hồ sơ) được tra cứu CSDLQG về dân cư.',
+      stage === 'receiving'
+        ? 'The dossier is being received: only those its procedure names for this stage (by default, the reception officers of its desk) may look up.'
+        : 'The dossier is being processed: only those its procedure names for this stage (by default, the officer it is assigned to) may look up.',
+      { stage, seats: d.lookupStages[stage] },
+    );
+  },
+};
 
 const FAILURES: Record<NpdFailure, () => AppError> = {
   timeout: () => refusal(504, 'npd_timeout', 'CSDLQG về dân cư không trả lời trong thời hạn. Tra cứu chưa thực hiện được, hãy thử lại sau ít phút.', 'The population database did not answer in time. Try again in a few minutes.'),
@@ -109,7 +143,7 @@ function parentsOf(d: LookupDossier, subject: DossierSubject) {
 }
 
 async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, request: LookupRequest): Promise<Prepared> {
-  const d = await dossierForLookup(ctx, request.dossier);
+  const d = await lookupDossier(ctx, request.dossier);
   const refuse = (err: AppError) =>
     err.recording({
       type: 'npd.lookup.refused',
@@ -121,20 +155,10 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
       citizens: isValidPersonalId(request.personalId, ctx.clock.now()) ? [request.personalId] : [],
     });
 
-  // R01, R13: a dossier the caller may see, in its unit, and the permission to look up there
-  if (caller.kind === 'officer') {
-    if (!d || !dossierPolicy.can(caller.actor, 'read', d.scope)) throw refuse(notFound());
-    if (!mayLookUp(caller.actor, d.scope)) {
-      throw refuse(refusal(403, 'lookup_not_permitted', 'Tài khoản của bạn không có quyền tra cứu CSDLQG về dân cư cho hồ sơ này.', 'Your account may not look up the population database for this dossier.'));
-    }
-  } else {
-    const { client } = caller;
-    if (!d || !(isWithin(d.scope.deskPath, client.unitPath) || (d.scope.processingPath !== null && isWithin(d.scope.processingPath, client.unitPath)))) throw refuse(notFound());
-    if (!client.procedures.includes(d.procedureCode)) {
-      throw refuse(refusal(403, 'procedure_not_allowed', 'Hệ thống kết nối không được phép tra cứu cho thủ tục này.', 'This integration may not look up for this procedure.'));
-    }
-  }
-  if (!d.open) throw refuse(conflict('dossier_not_open', 'Hồ sơ đã kết thúc: chỉ tra cứu cho hồ sơ đang giải quyết.', 'The dossier is closed: lookups are for open dossiers only.'));
+  // R01, R13, R35: an open dossier the caller may see, held by the caller at its stage (dossiers.policy.ts decides)
+  if (!d) throw refuse(notFound());
+  const refused = lookupRefusal(caller.kind === 'officer' ? caller : { kind: 'client', unitPath: caller.client.unitPath, procedures: caller.client.procedures }, d.lookupScope);
+  if (refused) throw refuse(REFUSALS[refused](d.lookupScope));
   const subject = d.subjects.find((s) => s.personalId === request.personalId);
   if (!subject || !subject.birthDate) {
     throw refuse(refusal(403, 'citizen_not_in_dossier', 'Chỉ được tra cứu người nộp hồ sơ hoặc người liên quan có tên trong hồ sơ này.', 'Only the applicant or a person named in this dossier may be looked up.'));
@@ -144,9 +168,12 @@ async function begin(ctx: Ctx, gateway: NpdGateway, caller: LookupCaller, reques
   if (fields.length === 0 || (request.service === 'find' && !fields.includes('so_dinh_danh'))) {
     throw refuse(refusal(403, 'service_not_declared', 'Thủ tục của hồ sơ này không đăng ký khai thác dịch vụ/trường dữ liệu này của CSDLQG về dân cư.', 'The procedure of this dossier does not declare this service or these fields.'));
   }
-  // R43: the kill switch and the ministry's cut
+  // R43: the kill switch, for the caller's account and unit and for the units holding the dossier, and the ministry's cut
   const unitPath = caller.kind === 'officer' ? caller.actor.unitPath : caller.client.unitPath;
-  const suspension = await activeSuspension(ctx, { accountId: caller.kind === 'officer' ? caller.actor.accountId : null, unitPath });
+  const suspension = await activeSuspension(ctx, {
+    accountId: caller.kind === 'officer' ? caller.actor.accountId : null,
+    unitPaths: [unitPath, d.scope.deskPath, ...(d.scope.processingPath ? [d.scope.processingPath] : [])],
+  });
   if (suspension) {
     const scope = { system: 'toàn hệ thống', unit: 'đơn vị', account: 'tài khoản' }[suspension.scope];
     throw refuse(

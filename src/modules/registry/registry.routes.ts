@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody, errorResponses, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
 import { notFound } from '../../platform/errors.ts';
-import { dossierForLookup } from '../dossiers/dossiers.service.ts';
-import { dossierPolicy } from '../dossiers/dossiers.policy.ts';
+import { lookupRefusal } from '../dossiers/dossiers.policy.ts';
 import { NPD_FIELD_NAMES } from '../procedures/npd-fields.ts';
 import { connectionStatus, currentConnection, setConnection } from './connection.service.ts';
 import { createClient, listClients, revokeClient } from './integrations.service.ts';
-import { dossierLookups, lookUp, mayLookUp } from './lookups.service.ts';
+import { dossierLookups, lookUp, lookupDossier } from './lookups.service.ts';
 import { reconcile } from './reconcile.ts';
 import { activeSuspension, liftSuspension, listSuspensions, suspendLookups, upstreamState } from './suspensions.service.ts';
 
@@ -45,8 +44,9 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['npd'],
       summary: 'Look up a citizen named in this open dossier in the National Population Database (R01, R13, R24, R36)',
       description:
-        'Refused (and journaled) unless the dossier is open and in the officer’s unit, the citizen is its applicant or a related person, the procedure declares the service, ' +
-        'lookups are not suspended and the limits allow. The lookup is recorded before the NPD is called; only the declared fields are returned, nothing is stored.',
+        'Refused (and journaled) unless the dossier is open and the officer holds it at its stage as its procedure version says (by default the reception officers of its desk while it is received, ' +
+        'the officer it is assigned to while it is processed), the citizen is its applicant or a related person, the procedure declares the service, ' +
+        'lookups are not suspended for the officer, their unit or the units holding the dossier, and the limits allow. The lookup is recorded before the NPD is called; only the declared fields are returned, nothing is stored.',
       params: idParams,
       body: lookupBody,
       response: { 200: lookupResult, ...errorResponses, ...lookupFailures },
@@ -83,9 +83,10 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) =>
     app.inTx(req, async (ctx) => {
-      const d = await dossierForLookup(ctx, { id: req.params.id });
-      if (!d || !dossierPolicy.can(req.actor!, 'read', d.scope)) throw notFound();
-      return { mayLookUp: d.open && mayLookUp(req.actor!, d.scope), purpose: d.purpose, fields: d.npdFields, items: await dossierLookups(ctx, d.id) };
+      const d = await lookupDossier(ctx, { id: req.params.id });
+      const refused = d ? lookupRefusal({ kind: 'officer', actor: req.actor! }, d.lookupScope) : 'not_found';
+      if (!d || refused === 'not_found') throw notFound();
+      return { mayLookUp: refused === null, purpose: d.purpose, fields: d.npdFields, items: await dossierLookups(ctx, d.id) };
     }),
   );
 
@@ -109,7 +110,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         configured: (await currentConnection(ctx)) !== null,
         disconnectedSince: upstream.disconnectedAt?.toISOString() ?? null,
-        suspension: await activeSuspension(ctx, { accountId: req.actor!.accountId, unitPath: req.actor!.unitPath }),
+        suspension: await activeSuspension(ctx, { accountId: req.actor!.accountId, unitPaths: [req.actor!.unitPath] }),
       };
     }),
   );
@@ -148,7 +149,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { access: 'npd.audit' },
     schema: {
       tags: ['npd'],
-      summary: 'The kill switch: active and past suspensions of lookups, with who, when and why (R43)',
+      summary: 'The kill switch: active and past suspensions of lookups, with who, when and why (R43), within the units the caller audits (and the system-wide ones)',
       response: {
         200: z.object({
           disconnectedSince: z.string().nullable(),

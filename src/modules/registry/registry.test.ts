@@ -5,6 +5,7 @@ import { intake, offerBirthRegistration } from '../../../test/dossier-fixtures.t
 import { startTestSystem, type Client, type Officer, type TestSystem } from '../../../test/harness.ts';
 import { isoBirthDate, startNpdSim, type NpdSimProcess, type SampleCitizen } from '../../../test/npd-sim.ts';
 import crypto from 'node:crypto';
+import { insertGrant } from '../accounts/accounts.service.ts';
 import { journal } from '../journal/journal.tables.ts';
 import { integrate, journalSigner } from '../journal/sequencer.ts';
 import { npdConnections, npdLookups } from './registry.tables.ts';
@@ -52,7 +53,7 @@ async function dossierOf(c: SampleCitizen, at = commune(), by = desk, over: Reco
 
 let versionSeq = 1;
 /** A new version of the procedure declaring these NPD fields (versions are immutable: dossiers received next use it). */
-async function declare(npdFields: string[]) {
+async function declare(npdFields: string[], lookupStages?: { receiving: string[]; processing: string[] }) {
   const manager = await sys.signedIn(await sys.officer({ username: `n.procedures.${versionSeq}`, unit: sys.province, roles: ['unit_admin'] }), '10.50.9.1');
   const res = await manager.post(`/api/procedures/offered/${procedureId}/versions`, {
     basedOn: versionSeq,
@@ -61,6 +62,7 @@ async function declare(npdFields: string[]) {
     purpose: 'Đăng ký khai sinh: nhân thân và nơi cư trú của cha, mẹ.',
     npdFields,
     retentionYears: null,
+    ...(lookupStages ? { lookupStages } : {}),
     note: 'Điều chỉnh trường dữ liệu khai thác',
   });
   if (res.statusCode !== 200) throw new Error(res.body);
@@ -319,6 +321,169 @@ describe('R43: the kill switch', () => {
     expect((await desk.get('/api/npd/status')).json().disconnectedSince).toBeNull();
     expect((await sys.journalOf('npd.upstream.disconnected')).length).toBe(1);
     expect((await sys.journalOf('npd.upstream.reconnected')).length).toBe(1);
+  });
+});
+
+const assign = (by: Client, dossierId: string, unitId: string, assigneeId?: string) => by.post(`/api/dossiers/${dossierId}/assign`, { unitId, ...(assigneeId ? { assigneeId } : {}) });
+const mayLookUp = async (c: Client, dossierId: string) => (await c.get(`/api/dossiers/${dossierId}/lookups`)).json().mayLookUp as boolean;
+
+/** An officer whose home unit is `home`, holding `role` at `at` (a grant outside their own unit). */
+async function officerAt(username: string, home: typeof sys.province, role: 'reception_officer' | 'processing_officer', at: typeof sys.province, ip: string) {
+  const o = await sys.officer({ username, unit: home, otp: true });
+  await sys.inTx((ctx) => insertGrant(ctx, o.id, role, at.id));
+  return { officer: o, client: watch(await sys.signedIn(o, ip)) };
+}
+
+async function expectSuspended(res: { statusCode: number; json: () => { error: { code: string; details?: unknown } } }, scope: string) {
+  expect(res.statusCode).toBe(403);
+  expect(res.json().error).toMatchObject({ code: 'npd_suspended', details: { scope } });
+}
+
+describe('Issue 13: the unit kill switch covers the dossiers of the unit, whoever calls', () => {
+  it('R43: a unit suspension should stop a province officer who holds a role at the suspended commune’s desk', async () => {
+    const { client: outsider } = await officerAt('n.province.desk', sys.province, 'reception_officer', commune(), '10.50.1.1');
+    const c = citizens[22]!;
+    const d = await dossierOf(c, commune(), outsider);
+    expect((await lookUp(outsider, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+    const cut = (await security.post('/api/npd/suspensions', { scope: 'unit', unitId: commune().id, reason: 'Tạm dừng xã A: nghi lộ lọt' })).json();
+    try {
+      await expectSuspended(await lookUp(outsider, d.id, c.SoDinhDanh), 'unit');
+      expect((await sys.journalOf('npd.lookup.refused')).filter((e) => e.targetId === d.id).map((e) => e.reason)).toEqual(['npd_suspended']);
+    } finally {
+      await security.post(`/api/npd/suspensions/${cut.id}/lift`, { reason: 'Xong' });
+    }
+    expect((await lookUp(outsider, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+  });
+
+  it('R43: a unit suspension should stop lookups on a dossier processed inside the unit, by an assignee from outside it and by another system’s key', async () => {
+    const { officer: processor, client: outsideProcessor } = await officerAt('n.province.processor', sys.province, 'processing_officer', commune(), '10.50.1.2');
+    const c = citizens[23]!;
+    // received at the other commune's desk, processed in the commune that is cut
+    const d = await dossierOf(c, other(), otherDesk);
+    expect((await assign(otherDesk, d.id, commune().id, processor.id)).statusCode).toBe(200);
+    expect((await lookUp(outsideProcessor, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+    const integration = (await admin.post('/api/integrations', { name: 'Hệ thống hộ tịch (kiểm thử cắt đơn vị)', unitId: sys.province.id, procedures: ['1.001193'], fields: ['ho_ten'] })).json();
+    const viaKey = () =>
+      sys.app.inject({ method: 'POST', url: '/api/integration/v1/lookups', headers: { authorization: `Bearer ${integration.key}` }, payload: { dossierCode: d.code, personalId: c.SoDinhDanh, service: 'verify' } });
+    const cut = (await security.post('/api/npd/suspensions', { scope: 'unit', unitId: commune().id, reason: 'Tạm dừng xã A' })).json();
+    try {
+      await expectSuspended(await lookUp(outsideProcessor, d.id, c.SoDinhDanh), 'unit');
+      await expectSuspended(await viaKey(), 'unit');
+    } finally {
+      await security.post(`/api/npd/suspensions/${cut.id}/lift`, { reason: 'Xong' });
+      await admin.post(`/api/integrations/${integration.id}/revoke`, { reason: 'Hết kiểm thử' });
+    }
+  });
+
+  it('R43: a commune security officer should see the suspensions of their subtree and the system-wide ones, not another commune’s', async () => {
+    const communeSecurity = watch(await sys.signedIn(await sys.officer({ username: 'n.security.commune', unit: commune(), roles: ['security_officer'] }), '10.50.1.3'));
+    const cut = async (body: Record<string, unknown>) => {
+      const id = (await security.post('/api/npd/suspensions', body)).json().id as string;
+      expect((await security.post(`/api/npd/suspensions/${id}/lift`, { reason: 'Xong' })).statusCode).toBe(204);
+      return id;
+    };
+    const system = await cut({ scope: 'system', reason: 'Kiểm tra toàn hệ thống' });
+    const mine = await cut({ scope: 'unit', unitId: commune().id, reason: 'Kiểm tra xã A' });
+    const myOfficer = await cut({ scope: 'account', accountId: officers[0]!.id, reason: 'Kiểm tra cán bộ xã A' });
+    const theirs = await cut({ scope: 'unit', unitId: other().id, reason: 'Kiểm tra xã B' });
+    const theirOfficer = await cut({ scope: 'account', accountId: officers[1]!.id, reason: 'Kiểm tra cán bộ xã B' });
+    const res = await communeSecurity.get('/api/npd/suspensions');
+    expect(res.statusCode).toBe(200);
+    const seenByCommune = res.json().items.map((s: { id: string }) => s.id);
+    expect(seenByCommune).toEqual(expect.arrayContaining([system, mine, myOfficer]));
+    expect(seenByCommune).not.toContain(theirs);
+    expect(seenByCommune).not.toContain(theirOfficer);
+    expect(res.body).not.toContain('Kiểm tra xã B');
+    // the province sees them all
+    const seenByProvince = (await security.get('/api/npd/suspensions')).json().items.map((s: { id: string }) => s.id);
+    expect(seenByProvince).toEqual(expect.arrayContaining([system, mine, myOfficer, theirs, theirOfficer]));
+  });
+});
+
+describe('Issue 13: lookups follow the dossier’s stage, not the unit tree', () => {
+  let processor: Officer;
+  let processorClient: Client;
+  let otherProcessor: Client;
+  let leader: Officer;
+  let leaderClient: Client;
+
+  beforeAll(async () => {
+    processor = await sys.officer({ username: 'n.processor', unit: commune(), roles: ['processing_officer'] });
+    leader = await sys.officer({ username: 'n.leader', unit: commune(), roles: ['leader'] });
+    processorClient = watch(await sys.signedIn(processor, '10.50.2.1'));
+    otherProcessor = watch(await sys.signedIn(await sys.officer({ username: 'n.processor.2', unit: commune(), roles: ['processing_officer'] }), '10.50.2.2'));
+    leaderClient = watch(await sys.signedIn(leader, '10.50.2.3'));
+  });
+
+  /** Refused with the stage in the answer, and journaled. */
+  async function notPermitted(dossierId: string, res: { statusCode: number; json: () => { error: { code: string; details?: unknown } } }, stage: string) {
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error).toMatchObject({ code: 'lookup_not_permitted', details: { stage } });
+    expect((await sys.journalOf('npd.lookup.refused')).some((e) => e.targetId === dossierId && e.reason === 'lookup_not_permitted')).toBe(true);
+  }
+
+  it('R01/R13: a processing officer and a leader should not look up the applicant of a dossier still at the desk', async () => {
+    const c = citizens[24]!;
+    const d = await dossierOf(c);
+    for (const who of [processorClient, leaderClient]) {
+      await notPermitted(d.id, await lookUp(who, d.id, c.SoDinhDanh), 'receiving');
+      expect(await mayLookUp(who, d.id)).toBe(false);
+    }
+    expect(await mayLookUp(desk, d.id)).toBe(true);
+    expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+    expect(await lookupRows(d.id)).toHaveLength(1);
+  });
+
+  it('R01/R13: once assigned, only the assigned officer should look up: not the desk, another processing officer or the leader', async () => {
+    const c = citizens[25]!;
+    const d = await dossierOf(c);
+    expect((await assign(desk, d.id, commune().id, processor.id)).statusCode).toBe(200);
+    for (const who of [desk, otherProcessor, leaderClient]) {
+      await notPermitted(d.id, await lookUp(who, d.id, c.SoDinhDanh), 'processing');
+      expect(await mayLookUp(who, d.id)).toBe(false);
+    }
+    expect(await mayLookUp(processorClient, d.id)).toBe(true);
+    expect((await lookUp(processorClient, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+  });
+
+  it('R01/R13: a dossier assigned to a unit without a named officer should be looked up by nobody until one is named', async () => {
+    const c = citizens[26]!;
+    const d = await dossierOf(c);
+    expect((await assign(desk, d.id, commune().id)).statusCode).toBe(200);
+    for (const who of [desk, processorClient, leaderClient]) await notPermitted(d.id, await lookUp(who, d.id, c.SoDinhDanh), 'processing');
+  });
+
+  it('R13: a leader should look up only as the officer the dossier is assigned to, never by the unit tree alone', async () => {
+    const c = citizens[27]!;
+    const d = await dossierOf(c);
+    expect((await assign(desk, d.id, commune().id, leader.id)).statusCode).toBe(200);
+    expect((await lookUp(leaderClient, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+    await notPermitted(d.id, await lookUp(processorClient, d.id, c.SoDinhDanh), 'processing');
+  });
+
+  it('R13: a procedure version may let the desk look up while processing; dossiers received under the earlier version keep its rule', async () => {
+    const before = await dossierOf(citizens[28]!);
+    await declare(['ho_ten', 'noi_thuong_tru'], { receiving: ['desk'], processing: ['assignee', 'desk'] });
+    try {
+      const after = await dossierOf(citizens[29]!);
+      for (const d of [before, after]) expect((await assign(desk, d.id, commune().id, processor.id)).statusCode).toBe(200);
+      expect((await lookUp(desk, after.id, citizens[29]!.SoDinhDanh)).statusCode).toBe(200);
+      expect((await lookUp(processorClient, after.id, citizens[29]!.SoDinhDanh)).statusCode).toBe(200);
+      await notPermitted(after.id, await lookUp(leaderClient, after.id, citizens[29]!.SoDinhDanh), 'processing');
+      await notPermitted(before.id, await lookUp(desk, before.id, citizens[28]!.SoDinhDanh), 'processing');
+    } finally {
+      await declare(['ho_ten', 'noi_thuong_tru']);
+    }
+  });
+
+  it('R13: a procedure version may let nobody look up while receiving', async () => {
+    await declare(['ho_ten', 'noi_thuong_tru'], { receiving: [], processing: ['assignee'] });
+    try {
+      const d = await dossierOf(citizens[30]!);
+      await notPermitted(d.id, await lookUp(desk, d.id, citizens[30]!.SoDinhDanh), 'receiving');
+    } finally {
+      await declare(['ho_ten', 'noi_thuong_tru']);
+    }
   });
 });
 

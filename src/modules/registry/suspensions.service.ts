@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql, type AnyColumn } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { hasPermission } from '../../authz/actor.ts';
+import { hasPermission, scopeOf } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { findAccountById } from '../accounts/accounts.service.ts';
@@ -80,9 +80,17 @@ export async function liftSuspension(ctx: Ctx, id: string, reason: string) {
 const suspender = alias(accounts, 'suspender');
 const lifter = alias(accounts, 'lifter');
 const suspendedAccount = alias(accounts, 'suspended_account');
+const suspendedAccountUnit = alias(units, 'suspended_account_unit');
 
-/** The kill switch's state and history, for the security officer, the police and the banner every officer sees. */
+/**
+ * The kill switch's state and history, for those who audit lookups, within what they audit: the system-wide cuts,
+ * the cuts of units in or above their subtrees (those stop lookups there too) and of accounts whose unit is in them.
+ */
 export async function listSuspensions(ctx: Ctx) {
+  const roots = scopeOf(requireActor(ctx), 'npd.audit');
+  if (roots.length === 0) return [];
+  const inOrAbove = (path: AnyColumn) => or(...roots.map((root) => sql`(starts_with(${path}, ${root}) OR starts_with(${root}, ${path}))`));
+  const under = (path: AnyColumn) => or(...roots.map((root) => sql`starts_with(${path}, ${root})`));
   const rows = await ctx.tx
     .select({
       s: npdSuspensions,
@@ -94,8 +102,16 @@ export async function listSuspensions(ctx: Ctx) {
     .from(npdSuspensions)
     .leftJoin(units, eq(units.id, npdSuspensions.unitId))
     .leftJoin(suspendedAccount, eq(suspendedAccount.id, npdSuspensions.accountId))
+    .leftJoin(suspendedAccountUnit, eq(suspendedAccountUnit.id, suspendedAccount.unitId))
     .leftJoin(suspender, eq(suspender.id, npdSuspensions.suspendedBy))
     .leftJoin(lifter, eq(lifter.id, npdSuspensions.liftedBy))
+    .where(
+      or(
+        eq(npdSuspensions.scope, 'system'),
+        and(eq(npdSuspensions.scope, 'unit'), inOrAbove(units.path)),
+        and(eq(npdSuspensions.scope, 'account'), under(suspendedAccountUnit.path)),
+      ),
+    )
     .orderBy(desc(npdSuspensions.suspendedAt))
     .limit(200);
   return rows.map(({ s, unitName, account, by, liftedBy }) => ({
@@ -117,8 +133,11 @@ export async function accountSuspensions(ctx: Ctx, accountId: string) {
   return ctx.tx.select().from(npdSuspensions).where(eq(npdSuspensions.accountId, accountId)).orderBy(desc(npdSuspensions.suspendedAt));
 }
 
-/** The active suspension that stops a caller (its account, or a unit above it, or the whole system), if any. */
-export async function activeSuspension(ctx: Ctx, caller: { accountId: string | null; unitPath: string }) {
+/**
+ * The active suspension that stops a lookup, if any: the whole system, the caller's account, or a unit above any of
+ * the given units (the caller's own and, for a lookup, the dossier's desk and processing unit, whoever calls).
+ */
+export async function activeSuspension(ctx: Ctx, caller: { accountId: string | null; unitPaths: string[] }) {
   const [hit] = await ctx.tx
     .select({ scope: npdSuspensions.scope, reason: npdSuspensions.reason, unitName: units.name })
     .from(npdSuspensions)
@@ -128,7 +147,7 @@ export async function activeSuspension(ctx: Ctx, caller: { accountId: string | n
         isNull(npdSuspensions.liftedAt),
         or(
           eq(npdSuspensions.scope, 'system'),
-          and(eq(npdSuspensions.scope, 'unit'), sql`starts_with(${caller.unitPath}, ${units.path})`),
+          and(eq(npdSuspensions.scope, 'unit'), or(...caller.unitPaths.map((path) => sql`starts_with(${path}, ${units.path})`))),
           caller.accountId ? eq(npdSuspensions.accountId, caller.accountId) : undefined,
         ),
       ),
