@@ -14,7 +14,9 @@ import type { Ctx } from './platform/context.ts';
 import type { Keys } from './platform/crypto.ts';
 import type { Database } from './platform/db.ts';
 import type { Scheduler } from './platform/jobs.ts';
-import { AppError } from './platform/errors.ts';
+import { AppError, invalidInput } from './platform/errors.ts';
+import { refuseControlCharacters, withoutControlCharacters } from './platform/control-characters.ts';
+import { logOptions } from './platform/log.ts';
 import { record } from './modules/journal/journal.service.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts';
@@ -67,8 +69,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     logger: {
       level: config.env === 'test' ? 'silent' : config.logLevel,
+      ...logOptions,
       // Paths only: query strings may carry search terms such as a personal ID.
       serializers: {
+        ...logOptions.serializers,
         req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
@@ -97,7 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           config,
           keys: deps.keys,
           ip: req.ip,
-          userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300),
+          // kept in the journal and the session list: control characters would hide or forge what is shown there
+          userAgent: withoutControlCharacters(String(req.headers['user-agent'] ?? '').slice(0, 300)),
           requestId: req.id,
           sessionId: req.session?.id ?? null,
         }),
@@ -114,17 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.setErrorHandler((error, req, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      return reply.status(400).send({
-        error: {
-          code: 'invalid_input',
-          message: 'Dữ liệu gửi lên không hợp lệ.',
-          messageEn: 'Invalid input.',
-          details: error.validation.map((v) => ({ path: v.instancePath || v.params?.issue?.path?.join('.') || '', message: v.message })),
-        },
-      });
-    }
+  app.setErrorHandler((raw, req, reply) => {
+    const error = hasZodFastifySchemaValidationErrors(raw)
+      ? invalidInput(raw.validation.map((v) => ({ path: v.instancePath || v.params?.issue?.path?.join('.') || '', message: v.message })))
+      : raw;
     if (error instanceof AppError) {
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.messageVi, messageEn: error.messageEn, details: error.details } });
     }
@@ -153,6 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   await app.register(authPlugin, { inTx: (req, fn) => app.inTx(req, fn) });
+  // After the session check (a caller is known or refused first), before any route's own validation.
+  app.addHook('preValidation', refuseControlCharacters);
 
   await app.register(swagger, {
     openapi: {

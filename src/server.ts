@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { spawnSimulator, type SimulatorProcess } from './modules/registry/simulator.ts';
 import { loadConfig } from './platform/config.ts';
+import { operatorMessage } from './platform/log.ts';
 import { startSystem } from './system.ts';
 
 /** The process: configuration, listen, graceful shutdown. */
@@ -16,7 +17,7 @@ export async function serve(): Promise<void> {
       for (const line of await system.useSimulator(simulator.connection)) console.log(line);
     } catch (err) {
       // the system works without it; only lookups wait for a connection (e.g. the port is taken: set NPD_SIM_PORT)
-      console.warn(`CẢNH BÁO / WARNING: npd-sim did not start, lookups are unavailable: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      console.warn(`CẢNH BÁO / WARNING: npd-sim did not start, lookups are unavailable: ${operatorMessage(err).split('\n')[0]}`);
     }
   }
   let closing = false;

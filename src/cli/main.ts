@@ -9,9 +9,9 @@ import { startWitnessServer } from '../modules/journal/witness.ts';
 import { verifyResult } from '../modules/results/statement.ts';
 import { NpdGateway } from '../modules/registry/gateway.ts';
 import { reconcile } from '../modules/registry/reconcile.ts';
-import { loadConfig, ConfigError } from '../platform/config.ts';
+import { loadConfig } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
-import { DataDirLockedError } from '../platform/data-dir-lock.ts';
+import { operatorMessage, serializeError } from '../platform/log.ts';
 import { lockDormantAccounts } from '../modules/accounts/accounts.service.ts';
 import { createSetupToken, systemAdminExists } from '../modules/auth/auth.service.ts';
 import { provinceNames } from '../modules/units/units.service.ts';
@@ -198,8 +198,15 @@ program
   .description('list the province codes MOTCUA_PROVINCE_CODE accepts')
   .action(() => provinceNames().forEach((p) => console.log(`${p.code}  ${p.fullName}`)));
 
+// Node prints an uncaught error whole, and a failed query's message carries its parameters (a citizen's data).
+const crash = (err: unknown) => {
+  console.error(`motcua: uncaught error ${JSON.stringify(serializeError(err))}`);
+  process.exit(1);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) console.error(err.message);
-  else console.error(err instanceof Error ? err.message : err);
+  console.error(operatorMessage(err));
   process.exit(1);
 });

@@ -3,9 +3,13 @@ import { z } from 'zod';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
 import * as calendar from './calendar.service.ts';
 import type { CalendarDayRow } from './calendar.tables.ts';
-import { isIsoDate, MAX_WORKING_DAYS, weekday } from './deadline.ts';
+import { CALENDAR_YEARS, inCalendarYears, isIsoDate, MAX_WORKING_DAYS, weekday } from './deadline.ts';
 
-const isoDate = z.string().refine(isIsoDate, 'Ngày có dạng YYYY-MM-DD và phải có thật.');
+const outsideYears = `Ngày phải trong các năm ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}, những năm lịch làm việc tính được.`;
+const isoDate = z
+  .string()
+  .refine(isIsoDate, 'Ngày có dạng YYYY-MM-DD và phải có thật.')
+  .refine((d) => inCalendarYears(new Date(`${d}T12:00:00+07:00`)), outsideYears);
 const dayKind = z.enum(['holiday', 'working']);
 const daySchema = z.object({ date: z.string(), weekday: z.number(), kind: dayKind, name: z.string() });
 const presentDay = (d: CalendarDayRow) => ({ date: d.day, weekday: weekday(d.day), kind: d.kind, name: d.name });
@@ -16,7 +20,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['calendar'],
       summary: 'The province’s days off and make-up working days of one year (weekends are implied); `defined` is false for a year without a table',
-      params: z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) }),
+      params: z.strictObject({ year: z.coerce.number().int().min(CALENDAR_YEARS.first).max(CALENDAR_YEARS.last) }),
       response: { 200: z.object({ year: z.number(), defined: z.boolean(), days: z.array(daySchema), abilities: z.object({ read: z.boolean(), manage: z.boolean() }) }), ...errorResponses },
     },
   }, async (req) => {
@@ -47,7 +51,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['calendar'],
       summary: 'The due date of N working days from a receipt instant, on the province’s calendar (15:00 rule included)',
-      querystring: z.strictObject({ receivedAt: z.iso.datetime({ offset: true }), workingDays: z.coerce.number().int().min(0).max(MAX_WORKING_DAYS) }),
+      querystring: z.strictObject({ receivedAt: z.iso.datetime({ offset: true }).refine((t) => inCalendarYears(new Date(t)), outsideYears), workingDays: z.coerce.number().int().min(0).max(MAX_WORKING_DAYS) }),
       response: {
         200: z.object({ startDate: z.string(), dueDate: z.string(), dueAt: z.string(), yearsWithoutTable: z.array(z.number()) }),
         ...errorResponses,

@@ -133,4 +133,15 @@ describe('the province edits its table', () => {
     expectError(await reception.get('/api/calendar/deadline?receivedAt=2026-02-13T10:00:00%2B07:00&workingDays=-1'), 400, 'invalid_input');
     expectError(await reception.get('/api/calendar/deadline?receivedAt=2026-02-13T10:00:00%2B07:00&workingDays=366'), 400, 'invalid_input');
   });
+
+  it('should not answer 500 to a receipt in a year the calendar cannot count (9999): 400 naming receivedAt and the years', async () => {
+    for (const receivedAt of ['9999-12-31T23:00:00+07:00', '9999-12-31T20:00:00-07:00', '2101-01-01T00:00:00+07:00', '1999-12-31T23:59:59+07:00']) {
+      const res = await reception.get(`/api/calendar/deadline?receivedAt=${encodeURIComponent(receivedAt)}&workingDays=365`);
+      expectError(res, 400, 'invalid_input');
+      expect(res.json().error.details).toEqual([{ path: '/receivedAt', message: expect.stringContaining('2000–2100') }]);
+    }
+    expect(await dueDate('2100-12-31T10:00:00+07:00', 365)).toMatchObject({ dueDate: expect.stringMatching(/^2102-/), yearsWithoutTable: [2100, 2101, 2102] });
+    expectError(await admin.post('/api/calendar/days', { date: '9999-12-31', kind: 'holiday', name: 'Ngày xa' }), 400, 'invalid_input');
+    expectError(await admin.get('/api/calendar/years/9999'), 400, 'invalid_input');
+  });
 });

@@ -31,6 +31,16 @@ describe('deadlines: N working days from the receipt', () => {
   });
 });
 
+describe('deadlines: the years a calendar counts', () => {
+  it('should refuse a receipt outside 2000–2100 rather than count past year 9999', () => {
+    const calendar: WorkCalendar = { holidays: new Set(), workingWeekends: new Set() };
+    for (const at of ['9999-12-31T16:00:00Z', '2100-12-31T17:00:00Z', '1999-12-31T16:59:59Z']) {
+      expect(() => computeDeadline({ receivedAt: new Date(at), workingDays: 5, calendar })).toThrow(/2000–2100/);
+    }
+    expect(computeDeadline({ receivedAt: new Date('2100-12-31T16:59:59Z'), workingDays: 365, calendar })).toMatchObject({ state: 'running', dueDate: expect.stringMatching(/^2102-\d\d-\d\d$/) });
+  });
+});
+
 describe('deadlines: the 15:00 rule', () => {
   it.each([
     ['14:59 counts from the same day', '2026-03-02 14:59', 1, '2026-03-03'],

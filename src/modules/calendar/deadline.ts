@@ -23,6 +23,12 @@ export const RECEIPT_CUTOFF_HOUR = 15;
 /** The longest time limit accepted, in working days (no catalogued procedure comes near it). */
 export const MAX_WORKING_DAYS = 365;
 
+/**
+ * The years a province's table may cover and a receipt may fall in. Dates are `YYYY-MM-DD` text: past 9999 they would
+ * no longer be (toISOString writes `+010000-01-01`), and no real dossier is received outside these years anyway.
+ */
+export const CALENDAR_YEARS = { first: 2000, last: 2100 } as const;
+
 const DAY_MS = 86_400_000;
 /** No real calendar has this many days off in a row; a calendar that does is refused rather than looped on. */
 const MAX_DAYS_OFF_IN_A_ROW = 60;
@@ -39,6 +45,12 @@ export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** Whether the text is a real calendar date (not 2026-02-30). */
 export function isIsoDate(text: string): boolean {
   return ISO_DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+}
+
+/** Whether an instant falls, in Vietnam, in CALENDAR_YEARS (false for an invalid date). */
+export function inCalendarYears(at: Date): boolean {
+  const year = new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS).getUTCFullYear();
+  return year >= CALENDAR_YEARS.first && year <= CALENDAR_YEARS.last;
 }
 
 /** The date in Vietnam of an instant. */
@@ -138,6 +150,7 @@ export function computeDeadline({ receivedAt, workingDays, pauses = [], calendar
   if (!Number.isInteger(workingDays) || workingDays < 0 || workingDays > MAX_WORKING_DAYS) {
     throw new RangeError(`workingDays must be a whole number from 0 to ${MAX_WORKING_DAYS}`);
   }
+  if (!inCalendarYears(receivedAt)) throw new RangeError(`receivedAt must fall in the years ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}`);
   const startDate = countingDay(receivedAt, calendar);
   let anchor = startDate;
   let remaining = workingDays;
