@@ -679,6 +679,7 @@ const TARGETS: Record<RuleName, EpisodeKind[]> = {
   new_address: ['new_address'],
   concurrent_session: ['concurrent_session'],
   repeated_refusals: ['repeated_refusals'],
+  lookup_after_reset: [],
 };
 interface Episode {
   kind: EpisodeKind;

@@ -278,8 +278,15 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
   });
 
   it('the desk returns the result; the timeline tells who did what, where and when', async () => {
+    // one page load reads the dossier once, so its view is journaled once
+    const reads: string[] = [];
+    const onRequest = (r: { url: () => string }) => void (new URL(r.url()).pathname === new URL(dossierUrl).pathname.replace(/^\/dossiers/, '/api/dossiers') && reads.push(r.url()));
+    desk.on('request', onRequest);
     await desk.goto(dossierUrl);
     await desk.getByTestId('dossier-page').waitFor();
+    await desk.getByTestId('timeline').waitFor();
+    desk.off('request', onRequest);
+    expect(reads).toHaveLength(1);
     expect(await desk.getByTestId('dossier-status').getAttribute('data-status')).toBe('settled');
     await act(desk, 'return_result');
     expect(await desk.getByTestId('dossier-page').getAttribute('data-status')).toBe('result_returned');

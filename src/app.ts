@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -150,6 +151,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: config.secureCookies,
   });
   await app.register(cookie);
+  // per route (the public ones name their limit): the answer is ours, in the API's error shape
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError(429, 'rate_limited', `Quá nhiều yêu cầu: thử lại sau ${context.after}.`, `Too many requests: try again in ${context.after}.`),
+  });
   await app.register(authPlugin, { inTx: (req, fn) => app.inTx(req, fn) });
   // After the session check (a caller is known or refused first), before any route's own validation.
   app.addHook('preValidation', refuseControlCharacters);

@@ -82,7 +82,7 @@ describe('Invariant 4: deny by default', () => {
       '/api/auth/sign-in',
       '/api/setup',
       '/api/setup/status',
-      // electronic results are verified by citizens and other agencies without an account here (results.routes.ts)
+      // electronic results are verified by citizens and other agencies without an account here (results.routes.ts, keys.routes.ts)
       '/api/results/{code}/verify',
       '/api/units/{id}/result-key',
     ];

@@ -54,6 +54,8 @@ describe('Invariant 1: no change without a record', () => {
     let enrollKey: Uint8Array | null = null;
     let accountId = '';
     let grantId = '';
+    let passwordResetId = '';
+    let otpResetId = '';
     let unitId = '';
     let procedureId = '';
     let dossierId = '';
@@ -117,8 +119,19 @@ describe('Invariant 1: no change without a record', () => {
         return res;
       },
       'DELETE /api/accounts/:id/roles/:grantId': () => adminClient.delete(`/api/accounts/${accountId}/roles/${grantId}`),
-      'POST /api/accounts/:id/reset-password': () => adminClient.post(`/api/accounts/${accountId}/reset-password`, { reason: 'Quên mật khẩu' }),
-      'POST /api/accounts/:id/reset-otp': () => adminClient.post(`/api/accounts/${accountId}/reset-otp`, { reason: 'Mất điện thoại' }),
+      'POST /api/accounts/:id/reset-password': async () => {
+        const res = await adminClient.post(`/api/accounts/${accountId}/reset-password`, { reason: 'Quên mật khẩu' });
+        passwordResetId = res.json().request.id;
+        return res;
+      },
+      'POST /api/accounts/:id/reset-otp': async () => {
+        const res = await adminClient.post(`/api/accounts/${accountId}/reset-otp`, { reason: 'Mất điện thoại' });
+        otpResetId = res.json().request.id;
+        return res;
+      },
+      // the second approver: another admin than the one who asked
+      'POST /api/accounts/reset-requests/:id/approve': () => provinceAdmin.post(`/api/accounts/reset-requests/${passwordResetId}/approve`),
+      'POST /api/accounts/reset-requests/:id/refuse': () => provinceAdmin.post(`/api/accounts/reset-requests/${otpResetId}/refuse`, { reason: 'Chưa xác minh' }),
       'POST /api/accounts/:id/lock': () => adminClient.post(`/api/accounts/${accountId}/lock`, { reason: 'Tạm khóa' }),
       'POST /api/accounts/:id/unlock': () => adminClient.post(`/api/accounts/${accountId}/unlock`, { reason: 'Mở lại' }),
       'POST /api/accounts/:id/transfer': () => adminClient.post(`/api/accounts/${accountId}/transfer`, { unitId: unitId, reason: 'Sang quầy' }),
@@ -188,6 +201,11 @@ describe('Invariant 1: no change without a record', () => {
       'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
       'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
       'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),
+      'POST /api/units/:id/result-keys/rotate': () => adminClient.post(`/api/units/${commune.id}/result-keys/rotate`),
+      'POST /api/units/:id/result-keys/:keyId/revoke': async () => {
+        const [current] = (await adminClient.get(`/api/units/${commune.id}/result-keys`)).json().keys;
+        return adminClient.post(`/api/units/${commune.id}/result-keys/${current.id}/revoke`, { reason: 'Kiểm thử thu hồi khóa ký' });
+      },
     };
 
     // what a driver needs beforehand, done before the entries are counted

@@ -158,6 +158,8 @@ program
     }
     const s = check.statement!;
     console.log(`result ${s.code} of dossier ${s.dossier} (procedure ${s.procedure}), issued ${s.issued} by unit ${s.unit}: signature valid`);
+    // offline, a revocation cannot be known: say where to check it
+    console.log(`key ${key.split('+')[1]}: check that it was not revoked before ${s.issued} (GET /api/units/${s.unit}/result-key: keys[].status, compromisedSince)`);
     if (check.fileMatches) console.log(`OK: ${file} is the signed file (SHA-256 ${s.sha256})`);
     else {
       console.log(`MISMATCH: ${file} is not the signed file (the statement signs SHA-256 ${s.sha256})`);

@@ -50,6 +50,8 @@ const envSchema = z.object({
   // alerts by e-mail as well as in the app: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465
   MOTCUA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MOTCUA_SMTP_FROM: z.email().default('khong-tra-loi@motcua.invalid'),
+  // requests a minute from one address to the public routes (result verification, a unit's public key), per process
+  MOTCUA_PUBLIC_PER_MINUTE: positiveInt.default(60),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -85,6 +87,7 @@ export interface Config {
   };
   monitoring: { autoSuspend: boolean };
   smtp: { url: string; from: string } | null;
+  publicPerMinute: number;
 }
 
 const MINUTE = 60_000;
@@ -147,5 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     monitoring: { autoSuspend: e.MOTCUA_MONITORING_AUTO_SUSPEND },
     smtp: e.MOTCUA_SMTP_URL ? { url: e.MOTCUA_SMTP_URL, from: e.MOTCUA_SMTP_FROM } : null,
+    publicPerMinute: e.MOTCUA_PUBLIC_PER_MINUTE,
   };
 }

@@ -363,6 +363,27 @@ export interface ResultVerification {
   unit: { id: string; name: string };
   verifierKey: string | null;
   statement: string | null;
+  /** The unit's key that signed it, by its id (a later rotation does not change it). */
+  key: { id: string; generation: number; status: ResultKeyStatus; revokedAt: string | null; compromisedSince: string | null } | null;
+  /** The signature is valid and its key was not revoked as compromised at the issue time. */
+  trusted: boolean;
+}
+/** current signs new results; retired was replaced and still verifies what it signed; revoked was declared stolen. */
+export type ResultKeyStatus = 'current' | 'retired' | 'revoked';
+/** GET /api/units/{id}/result-keys (those who manage the unit's keys), also the answer of rotate and revoke. */
+export interface UnitResultKeys {
+  unit: { id: string; code: string; name: string };
+  /** newest generation first */
+  keys: {
+    id: string;
+    generation: number;
+    status: ResultKeyStatus;
+    createdAt: string;
+    revokedAt: string | null;
+    compromisedSince: string | null;
+    verifierKey: string;
+    revocations: { revokedAt: string; revokedBy: { fullName: string; username: string } | null; reason: string; compromisedSince: string }[];
+  }[];
 }
 /** One of the applicant's earlier results (GET /api/dossiers/{id}/reusable-results). */
 export interface ReusableResult {

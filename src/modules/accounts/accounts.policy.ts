@@ -21,6 +21,7 @@ export const accountPolicy = definePolicy<AccountScope, 'update' | 'lock' | 'unl
   unlock: (actor, a) => a.status === 'locked' && notSelf(actor, a) && manages(actor, a),
   transfer: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
   leave: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
+  // Asking for a reset only: it takes effect once a second admin approves it (resetRequestPolicy).
   resetPassword: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
   resetOtp: (actor, a) => present(a) && notSelf(actor, a) && manages(actor, a),
   grantRoles: (actor, a) => present(a) && notSelf(actor, a) && hasPermission(actor, 'roles.grant', a.unitPath),
@@ -49,3 +50,25 @@ export function canGrant(actor: Actor, account: AccountScope, role: Role, unitPa
   const placed = grantedBy === 'system_admin' || isWithin(unitPath, account.unitPath);
   return accountPolicy.can(actor, 'grantRoles', account) && granterHolds && placed;
 }
+
+/** Issue 13 (finding 4): how long a reset request waits for its second approver. */
+export const RESET_REQUEST_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** A reset request as the policy sees it: the account's scope, who asked, and whether it still waits (pending, not expired). */
+export interface ResetRequestScope {
+  account: AccountScope;
+  requestedBy: string;
+  open: boolean;
+}
+
+/**
+ * Issue 13 (finding 4): a password or one-time-code reset hands the account to whoever holds the new credentials, so
+ * it needs two people. Those who manage the account's unit (the unit's admins and those above) see the request; any
+ * of them approves it except the one who asked and the account itself. Refusing grants nothing, so any of them,
+ * the requester included (a request made by mistake), may refuse.
+ */
+export const resetRequestPolicy = definePolicy<ResetRequestScope, 'approve' | 'refuse'>({
+  read: (actor, r) => manages(actor, r.account),
+  approve: (actor, r) => r.open && present(r.account) && actor.accountId !== r.requestedBy && notSelf(actor, r.account) && manages(actor, r.account),
+  refuse: (actor, r) => r.open && manages(actor, r.account),
+});

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROLE_NAMES, ROLES } from '../../authz/roles.ts';
 import { errorResponses, idParams, reasonBody, unitRef } from '../../platform/schemas.ts';
 import * as accounts from './accounts.service.ts';
+import * as resets from './credential-resets.service.ts';
 
 const status = z.enum(['active', 'locked', 'left']);
 const summary = z.object({
@@ -36,6 +37,20 @@ const editable = {
   phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/, 'Số điện thoại chỉ gồm chữ số'),
 };
 const withPassword = z.object({ account: detail.nullable(), oneTimePassword: z.string() });
+const resetRequest = z.object({
+  id: z.string(),
+  kind: z.enum(['password', 'otp']),
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'refused', 'expired']),
+  requestedAt: z.string(),
+  expiresAt: z.string(),
+  account: z.object({ id: z.string(), username: z.string(), fullName: z.string(), unit: unitRef }),
+  requestedBy: z.object({ id: z.string(), username: z.string(), fullName: z.string() }),
+  delivery: z.enum(['approver', 'email']).nullable(),
+  email: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  abilities: z.object({ read: z.boolean(), approve: z.boolean(), refuse: z.boolean() }),
+});
 const role = z.enum(ROLE_NAMES as [string, ...string[]]);
 
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -118,7 +133,6 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     ['lock', 'Lock an account (sessions end)', accounts.lockAccount],
     ['unlock', 'Unlock an account', accounts.unlockAccount],
     ['leave', 'The officer left: disable, revoke every role, end sessions', accounts.leaveAccount],
-    ['reset-otp', 'Clear the one-time-code enrollment (lost phone)', accounts.resetOtp],
   ] as const;
   for (const [action, summaryText, act] of lifecycle) {
     app.post(`/api/accounts/:id/${action}`, {
@@ -127,10 +141,42 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     }, async (req) => app.inTx(req, (ctx) => act(ctx, req.params.id, req.body.reason)));
   }
 
-  app.post('/api/accounts/:id/reset-password', {
+  // Issue 13 (finding 4): a reset is only asked for here; another admin approves it below.
+  const resetKinds = [
+    ['reset-password', 'password', 'Ask for a new one-time password; it takes effect once another admin approves'],
+    ['reset-otp', 'otp', 'Ask to clear the one-time-code enrollment (lost phone); it takes effect once another admin approves'],
+  ] as const;
+  for (const [action, kind, summaryText] of resetKinds) {
+    app.post(`/api/accounts/:id/${action}`, {
+      config: { access: 'accounts.manage' },
+      schema: { tags: ['accounts'], summary: summaryText, params: idParams, body: reasonBody, response: { 200: z.object({ request: resetRequest }), ...errorResponses } },
+    }, async (req) => app.inTx(req, (ctx) => resets.requestReset(ctx, req.params.id, kind, req.body.reason)));
+  }
+
+  app.get('/api/accounts/reset-requests', {
     config: { access: 'accounts.manage' },
-    schema: { tags: ['accounts'], summary: 'Issue a new one-time password (shown once); sessions end', params: idParams, body: reasonBody, response: { 200: withPassword, ...errorResponses } },
-  }, async (req) => app.inTx(req, (ctx) => accounts.resetPassword(ctx, req.params.id, req.body.reason)));
+    schema: {
+      tags: ['accounts'],
+      summary: 'Resets waiting for a second approver, in the units one manages',
+      querystring: z.strictObject({ accountId: z.uuid().optional() }),
+      response: { 200: z.object({ items: z.array(resetRequest) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => resets.listResetRequests(ctx, req.query)));
+
+  app.post('/api/accounts/reset-requests/:id/approve', {
+    config: { access: 'accounts.manage' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Approve another admin’s reset: it takes effect; a new password is e-mailed to the officer (SMTP) or shown here once',
+      params: idParams,
+      response: { 200: z.object({ request: resetRequest, oneTimePassword: z.string().nullable() }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => resets.approveReset(ctx, req.params.id)));
+
+  app.post('/api/accounts/reset-requests/:id/refuse', {
+    config: { access: 'accounts.manage' },
+    schema: { tags: ['accounts'], summary: 'Refuse a reset request; nothing changes on the account', params: idParams, body: reasonBody, response: { 200: z.object({ request: resetRequest }), ...errorResponses } },
+  }, async (req) => app.inTx(req, (ctx) => resets.refuseReset(ctx, req.params.id, req.body.reason)));
 
   app.post('/api/accounts/:id/transfer', {
     config: { access: 'accounts.manage' },

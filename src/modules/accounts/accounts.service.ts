@@ -13,7 +13,7 @@ import { unitPolicy } from '../units/units.policy.ts';
 import { findUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 import { accountPolicy, canGrant, canTransferTo, otpRequired, type AccountScope } from './accounts.policy.ts';
-import { accounts, passwordHistory, recoveryCodes, roleGrants, type AccountRow, type AccountStatus } from './accounts.tables.ts';
+import { accounts, passwordHistory, roleGrants, type AccountRow, type AccountStatus } from './accounts.tables.ts';
 import { assertStrongPassword, generateOneTimePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { isValidPersonalId } from './personal-id.ts';
 
@@ -92,7 +92,7 @@ async function uniqueOrConflict(tx: Executor, input: { username: string; persona
   if (clash) throw conflict('username_taken', 'Tên đăng nhập đã được dùng.', 'This username is taken.');
 }
 
-async function storePassword(ctx: Ctx, accountId: string, passwordHash: string, mustChange: boolean) {
+export async function storePassword(ctx: Ctx, accountId: string, passwordHash: string, mustChange: boolean) {
   const now = ctx.clock.now();
   await ctx.tx.update(accounts).set({ passwordHash, passwordChangedAt: now, mustChangePassword: mustChange }).where(eq(accounts.id, accountId));
   await ctx.tx.insert(passwordHistory).values({ accountId, passwordHash, createdAt: now });
@@ -347,25 +347,6 @@ export async function leaveAccount(ctx: Ctx, id: string, reason: string) {
     reason,
     details: { revokedRoles: revoked.map((g) => ({ role: g.role, unitId: g.unitId })), sessionsEnded: ended },
   });
-  return getAccount(ctx, id);
-}
-
-export async function resetPassword(ctx: Ctx, id: string, reason: string) {
-  const account = await scoped(ctx, id, 'resetPassword');
-  const oneTimePassword = generateOneTimePassword();
-  await storePassword(ctx, id, await hashPassword(oneTimePassword), true);
-  await endAccountSessions(ctx, id, 'credentials_reset');
-  await record(ctx, { type: 'account.password_reset', target: { type: 'account', id }, unitId: account.unitId, reason });
-  return { account: await getAccount(ctx, id), oneTimePassword };
-}
-
-/** For a lost phone: the officer enrolls again at next sign-in. */
-export async function resetOtp(ctx: Ctx, id: string, reason: string) {
-  const account = await scoped(ctx, id, 'resetOtp');
-  await ctx.tx.update(accounts).set({ otpSecret: null, otpEnabledAt: null, otpLastStep: null }).where(eq(accounts.id, id));
-  await ctx.tx.delete(recoveryCodes).where(eq(recoveryCodes.accountId, id));
-  await endAccountSessions(ctx, id, 'credentials_reset');
-  await record(ctx, { type: 'account.otp_reset', target: { type: 'account', id }, unitId: account.unitId, reason });
   return getAccount(ctx, id);
 }
 

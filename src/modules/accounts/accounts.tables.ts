@@ -48,3 +48,24 @@ export const roleGrants = pgTable('role_grants', {
 });
 
 export type AccountRow = typeof accounts.$inferSelect;
+
+export type CredentialResetKind = 'password' | 'otp';
+export type CredentialResetStatus = 'pending' | 'approved' | 'refused' | 'expired';
+
+/** Issue 13 (finding 4): a password or one-time-code reset waits here for a second admin's approval. */
+export const credentialResetRequests = pgTable('credential_reset_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  accountId: uuid('account_id').notNull(),
+  kind: text('kind').$type<CredentialResetKind>().notNull(),
+  reason: text('reason').notNull(),
+  requestedBy: uuid('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  status: text('status').$type<CredentialResetStatus>().notNull(),
+  decidedBy: uuid('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decisionReason: text('decision_reason'),
+  delivery: text('delivery').$type<'approver' | 'email'>(),
+});
+
+export type CredentialResetRow = typeof credentialResetRequests.$inferSelect;

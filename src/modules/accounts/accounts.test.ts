@@ -670,8 +670,9 @@ describe('Invariant 1: no change without a record', () => {
     });
     const grantId = granted.json().roles[0].id;
     await journaled('account.role_revoke', () => admin.delete(`/api/accounts/${target}/roles/${grantId}`), { ...onTarget(), details: { role: 'leader', grantId } });
-    await journaled('account.password_reset', () => admin.post(`/api/accounts/${target}/reset-password`, { reason: 'Quên mật khẩu' }), { ...onTarget(), reason: 'Quên mật khẩu' });
-    await journaled('account.otp_reset', () => admin.post(`/api/accounts/${target}/reset-otp`, { reason: 'Mất điện thoại' }), { ...onTarget(), reason: 'Mất điện thoại' });
+    // a reset is asked for here and journaled again when a second admin approves it (credential-resets.test.ts)
+    await journaled('account.password_reset_request', () => admin.post(`/api/accounts/${target}/reset-password`, { reason: 'Quên mật khẩu' }), { ...onTarget(), reason: 'Quên mật khẩu' });
+    await journaled('account.otp_reset_request', () => admin.post(`/api/accounts/${target}/reset-otp`, { reason: 'Mất điện thoại' }), { ...onTarget(), reason: 'Mất điện thoại' });
     await journaled('account.lock', () => admin.post(`/api/accounts/${target}/lock`, { reason: 'Tạm khóa' }), { ...onTarget(), reason: 'Tạm khóa' });
     await journaled('account.unlock', () => admin.post(`/api/accounts/${target}/unlock`, { reason: 'Mở lại' }), { ...onTarget(), reason: 'Mở lại' });
     await journaled('account.transfer', () => admin.post(`/api/accounts/${target}/transfer`, { reason: 'Sang bộ phận một cửa', unitId: deskA.id }), {

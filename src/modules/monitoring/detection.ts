@@ -44,6 +44,7 @@ export const RULE_NAMES = [
   'new_address',
   'concurrent_session',
   'repeated_refusals',
+  'lookup_after_reset',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 

@@ -2,6 +2,7 @@ import { and, asc, count, eq, exists, gt, inArray, isNotNull, lte, max, min, or,
 import type { Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { accounts, roleGrants } from '../accounts/accounts.tables.ts';
+import { RESET_TAKES_EFFECT } from '../accounts/credential-resets.service.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import type { WorkCalendar } from '../calendar/deadline.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
@@ -46,6 +47,8 @@ export interface History {
   signInAddresses(accountIds: readonly string[], since: Date): Promise<Map<string, Map<string, number>>>;
   /** The refused lookups of these accounts in (from, to], oldest first. */
   refusals(accountIds: readonly string[], from: Date, to: Date): Promise<Refusal[]>;
+  /** The password and one-time-code resets of these accounts that took effect in (from, to], made by someone else than the account; oldest first. */
+  resetsOf(accountIds: readonly string[], from: Date, to: Date): Promise<CredentialReset[]>;
 }
 
 /** Who makes a lookup: an officer's account or an integration key (exactly one is set). */
@@ -142,6 +145,18 @@ export interface Refusal {
   at: Date;
   accountId: string;
   reason: string | null;
+}
+
+/** A reset of an account's credentials as the journal recorded it taking effect (issue 13, finding 4). */
+export interface CredentialReset {
+  seq: number;
+  at: Date;
+  accountId: string;
+  kind: 'password' | 'otp';
+  /** who made it take effect (the approver); null for the system */
+  resetBy: string | null;
+  /** who asked for it, when a second admin approved it */
+  requestedBy: string | null;
 }
 
 /** The commune a unit path runs through: its second segment, when that unit is a commune (paths are /province/commune/…/). */
@@ -455,6 +470,33 @@ export function sqlHistory(ctx: Ctx): History {
         .where(and(eq(journal.type, 'npd.lookup.refused'), inArray(journal.actorAccountId, unique(accountIds)), within(journal.at, from, to)))
         .orderBy(asc(journal.seq));
       return rows.map((r) => ({ ...r, accountId: r.accountId! }));
+    },
+
+    // resets are rare: the (type, at) index finds the window's few, then the accounts are matched
+    async resetsOf(accountIds, from, to) {
+      if (accountIds.length === 0) return [];
+      const kindOf = new Map(Object.entries(RESET_TAKES_EFFECT).map(([kind, type]) => [type, kind as CredentialReset['kind']]));
+      const rows = await tx
+        .select({ seq: journal.seq, at: journal.at, type: journal.type, accountId: journal.targetId, resetBy: journal.actorAccountId, details: journal.details })
+        .from(journal)
+        .where(
+          and(
+            inArray(journal.type, [...kindOf.keys()]),
+            eq(journal.outcome, 'success'),
+            eq(journal.targetType, 'account'),
+            inArray(journal.targetId, unique(accountIds)),
+            within(journal.at, from, to),
+            // compared as text: target_id holds ids of other kinds too, which a cast to uuid would choke on
+            sql`${journal.actorAccountId}::text IS DISTINCT FROM ${journal.targetId}`,
+          ),
+        )
+        .orderBy(asc(journal.seq));
+      return rows.map(({ type, details, ...r }) => ({
+        ...r,
+        accountId: r.accountId!,
+        kind: kindOf.get(type)!,
+        requestedBy: typeof details.requestedBy === 'string' ? details.requestedBy : null,
+      }));
     },
   };
 }

@@ -14,7 +14,7 @@ import { journal } from '../journal/journal.tables.ts';
 import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
 import { units as unitsTable, type UnitKind } from '../units/units.tables.ts';
 import { RULE_NAMES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings } from './detection.ts';
-import { callerKey, FAILED_OUTCOMES, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal } from './history.ts';
+import { callerKey, FAILED_OUTCOMES, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal, type CredentialReset } from './history.ts';
 import { DEFAULT_RULES, evaluate } from './rules.ts';
 
 // ——— A fake history over plain arrays: the same questions, answered by filtering ———
@@ -27,6 +27,7 @@ interface World {
   lookups: LookupFact[];
   signIns: { seq: number; at: Date; accountId: string; ip: string }[];
   refusals: Refusal[];
+  resets: CredentialReset[];
   calendar: WorkCalendar;
 }
 
@@ -162,6 +163,9 @@ function memoryHistory(w: World): History {
     async refusals(accountIds, from, to) {
       return w.refusals.filter((r) => accountIds.includes(r.accountId) && within(r.at, from, to)).sort((a, b) => a.seq - b.seq);
     },
+    async resetsOf(accountIds, from, to) {
+      return w.resets.filter((r) => accountIds.includes(r.accountId) && r.resetBy !== r.accountId && within(r.at, from, to)).sort((a, b) => a.seq - b.seq);
+    },
   };
 }
 
@@ -211,6 +215,7 @@ class Province {
       lookups: [],
       signIns: [],
       refusals: [],
+      resets: [],
       calendar: calendar,
     };
     // mulberry32: the same "random" day every run
@@ -281,6 +286,13 @@ class Province {
     const seq = this.#seq++;
     this.world.refusals.push({ seq, at, accountId, reason });
     return { kind: 'lookup_refused', seq, at, accountId, unitId: this.commune1, reason };
+  }
+
+  /** The journal entry of a reset taking effect: `resetBy` approved what `requestedBy` asked for. */
+  reset(accountId: string, resetBy: string, requestedBy: string | null, kind: CredentialReset['kind'] = 'password', at = this.clock.now()): CredentialReset {
+    const r = { seq: this.#seq++, at, accountId, kind, resetBy, requestedBy };
+    this.world.resets.push(r);
+    return r;
   }
 
   concurrent(accountId: string, ip: string): MonitoredEvent {
@@ -617,6 +629,54 @@ describe('detection rules fire on their behaviour', () => {
     expect(alerts[0]!.explanationVi).toContain('3 lần "công dân không có tên trong hồ sơ"');
   });
 
+  it('lookup_after_reset (issue 13): should not let a lookup within 24 hours of someone else resetting the account pass: one critical alert per reset, naming both admins', async () => {
+    const { p, an, binh, chi, as } = province();
+    const admin = p.officer('qt.xa', 'Ngô Văn Quản', p.commune1, ['unit_admin']);
+    const approver = p.officer('qt.tinh', 'Đỗ Thị Duyệt', p.commune1, ['system_admin']);
+    p.at(`${TODAY} 09:00`);
+    const reset = p.reset(an.id, approver.id, admin.id, 'password');
+    p.at(`${TODAY} 09:20`);
+    const d = p.dossier(an.unitId, PROCEDURES[0]!, p.people(2, an));
+    const first = p.lookup(as(an), d, 0);
+    p.clock.advance(3 * MIN);
+    const second = p.lookup(as(an), d, 1);
+    // binh's reset was made a day and a half ago; chi reset nothing
+    p.reset(binh.id, approver.id, admin.id, 'otp', vn('2026-04-26 20:00'));
+    const others = [p.lookup(as(binh), p.dossier(binh.unitId, PROCEDURES[0]!, p.people(1, binh)), 0), p.lookup(as(chi), p.dossier(chi.unitId, PROCEDURES[0]!, p.people(1, chi)), 0)];
+    const alerts = of(await run(p, [first, second, ...others]), 'lookup_after_reset');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      severity: 'critical',
+      accountId: an.id,
+      unitId: an.unitId,
+      at: first.at,
+      seqs: [reset.seq, first.seq, second.seq],
+      details: { kind: 'password', resetSeq: reset.seq, resetBy: approver.id, requestedBy: admin.id, lookups: 2 },
+      dedupeKey: `lookup_after_reset:${an.id}:${reset.seq}`,
+    });
+    expect(alerts[0]!.citizens.sort()).toEqual([d.subjects[0]!.citizen, d.subjects[1]!.citizen].sort());
+    expect(alerts[0]!.explanationVi).toContain('theo yêu cầu của cán bộ Ngô Văn Quản (qt.xa), do cán bộ Đỗ Thị Duyệt (qt.tinh) phê duyệt');
+    expect(alerts[0]!.explanationVi).toContain('0,3 giờ sau khi mật khẩu của tài khoản được đặt lại');
+    expect(alerts[0]!.explanationEn).toContain('whoever holds the new credentials may not be the officer');
+  });
+
+  it('lookup_after_reset: a lookup before the reset, after the window, or after the officer changed their own credentials raises nothing', async () => {
+    const { p, an, binh, as } = province();
+    const admin = p.officer('qt.xa', 'Ngô Văn Quản', p.commune1, ['unit_admin']);
+    p.at(`${TODAY} 08:30`);
+    const before = p.lookup(as(an), p.dossier(an.unitId, PROCEDURES[0]!, p.people(1, an)), 0);
+    p.reset(an.id, admin.id, null, 'otp', vn(`${TODAY} 08:45`));
+    p.reset(binh.id, binh.id, null, 'password', vn(`${TODAY} 08:45`));
+    p.at(`${TODAY} 09:00`);
+    const own = p.lookup(as(binh), p.dossier(binh.unitId, PROCEDURES[0]!, p.people(1, binh)), 0);
+    p.at('2026-04-29 09:00');
+    const dayAfter = p.lookup(as(an), p.dossier(an.unitId, PROCEDURES[0]!, p.people(1, an)), 0);
+    expect(of(await run(p, [before, own, dayAfter]), 'lookup_after_reset')).toEqual([]);
+    // the same lookup inside the window does raise it: what kept it quiet was the time
+    const inside = { ...dayAfter, at: vn(`${TODAY} 20:00`) };
+    expect(of(await run(p, [inside]), 'lookup_after_reset')).toHaveLength(1);
+  });
+
   it('R14: four refusals, or refusals because the whole gateway is stopped, are not repeated attempts', async () => {
     const { p, an } = province();
     p.at(`${TODAY} 10:00`);
@@ -675,9 +735,9 @@ describe('evaluate()', () => {
     expect(of(await run(p, [e], { ...DEFAULT_RULES, off_hours: { ...DEFAULT_RULES.off_hours, severity: 'high' } }), 'off_hours')[0]?.severity).toBe('high');
   });
 
-  it('every rule has a default, documented severity, and only volume_spike can be critical', () => {
+  it('every rule has a default, documented severity; only lookup_after_reset is critical by default, and volume_spike can escalate', () => {
     expect(Object.keys(DEFAULT_RULES).sort()).toEqual([...RULE_NAMES].sort());
-    expect(Object.values(DEFAULT_RULES).filter((r) => r.severity === 'critical')).toEqual([]);
+    expect(Object.entries(DEFAULT_RULES).filter(([, r]) => r.severity === 'critical').map(([name]) => name)).toEqual(['lookup_after_reset']);
     expect(DEFAULT_RULES.volume_spike.params.criticalFactor).toBeGreaterThan(DEFAULT_RULES.volume_spike.params.factor!);
   });
 });
@@ -686,7 +746,7 @@ describe('evaluate()', () => {
 
 describe('sqlHistory on a real database', () => {
   let sys: TestSystem;
-  const world: World = { units: [], accounts: [], clients: [], dossiers: [], lookups: [], signIns: [], refusals: [], calendar: calendar };
+  const world: World = { units: [], accounts: [], clients: [], dossiers: [], lookups: [], signIns: [], refusals: [], resets: [], calendar: calendar };
   const events: MonitoredEvent[] = [];
   const personalIds: string[] = [];
 
@@ -810,6 +870,13 @@ describe('sqlHistory on a real database', () => {
       await journaled(vn(`${today} 11:0${i}`), '10.1.0.1', { type: 'npd.lookup.refused', outcome: 'refused', actorAccountId: an.id, reason: i % 4 ? 'citizen_not_in_dossier' : 'npd_disconnected' });
     }
     await journaled(vn(`${today} 11:30`), '10.1.0.1', { type: 'npd.lookup.refused', outcome: 'refused', actorAccountId: binh.id, reason: 'lookup_not_permitted' });
+    // resets taking effect: an's password approved by chi at em's request (an looks up at 20:30 after it);
+    // binh's own change, a refused approval and an entry about something else are not resets by someone else
+    const onAccount = (id: string) => ({ target: { type: 'account', id } });
+    await journaled(vn(`${today} 12:00`), '10.1.0.9', { type: 'account.password_reset', actorAccountId: chi.id, ...onAccount(an.id), details: { request: crypto.randomUUID(), requestedBy: em.id } });
+    await journaled(vn(`${today} 12:05`), '10.1.0.2', { type: 'account.password_reset', actorAccountId: binh.id, ...onAccount(binh.id) });
+    await journaled(vn(`${today} 12:10`), '10.1.0.9', { type: 'account.otp_reset', outcome: 'refused', actorAccountId: chi.id, ...onAccount(binh.id), details: { requestedBy: chi.id } });
+    await journaled(vn(`${today} 12:15`), '10.1.0.9', { type: 'account.otp_reset', actorAccountId: admin.id, target: { type: 'dossier', id: 'H-19-260302-0001' } });
     const entries = await sys.database.db.select().from(journal);
     for (const j of entries.filter((j) => j.type === 'auth.sign_in' && j.outcome === 'success' && j.actorAccountId && j.ip)) {
       world.signIns.push({ seq: j.seq, at: j.at, accountId: j.actorAccountId!, ip: j.ip! });
@@ -819,6 +886,8 @@ describe('sqlHistory on a real database', () => {
       world.refusals.push({ seq: j.seq, at: j.at, accountId: j.actorAccountId!, reason: j.reason });
       events.push({ kind: 'lookup_refused', seq: j.seq, at: j.at, accountId: j.actorAccountId!, unitId: j.actorUnitId, reason: j.reason ?? 'refused' });
     }
+    const reset = entries.find((j) => j.type === 'account.password_reset' && j.actorAccountId === chi.id)!;
+    world.resets.push({ seq: reset.seq, at: reset.at, accountId: an.id, kind: 'password', resetBy: chi.id, requestedBy: em.id });
     events.sort((a, b) => a.seq - b.seq);
   });
 
@@ -878,6 +947,8 @@ describe('sqlHistory on a real database', () => {
       await both((h) => h.priorUse(questions));
       await both((h) => h.signInAddresses(accountIds, from));
       await both((h) => h.refusals(accountIds, vn('2026-03-02 11:00'), to));
+      await both((h) => h.resetsOf(accountIds, from, to));
+      await both((h) => h.resetsOf(accountIds, vn('2026-03-02 12:00'), to));
 
       // the same events give the same alerts, and what a leader reads names nobody by personal ID
       const fromSql = await evaluate(sqlHistory(ctx), events, DEFAULT_RULES);

@@ -1,4 +1,4 @@
-import type { Actor } from '../../authz/actor.ts';
+import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
 import { seatedOn } from '../documents/documents.policy.ts';
 import { dossierPolicy, seated, type DossierScope } from '../dossiers/dossiers.policy.ts';
@@ -20,3 +20,20 @@ export const resultPolicy = definePolicy<DossierScope, 'issue' | 'open' | 'origi
 export function issuerSeat(actor: Actor, d: DossierScope): boolean {
   return seated(actor, 'approve', d) || seated(actor, 'transfer', d);
 }
+
+/** What the key policy needs to know of a unit. */
+export interface SigningUnitScope {
+  id: string;
+  path: string;
+}
+
+/**
+ * Issue 13 item 12: a unit's result signing keys are rotated or revoked (a key suspected stolen) by whoever
+ * administers the unit (units.manage there: its unit admins, those above it, the system administrator). Officers who
+ * work in or over the unit are refused (403); anyone else is told nothing of it (404), as for another unit's record,
+ * although the public keys themselves are published.
+ */
+export const signingKeyPolicy = definePolicy<SigningUnitScope, 'manage'>({
+  read: (actor, u) => isWithin(actor.unitPath, u.path) || actor.grants.some((g) => isWithin(u.path, g.unitPath)),
+  manage: (actor, u) => hasPermission(actor, 'units.manage', u.path),
+});

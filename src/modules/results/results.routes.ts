@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { errorBody, errorResponses } from '../../platform/schemas.ts';
 import { documentSchema, readLimited } from '../documents/documents.routes.ts';
-import { issueResult, listResults, openResult, reusableResults, reuseResult, unitResultKey, verifyResultCode, type ResultMode } from './results.service.ts';
+import { keyRoutes, keyStatus } from './keys.routes.ts';
+import { issueResult, listResults, openResult, reusableResults, reuseResult, verifyResultCode, type ResultMode } from './results.service.ts';
 
 const named = z.object({ id: z.string(), name: z.string() });
 const result = z.object({
@@ -21,7 +22,7 @@ const result = z.object({
   issuedAt: z.string(),
   issuedBy: z.object({ fullName: z.string(), username: z.string() }).nullable(),
   statement: z.string().describe('the signed statement (C2SP signed note, Ed25519): verify it offline with `motcua result verify`'),
-  verifierKey: z.string().describe('the issuing unit’s verifier key, name+id+key'),
+  verifierKey: z.string().describe('the verifier key (name+id+key) of the unit’s key that signed it'),
 });
 
 const dossierParams = z.strictObject({ id: z.uuid() });
@@ -36,6 +37,7 @@ const hex256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'SHA-256: 64 chữ số h�
 export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(rawBodyRoutes);
   await app.register(jsonRoutes);
+  await app.register(keyRoutes);
 };
 
 const rawBodyRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -110,12 +112,13 @@ const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/results/:code/verify', {
     // Public: a citizen, a bank or another agency holding the file checks it without an account here. The answer
     // names nobody, and discloses the statement only to whoever gives the file's hash.
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: { max: app.config.publicPerMinute, timeWindow: 60_000 } },
     schema: {
       tags: ['results'],
-      summary: 'Verify an electronic result: is its statement signed by the issuing unit, and is this file (its SHA-256) the one signed?',
+      summary: 'Verify an electronic result: is its statement signed by the issuing unit, is this file (its SHA-256) the one signed, and is the key that signed it trusted for that time?',
       description:
-        'The statement is returned only when `sha256` matches. The same check runs offline: `motcua result verify FILE --statement S --key K` with the key of GET /api/units/{id}/result-key.',
+        'The statement is returned only when `sha256` matches. `trusted` is false when the signature does not verify or the key was revoked as compromised at or before the result’s issue time. ' +
+        'The signature check runs offline too: `motcua result verify FILE --statement S --key K` with the key (by its id) of GET /api/units/{id}/result-key, whose `keys` list tells revoked keys.',
       params: codeParams,
       querystring: z.strictObject({ sha256: hex256.optional() }),
       response: {
@@ -127,33 +130,19 @@ const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
           unit: named,
           verifierKey: z.string().nullable(),
           statement: z.string().nullable(),
+          key: z.object({
+            id: z.string(),
+            generation: z.number(),
+            status: keyStatus,
+            revokedAt: z.string().nullable(),
+            compromisedSince: z.string().nullable(),
+          }).nullable().describe('the unit’s key that signed it (null if the stored key id names none of the unit’s keys)'),
+          trusted: z.boolean().describe('the signature is valid and its key was not revoked as compromised at the issue time'),
         }),
         ...errorResponses,
       },
     },
   }, async (req) => app.inTx(req, (ctx) => verifyResultCode(ctx, req.params.code.toUpperCase(), req.query.sha256?.toLowerCase())));
-
-  app.get('/api/units/:id/result-key', {
-    // Public: a public key is no secret, and verifiers outside the province must get it without an account.
-    config: { access: 'public' },
-    schema: {
-      tags: ['results'],
-      summary: 'The Ed25519 public key a unit signs its electronic results with (404 until its first result)',
-      params: z.strictObject({ id: z.uuid() }),
-      response: {
-        200: z.object({
-          unit: z.object({ id: z.string(), code: z.string(), name: z.string() }),
-          keyId: z.string(),
-          algorithm: z.literal('ed25519'),
-          name: z.string(),
-          verifierKey: z.string().describe('name+key id+base64(0x01 ‖ public key), as `motcua result verify --key` takes it'),
-          publicKey: z.string().describe('the raw 32-byte Ed25519 public key, base64'),
-          createdAt: z.string(),
-        }),
-        ...errorResponses,
-      },
-    },
-  }, async (req) => app.inTx(req, (ctx) => unitResultKey(ctx, req.params.id)));
 
   app.get('/api/dossiers/:id/reusable-results', {
     config: { access: 'signedIn' },

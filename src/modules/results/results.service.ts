@@ -15,7 +15,7 @@ import { units } from '../units/units.tables.ts';
 import { sealedResult } from './content.ts';
 import { issuerSeat, resultPolicy } from './results.policy.ts';
 import { resultContents, results, unitSigningKeys, type ResultRow } from './results.tables.ts';
-import { unitKeyRow, unitSigner, unitVerifierKey } from './signing.ts';
+import { trustedAt, unitKeys, unitSigner, unitVerifierKey } from './signing.ts';
 import { formatStatement, holderSubject, verifyResult } from './statement.ts';
 
 const PDF = 'application/pdf' as const;
@@ -147,7 +147,7 @@ function presentResult(r: ResultRow, names: Awaited<ReturnType<typeof namesOf>>)
     issuedBy: names.accounts.get(r.issuedBy) ?? null,
     /** the signed statement (C2SP signed note): give it with the file to whoever must verify it */
     statement: r.statement,
-    /** the issuing unit's verifier key (also at GET /api/units/{id}/result-key) */
+    /** the verifier key of the unit's key that signed it (also in GET /api/units/{id}/result-key, by its id) */
     verifierKey: names.keys.get(r.keyId) ?? '',
   };
 }
@@ -211,7 +211,8 @@ export async function openResult(inTx: InTx, code: string, mode: ResultMode, rea
 
 /**
  * Anyone (a citizen, a bank, another agency) checks a result by its code: whether the stored statement is signed by
- * the issuing unit's key and names this result, and, given the file's SHA-256, whether that is the file signed. The
+ * the issuing unit's key and names this result, whether that key was revoked as stolen by the time the result was
+ * issued (then it is not `trusted`), and, given the file's SHA-256, whether that is the file signed. The
  * statement itself (procedure, dossier, hash) is disclosed only to whoever shows the right hash, i.e. holds the file:
  * result codes follow dossier codes and can be guessed. Nothing here names the citizen.
  */
@@ -223,8 +224,9 @@ export async function verifyResultCode(ctx: Ctx, code: string, fileSha256?: stri
     .where(eq(results.code, code));
   if (!row) throw notFound();
   const { result } = row;
-  const key = await unitKeyRow(ctx.tx, result.unitId);
-  const vkey = key && key.id === result.keyId ? unitVerifierKey(key) : null;
+  // by the key that signed it, which a rotation since does not change
+  const key = (await unitKeys(ctx.tx, result.unitId)).find((k) => k.row.id === result.keyId);
+  const vkey = key ? unitVerifierKey(key.row) : null;
   const check = vkey ? verifyResult(result.statement, vkey, fileSha256 ? { sha256: fileSha256 } : undefined) : null;
   const s = check?.statement;
   // the stored row must say what was signed: a row changed in the database does not verify
@@ -238,25 +240,8 @@ export async function verifyResultCode(ctx: Ctx, code: string, fileSha256?: stri
     unit: { id: result.unitId, name: row.unitName },
     verifierKey: vkey,
     statement: fileMatches ? result.statement : null,
-  };
-}
-
-/** The public key a unit signs its results with, for verifiers (404 until the unit has issued a result). */
-export async function unitResultKey(ctx: Ctx, unitId: string) {
-  const [row] = await ctx.tx
-    .select({ key: unitSigningKeys, unit: { id: units.id, code: units.code, name: units.name } })
-    .from(unitSigningKeys)
-    .innerJoin(units, eq(units.id, unitSigningKeys.unitId))
-    .where(eq(unitSigningKeys.unitId, unitId));
-  if (!row) throw notFound();
-  return {
-    unit: row.unit,
-    keyId: row.key.id,
-    algorithm: row.key.algorithm,
-    name: row.key.name,
-    verifierKey: unitVerifierKey(row.key),
-    publicKey: row.key.publicKey.toString('base64'),
-    createdAt: row.key.createdAt.toISOString(),
+    key: key ? { id: key.row.id, generation: key.row.generation, status: key.status, revokedAt: key.revokedAt?.toISOString() ?? null, compromisedSince: key.compromisedSince?.toISOString() ?? null } : null,
+    trusted: signatureValid && !!key && trustedAt(key, result.issuedAt),
   };
 }
 

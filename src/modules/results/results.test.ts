@@ -12,6 +12,7 @@ import { startTestSystem, type Client, type TestSystem } from '../../../test/har
 import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
 import { signNote, verifierKey } from '../journal/checkpoint.ts';
+import { insertKey } from './signing.ts';
 import { resultKeyName, verifyResult } from './statement.ts';
 import { unitSigningKeys } from './results.tables.ts';
 
@@ -370,5 +371,198 @@ describe('reuse (Circular 01/2023): the citizen is not asked for the paper again
     expect((await processor.post(`/api/dossiers/${open.id}/reused-results`, { resultId: result.id })).statusCode).toBe(403);
     expect((await otherLeader.get(`/api/dossiers/${open.id}/reusable-results`)).statusCode).toBe(200);
     expect((await desk.get(`/api/dossiers/${open.id}/reusable-results`)).statusCode).toBe(200);
+  });
+});
+
+// ——— Signing keys: rotation and revocation (issue 13 item 12) ———
+
+describe('result signing keys are rotated and revoked by the unit’s administrators', () => {
+  let admin: Client;
+  let systemAdmin: Client;
+  let otherAdmin: Client;
+  beforeAll(async () => {
+    admin = await sys.signedIn(await sys.officer({ username: 'r.admin', unit: commune(), roles: ['unit_admin'] }), '10.12.0.6');
+    systemAdmin = await sys.signedIn(await sys.officer({ username: 'r.system', unit: sys.province, roles: ['system_admin'] }), '10.12.0.7');
+    otherAdmin = await sys.signedIn(await sys.officer({ username: 'r.otheradmin', unit: otherCommune(), roles: ['unit_admin'] }), '10.12.0.8');
+  });
+
+  const keyIdOf = (vkey: string) => vkey.split('+')[1]!;
+  const verify = async (r: { code: string; sha256: string }) => (await anonymous.get(`/api/results/${r.code}/verify?sha256=${r.sha256}`)).json();
+  const keyRows = (unitId: string) => sys.database.db.select().from(unitSigningKeys).where(eq(unitSigningKeys.unitId, unitId));
+  const rotate = (c: Client, unitId = commune().id) => c.post(`/api/units/${unitId}/result-keys/rotate`);
+  const revoke = (c: Client, keyId: string, body: Record<string, unknown> = { reason: 'Máy tính của văn thư bị mất trộm' }, unitId = commune().id) =>
+    c.post(`/api/units/${unitId}/result-keys/${keyId}/revoke`, body);
+  const currentKeyId = async () => (await anonymous.get(`/api/units/${commune().id}/result-key`)).json().keyId as string;
+
+  it('old results still verify after a rotation (by the key that signed them); new ones sign with the new key', async () => {
+    const file = await pdf('before-rotation');
+    const oldDossier = await settled();
+    const old = await issued(leader, oldDossier.id, file);
+    const oldKeyId = keyIdOf(old.verifierKey);
+
+    const res = await rotate(admin);
+    expect(res.statusCode).toBe(200);
+    const [fresh, previous] = res.json().keys;
+    expect(previous).toMatchObject({ id: oldKeyId, status: 'retired', revokedAt: null });
+    expect(fresh).toMatchObject({ generation: previous.generation + 1, status: 'current' });
+    expect((await sys.journalOf('unit.signing_key.rotate')).at(-1)).toMatchObject({
+      outcome: 'success',
+      unitId: commune().id,
+      details: { keyId: fresh.id, previousKeyId: oldKeyId, generation: fresh.generation },
+    });
+
+    const next = await issued(leader, (await settled()).id, await pdf('after-rotation'));
+    expect(keyIdOf(next.verifierKey)).toBe(fresh.id);
+    expect(await verify(next)).toMatchObject({ signatureValid: true, trusted: true, key: { id: fresh.id, status: 'current' } });
+    // the old one, online and offline with its own key from the published list (not with the new one)
+    expect(await verify(old)).toMatchObject({ signatureValid: true, fileMatches: true, trusted: true, verifierKey: old.verifierKey, key: { id: oldKeyId, status: 'retired', revokedAt: null } });
+    const published = (await anonymous.get(`/api/units/${commune().id}/result-key`)).json();
+    expect(published).toMatchObject({ keyId: fresh.id, verifierKey: fresh.verifierKey, status: 'current' });
+    const oldKey = published.keys.find((k: { id: string }) => k.id === oldKeyId);
+    expect(oldKey).toMatchObject({ status: 'retired' });
+    expect(verifyResult(old.statement, oldKey.verifierKey, file)).toMatchObject({ signatureValid: true, fileMatches: true });
+    expect(verifyResult(old.statement, published.verifierKey, file).signatureValid).toBe(false);
+    // and its dossier still shows it with the key that signed it
+    expect((await desk.get(`/api/dossiers/${oldDossier.id}/results`)).json().items[0]).toMatchObject({ code: old.code, verifierKey: old.verifierKey });
+  });
+
+  it('should not trust a result signed with a revoked key at or after it was compromised; results signed before stay trusted', async () => {
+    const stolen = await currentKeyId();
+    const before = await issued(leader, (await settled()).id, await pdf('before-theft'));
+    sys.clock.advance(60_000);
+    const compromisedSince = sys.clock.now();
+    const after = await issued(leader, (await settled()).id, await pdf('after-theft'));
+    sys.clock.advance(60_000);
+
+    const res = await revoke(admin, stolen, { reason: 'Máy tính của văn thư bị mất trộm', compromisedSince: compromisedSince.toISOString() });
+    expect(res.statusCode).toBe(200);
+    const revokedAt = sys.clock.now().toISOString();
+    expect(res.json().keys[0]).toMatchObject({
+      id: stolen,
+      status: 'revoked',
+      revokedAt,
+      compromisedSince: compromisedSince.toISOString(),
+      revocations: [{ revokedAt, revokedBy: { username: 'r.admin' }, reason: 'Máy tính của văn thư bị mất trộm', compromisedSince: compromisedSince.toISOString() }],
+    });
+    expect((await sys.journalOf('unit.signing_key.revoke')).at(-1)).toMatchObject({
+      outcome: 'success',
+      unitId: commune().id,
+      reason: 'Máy tính của văn thư bị mất trộm',
+      details: { keyId: stolen, wasStatus: 'current', compromisedSince: compromisedSince.toISOString(), resultsAffected: 1 },
+    });
+
+    const key = { id: stolen, status: 'revoked', revokedAt, compromisedSince: compromisedSince.toISOString() };
+    expect(await verify(after)).toMatchObject({ signatureValid: true, fileMatches: true, trusted: false, key });
+    expect(await verify(before)).toMatchObject({ signatureValid: true, fileMatches: true, trusted: true, key });
+    // the public list says so too, for offline verifiers
+    expect((await anonymous.get(`/api/units/${commune().id}/result-key`)).json()).toMatchObject({ keyId: stolen, status: 'revoked', keys: [key, expect.anything()] });
+
+    // the next result is signed with a new key, journaled as replacing the revoked one
+    const next = await issued(leader, (await settled()).id, await pdf('after-revocation'));
+    const replacement = keyIdOf(next.verifierKey);
+    expect(replacement).not.toBe(stolen);
+    expect(await verify(next)).toMatchObject({ trusted: true, key: { id: replacement, status: 'current', revokedAt: null } });
+    expect((await sys.journalOf('unit.signing_key.create')).at(-1)).toMatchObject({ unitId: commune().id, details: { keyId: replacement, replacesRevoked: stolen } });
+  });
+
+  it('a revocation defaults to now, may only be moved earlier (409 otherwise), and refuses a future compromise or a short reason (400)', async () => {
+    const keyId = await currentKeyId();
+    const signed = await issued(leader, (await settled()).id, await pdf('default-now'));
+    sys.clock.advance(60_000);
+    const first = await revoke(admin, keyId);
+    expect(first.statusCode, first.body).toBe(200);
+    const revokedAt = sys.clock.now().toISOString();
+    expect(first.json().keys[0]).toMatchObject({ id: keyId, revokedAt, compromisedSince: revokedAt });
+    expect(await verify(signed)).toMatchObject({ trusted: true });
+
+    // found out later that it leaked before that result: move the compromise earlier; the first revocation stands
+    sys.clock.advance(60_000);
+    const earlier = new Date(Date.parse(revokedAt) - 120_000).toISOString();
+    const moved = await revoke(admin, keyId, { reason: 'Điều tra cho thấy khóa bị lộ sớm hơn', compromisedSince: earlier });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json().keys.find((k: { id: string }) => k.id === keyId)).toMatchObject({ revokedAt, compromisedSince: earlier, revocations: [expect.anything(), expect.anything()] });
+    expect(await verify(signed)).toMatchObject({ signatureValid: true, trusted: false });
+
+    // never narrowed, never in the future, always with a real reason
+    const later = await revoke(admin, keyId, { reason: 'Thu hồi lại cho chắc chắn', compromisedSince: revokedAt });
+    expect([later.statusCode, later.json().error.code]).toEqual([409, 'signing_key_already_revoked']);
+    const future = await revoke(admin, keyId, { reason: 'Khóa sẽ bị lộ ngày mai', compromisedSince: new Date(sys.clock.now().getTime() + 86_400_000).toISOString() });
+    expect([future.statusCode, future.json().error.code]).toEqual([400, 'compromised_in_future']);
+    expect((await revoke(admin, keyId, { reason: 'ngắn' })).statusCode).toBe(400);
+    expect((await revoke(admin, keyId, { reason: 'Máy tính bị mất trộm', compromisedSince: 'hôm qua' })).statusCode).toBe(400);
+    expect((await revoke(admin, 'not-a-key')).statusCode).toBe(400);
+    const refusals = (await sys.journalOf('unit.signing_key.revoke')).filter((e) => e.outcome === 'refused').map((e) => e.details.refusal);
+    expect(refusals).toEqual(expect.arrayContaining(['already_revoked', 'compromised_in_future']));
+  });
+
+  it('should not let an officer of another unit rotate or revoke a unit’s key (404) nor a reception officer or leader of the unit (403)', async () => {
+    const keyId = (await issued(leader, (await settled()).id, await pdf('guarded'))).verifierKey.split('+')[1]!;
+    const otherKeyId = keyIdOf((await anonymous.get(`/api/units/${otherCommune().id}/result-key`)).json().verifierKey);
+    const keysBefore = (await keyRows(commune().id)).length;
+    const refusedBefore = (await sys.journalOf('unit.signing_key.rotate')).filter((e) => e.outcome === 'refused').length;
+
+    for (const outsider of [otherAdmin, otherLeader, otherDesk]) {
+      expect((await outsider.get(`/api/units/${commune().id}/result-keys`)).statusCode).toBe(404);
+      expect((await rotate(outsider)).statusCode).toBe(404);
+      expect((await revoke(outsider, keyId)).statusCode).toBe(404);
+    }
+    for (const insider of [desk, leader, processor]) {
+      expect((await insider.get(`/api/units/${commune().id}/result-keys`)).statusCode).toBe(403);
+      expect((await rotate(insider)).statusCode).toBe(403);
+      expect((await revoke(insider, keyId)).statusCode).toBe(403);
+    }
+    expect((await rotate(anonymous)).statusCode).toBe(401);
+    // a unit's admin cannot reach another unit's key through their own unit
+    expect((await revoke(admin, otherKeyId)).statusCode).toBe(404);
+
+    expect(await keyRows(commune().id)).toHaveLength(keysBefore);
+    expect(await verify(await issued(leader, (await settled()).id, await pdf('still-trusted')))).toMatchObject({ trusted: true, key: { id: keyId, status: 'current' } });
+    const refused = (await sys.journalOf('unit.signing_key.rotate')).filter((e) => e.outcome === 'refused').slice(refusedBefore);
+    expect(refused.map((e) => e.details.refusal).sort()).toEqual(['forbidden', 'forbidden', 'forbidden', 'not_found', 'not_found', 'not_found']);
+
+    // the system administrator may, anywhere
+    expect((await rotate(systemAdmin, otherCommune().id)).statusCode).toBe(200);
+    expect((await systemAdmin.get(`/api/units/${commune().id}/result-keys`)).statusCode).toBe(200);
+  });
+
+  it('two results issued at once by a unit without a key make one key', async () => {
+    const unit = sys.communes[3]!;
+    const byUnit = {
+      desk: await sys.signedIn(await sys.officer({ username: 'r.desk3', unit, roles: ['reception_officer'] }), '10.12.0.10'),
+      leader: await sys.signedIn(await sys.officer({ username: 'r.leader3', unit, roles: ['leader'] }), '10.12.0.11'),
+    };
+    const [a, b] = [await settled({}, unit.id, byUnit), await settled({}, unit.id, byUnit)];
+    expect(await keyRows(unit.id)).toEqual([]);
+    const [ra, rb] = await Promise.all([issue(byUnit.leader, a.id, await pdf('at-once-a')), issue(byUnit.leader, b.id, await pdf('at-once-b'))]);
+    expect([ra.statusCode, rb.statusCode]).toEqual([200, 200]);
+    expect(ra.json().verifierKey).toBe(rb.json().verifierKey);
+    expect(await keyRows(unit.id)).toHaveLength(1);
+    expect((await sys.journalOf('unit.signing_key.create')).filter((e) => e.unitId === unit.id)).toHaveLength(1);
+
+    // what settles a race on PostgreSQL: a second creation of the same generation does nothing
+    await sys
+      .inTx(async (ctx) => {
+        expect(await insertKey(ctx, unit.id, 2)).toBeDefined();
+        expect(await insertKey(ctx, unit.id, 2)).toBeUndefined();
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => expect(err.message).toBe('roll back'));
+    expect(await keyRows(unit.id)).toHaveLength(1);
+  });
+
+  it('should not let the application rewrite or delete a key or a revocation (append-only)', async () => {
+    for (const statement of [
+      sql`UPDATE unit_signing_keys SET created_at = now()`,
+      sql`DELETE FROM unit_signing_keys`,
+      sql`UPDATE unit_signing_key_revocations SET compromised_since = now()`,
+      sql`DELETE FROM unit_signing_key_revocations`,
+    ]) {
+      // drizzle wraps the database's error; the database's message is its cause
+      const err = await sys.database.db.execute(statement).then(
+        () => null,
+        (e: Error & { cause?: Error }) => e.cause ?? e,
+      );
+      expect(String(err)).toMatch(/permission denied/);
+    }
   });
 });

@@ -18,8 +18,9 @@ import { NoteError, openNote, parseVerifierKey } from '../journal/checkpoint.ts'
  *
  *   — motcua/19/result/<unit id> <base64(key id ‖ Ed25519 signature)>
  *
- * Anyone holding the statement, the file and the unit's verifier key (GET /api/units/{id}/result-key, or
- * `motcua result verify`) checks it offline: the signature, that the key is the issuing unit's, and the file's hash.
+ * Anyone holding the statement, the file and the verifier key of the unit's key that signed it (its id is in the
+ * signature line; GET /api/units/{id}/result-key lists every generation, revoked ones marked) checks it offline, e.g.
+ * with `motcua result verify`: the signature, that the key is the issuing unit's, and the file's hash.
  */
 export interface ResultStatement {
   province: string;

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { del, patch, post, type AccountAbility, type AccountDetail, type SessionInfo } from '../api.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, useSubmit, DialogActions } from '../components.tsx';
+import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, StatusBadge, usePageTitle, useApi, useSubmit, DialogActions } from '../components.tsx';
 import { formatDate, formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { can, useMe } from '../session.ts';
 import { rolesStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
+import { ResetRequests } from './AccountResets.tsx';
 import { useRoleName } from './Accounts.tsx';
 import { SessionTable } from './Sessions.tsx';
 
@@ -86,7 +87,8 @@ export function AccountDetailPage({ id }: { id: string }) {
   const [action, setAction] = useState<(typeof LIFECYCLE)[number] | null>(null);
   const [transferTo, setTransferTo] = useState('');
   const [editing, setEditing] = useState(false);
-  const [newPassword, setNewPassword] = useState<string | null>(null);
+  // a new reset request shows at once in the list of those waiting for approval
+  const [resetsVersion, setResetsVersion] = useState(0);
   const [revoking, setRevoking] = useState<AccountDetail['roles'][number] | null>(null);
   const [endingSession, setEndingSession] = useState<SessionInfo | null>(null);
   const [done, setDone] = useState<MessageKey | null>(null);
@@ -102,10 +104,10 @@ export function AccountDetailPage({ id }: { id: string }) {
   const runLifecycle = async (reason: string) => {
     if (!action) return;
     const url = `/api/accounts/${account.id}/${action.path}`;
-    if (action.action === 'resetPassword') {
-      const result = await post<{ account: AccountDetail | null; oneTimePassword: string }>(url, { reason });
-      if (result.account) setData(result.account);
-      setNewPassword(result.oneTimePassword);
+    if (action.action === 'resetPassword' || action.action === 'resetOtp') {
+      // only a request: another administrator approves it, and the new password is never shown here
+      await post(url, { reason });
+      setResetsVersion((v) => v + 1);
     } else if (action.action === 'transfer') {
       // Only into a unit one administers (the server refuses others), so the account stays in view.
       setData((await post<{ account: AccountDetail }>(url, { reason, unitId: transferTo })).account);
@@ -208,6 +210,8 @@ export function AccountDetailPage({ id }: { id: string }) {
         )}
       </div>
 
+      {able('update') && <ResetRequests key={resetsVersion} accountId={account.id} onDecided={reload} />}
+
       <section className="card">
         <h2>{t('account.rolesTitle')}</h2>
         {account.roles.length === 0 ? (
@@ -274,16 +278,6 @@ export function AccountDetailPage({ id }: { id: string }) {
             </Field>
           )}
         </ConfirmDialog>
-      )}
-      {newPassword && (
-        <Modal title={t('account.newPassword')} onClose={() => setNewPassword(null)} testId="new-password-dialog">
-          <OneTimePassword password={newPassword} />
-          <div className="modal-actions">
-            <button type="button" className="btn btn-primary" onClick={() => setNewPassword(null)}>
-              {t('common.close')}
-            </button>
-          </div>
-        </Modal>
       )}
       {editing && (
         <EditDialog

@@ -7,6 +7,7 @@ import { can, useMe } from '../session.ts';
 import { rolesStore } from '../stores.ts';
 import { describeUserAgent } from '../text.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
+import { ResetRequests } from './AccountResets.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -138,6 +139,7 @@ export function AccountsPage() {
       </div>
       {required !== null && <Notice kind="success">{t('accounts.requireChangeDone', { n: required })}</Notice>}
       {can(me, 'sessions.manage') && <SharingSignals />}
+      {manage && <ResetRequests />}
       <form className="toolbar" role="search" onSubmit={(e) => e.preventDefault()} autoComplete="off">
         <Field label={t('accounts.search')}>
           {(id) => <input id={id} type="search" name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('accounts.searchPlaceholder')} data-testid="account-search" />}

@@ -27,19 +27,31 @@ function Verification({ result }: { result: DossierResult }) {
     };
   }, [result]);
   if (state === null) return <span className="muted small">{t('results.verify.checking')}</span>;
+  const revoked = state !== 'failed' && state.key?.status === 'revoked' ? state.key : null;
+  const since = formatDateTime(revoked?.compromisedSince);
+  // a valid signature by a key stolen before the result was issued proves nothing: said first, before the file check
   const [status, label] =
     state === 'failed'
       ? ['failed', t('results.verify.failed')]
       : !state.signatureValid
         ? ['bad-signature', t('results.verify.badSignature')]
-        : state.fileMatches === false
-          ? ['file-mismatch', t('results.verify.fileMismatch')]
-          : ['ok', t('results.verify.ok')];
+        : !state.trusted
+          ? ['revoked-key', t('results.verify.revokedKey', { since })]
+          : state.fileMatches === false
+            ? ['file-mismatch', t('results.verify.fileMismatch')]
+            : ['ok', t('results.verify.ok')];
   return (
-    <span className={status === 'ok' ? 'badge badge-active' : 'badge badge-locked'} data-testid="result-verification" data-verification={status}>
-      {status === 'ok' ? '✓ ' : '✗ '}
-      {label}
-    </span>
+    <>
+      <span className={status === 'ok' ? 'badge badge-active' : 'badge badge-locked'} data-testid="result-verification" data-verification={status}>
+        {status === 'ok' ? '✓ ' : '✗ '}
+        {label}
+      </span>
+      {status === 'ok' && revoked && (
+        <div className="muted small" data-testid="result-key-revoked-later">
+          {t('results.verify.signedBeforeRevocation', { since })}
+        </div>
+      )}
+    </>
   );
 }
 
