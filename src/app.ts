@@ -21,7 +21,7 @@ import { logOptions } from './platform/log.ts';
 import { record } from './modules/journal/journal.service.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts';
-import { authPlugin } from './modules/auth/auth.plugin.ts';
+import { authPlugin, refusedRequest } from './modules/auth/auth.plugin.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
 import { dossierRoutes } from './modules/dossiers/dossiers.routes.ts';
@@ -111,10 +111,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     try {
       return await run(fn);
     } catch (err) {
-      if (err instanceof AppError && err.events.length > 0) {
-        await run(async (ctx) => {
-          for (const event of err.events) await record(ctx, event);
-        });
+      if (err instanceof AppError) {
+        // what the error says to record, or else (a plain 403 or 404 of a signed-in caller) the refusal itself, once
+        const refused = err.events.length === 0 ? refusedRequest(req, err) : null;
+        const events = refused ? [refused] : err.events;
+        if (events.length > 0) {
+          await run(async (ctx) => {
+            for (const event of events) await record(ctx, event);
+          });
+        }
       }
       throw err;
     }

@@ -197,13 +197,15 @@ async function loadHistory() {
       JOIN a ON a.n = i % 100
       JOIN d ON d.n = i % ${DOSSIERS},
       LATERAL (SELECT ${now}::timestamptz - interval '1 hour' - (${LOOKUPS} - i) * interval '320 seconds' AS t) x`);
-    // the journal: views, sign-ins from three addresses, refusals; a fifth of it the busy officer's
+    // the journal: views, sign-ins from three addresses, refusals; a fifth of it the busy officer's, the refusals
+    // (lookups, other requests) an integration key's, named in the details as the application records them
     await tx.execute(sql`
       INSERT INTO journal (at, type, outcome, actor_account_id, actor_unit_id, target_type, target_id, unit_id, ip, details)
       SELECT ${now}::timestamptz - interval '1 hour' - (${JOURNAL} - i) * interval '320 seconds',
-             CASE i % 20 WHEN 0 THEN 'auth.sign_in' WHEN 1 THEN 'npd.lookup.refused' ELSE 'dossier.view' END,
-             CASE i % 20 WHEN 0 THEN 'success' WHEN 1 THEN 'refused' ELSE 'success' END,
-             CASE WHEN i % 5 = 0 THEN ${heavy.id}::uuid END, ${home}::uuid, 'dossier', i::text, ${home}::uuid, '10.1.' || (i % 3) || '.1', '{}'
+             CASE i % 20 WHEN 0 THEN 'auth.sign_in' WHEN 1 THEN 'npd.lookup.refused' WHEN 11 THEN 'request.refused' ELSE 'dossier.view' END,
+             CASE i % 20 WHEN 0 THEN 'success' WHEN 1 THEN 'refused' WHEN 11 THEN 'refused' ELSE 'success' END,
+             CASE WHEN i % 5 = 0 THEN ${heavy.id}::uuid END, ${home}::uuid, 'dossier', i::text, ${home}::uuid, '10.1.' || (i % 3) || '.1',
+             CASE WHEN i % 10 = 1 THEN jsonb_build_object('client', ${busyKey}::text) ELSE '{}' END
       FROM generate_series(1, ${JOURNAL}) i`);
     // the detector's next batch: the completion entries of the latest 300 lookups
     await tx.execute(sql`
@@ -265,6 +267,8 @@ afterAll(async () => {
 });
 
 const heavyCaller = (): Caller => ({ accountId: heavy.id, clientId: null });
+/** An integration key (another provincial system): it has no account, the journal names it in an entry's details. */
+const busyKey = crypto.randomUUID();
 const hoursAgo = (h: number) => new Date(sys.clock.now().getTime() - h * 3_600_000);
 
 describe('Hot queries read what they need, whatever the size of the history', () => {
@@ -357,9 +361,10 @@ describe('Hot queries read what they need, whatever the size of the history', ()
             { accountId: heavy.id, procedureCode: '9.999999', service: 'verify', before: at, lookupId: last!.id },
           ]);
           await h.signInAddresses([heavy.id], hoursAgo(90 * 24));
-          await h.refusals([heavy.id], hoursAgo(1), at);
+          await h.refusals([heavyCaller()], hoursAgo(1), at);
+          await h.refusals([{ accountId: null, clientId: busyKey }], hoursAgo(1), at);
         }),
-      { atLeast: 13 },
+      { atLeast: 14 },
     );
     // the volume rule's usual level, asked only for callers above its minimum: the 14 days before today, a window of
     // time (about 750 lookups of this officer, 3,800 of the province: PostgreSQL may read either)

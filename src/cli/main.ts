@@ -11,8 +11,10 @@ import { NpdGateway } from '../modules/registry/gateway.ts';
 import { reconcile } from '../modules/registry/reconcile.ts';
 import { loadConfig } from '../platform/config.ts';
 import { systemClock } from '../platform/clock.ts';
+import { DataDirLockedError } from '../platform/data-dir-lock.ts';
 import { operatorMessage, serializeError } from '../platform/log.ts';
 import { lockDormantAccounts } from '../modules/accounts/accounts.service.ts';
+import { BREAK_GLASS_EVENT, breakGlassUnlock } from '../modules/accounts/break-glass.ts';
 import { createSetupToken, systemAdminExists } from '../modules/auth/auth.service.ts';
 import { provinceNames } from '../modules/units/units.service.ts';
 import { openDatabase, systemInTx } from '../system.ts';
@@ -55,6 +57,51 @@ program
   .command('lock-dormant')
   .description('lock accounts unused for MOTCUA_DORMANT_DAYS days now (the server also does this every hour)')
   .action(() => withDatabase(async (inTx) => console.log(`${await inTx(lockDormantAccounts)} account(s) locked`)));
+
+/** The operating-system account running the command; a uid without a passwd entry (a container) is named by its number. */
+function osUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
+}
+
+program
+  .command('unlock <username>')
+  .description('break glass: unlock an account (dormant or locked) when no administrator can, e.g. the only system administrator; journaled and notified to the security officers')
+  .requiredOption('--reason <text>', 'why (10 to 500 characters), journaled and shown to the security officers')
+  .action(async (username: string, options: { reason: string }) => {
+    try {
+      await withDatabase(async (inTx) => {
+        const r = await inTx((ctx) => breakGlassUnlock(ctx, { username, reason: options.reason, osUser: osUserName(), host: os.hostname() }));
+        if (r.outcome === 'unknown_username') {
+          console.error(`Không có tài khoản "${r.username}": không mở khóa gì; lần thử đã được ghi nhật ký. / No account "${r.username}": nothing unlocked; the attempt is journaled.`);
+          process.exitCode = 1;
+        } else if (r.outcome === 'departed') {
+          console.error(`Tài khoản ${r.username} đã nghỉ việc: không được kích hoạt lại (R18); cấp tài khoản mới nếu cần. Lần thử đã được ghi nhật ký.`);
+          console.error(`Account ${r.username} has left: it is never reactivated (R18); issue a new account if needed. The attempt is journaled.`);
+          process.exitCode = 1;
+        } else if (r.outcome === 'already_active') {
+          console.log(`Tài khoản ${r.username} đang hoạt động, không bị khóa; không thay đổi gì. / Account ${r.username} is active and not locked out; nothing changed.`);
+        } else {
+          console.log(`Đã mở khóa tài khoản ${r.username} (${r.fullName}; vai trò: ${r.roles.join(', ') || '—'}): trạng thái trước "${r.previousStatus}", xóa ${r.failuresCleared} lần đăng nhập sai; ghi nhật ký ${BREAK_GLASS_EVENT}.`);
+          console.log(`Unlocked account ${r.username} (${r.fullName}; roles: ${r.roles.join(', ') || '—'}): was "${r.previousStatus}", ${r.failuresCleared} failed attempt(s) cleared; journaled as ${BREAK_GLASS_EVENT}.`);
+          if (r.securityOfficersNotified > 0) {
+            console.log(`Đã thông báo ${r.securityOfficersNotified} cán bộ an toàn thông tin. / ${r.securityOfficersNotified} security officer(s) notified.`);
+          } else {
+            console.log('CẢNH BÁO: không có cán bộ an toàn thông tin nào để thông báo; hãy báo trực tiếp. / WARNING: no security officer to notify; tell them directly.');
+          }
+        }
+      });
+    } catch (err) {
+      if (!(err instanceof DataDirLockedError)) throw err;
+      throw new Error(
+        `${err.message}\nMáy chủ đang giữ cơ sở dữ liệu nhúng: dừng máy chủ rồi chạy lại lệnh unlock (với PostgreSQL, lệnh chạy được khi máy chủ đang chạy). Không thay đổi gì.` +
+          `\nThe server holds the embedded database: stop the server, then run unlock again (on PostgreSQL it runs while the server runs). Nothing changed.`,
+      );
+    }
+  });
 
 /** The verifier key the server wrote beside its signing key. */
 function localVerifierKey(): string {

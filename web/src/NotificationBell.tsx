@@ -12,6 +12,7 @@ const SHOWN = 10;
 function pathOf(n: AppNotification): string | null {
   if (n.target.type === 'monitoring_case') return `/security/cases/${n.target.id}`;
   if (n.target.type === 'incident') return `/incidents/${n.target.id}`;
+  if (n.target.type === 'account') return `/accounts/${n.target.id}`;
   return null;
 }
 

@@ -5,6 +5,7 @@ import { hasPermission, type Actor } from '../../authz/actor.ts';
 import { PERMISSIONS, type Permission } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
+import { record, type JournalEvent } from '../journal/journal.service.ts';
 import { loadActor } from '../accounts/accounts.service.ts';
 import type { SessionRow } from './auth.tables.ts';
 import { authenticateClient, type IntegrationClient } from '../registry/integrations.service.ts';
@@ -107,11 +108,36 @@ export const authPlugin = fp<AuthPluginOptions>(
       }
       if (!actor) throw sessionRequired('missing');
       req.actor = actor;
-      if (access !== 'signedIn' && !hasPermission(actor, access)) throw forbidden();
+      if (access !== 'signedIn' && !hasPermission(actor, access)) {
+        const refused = forbidden();
+        await inTx(req, (ctx) => record(ctx, refusedRequest(req, refused)!));
+        throw refused;
+      }
     });
   },
   { name: 'motcua-auth' },
 );
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * R14: the journal entry of a 403 or 404 answered to a signed-in caller (an officer or an integration key), so that
+ * repeated attempts beyond one's authority are seen wherever they are made; null for anyone else, whose refusals a
+ * scanner could multiply into the append-only journal at no cost. The route's template, never the URL: a query may
+ * carry a personal ID. The `:id` only when it is a UUID: other ids (sessions) are secrets the journal keeps hashed.
+ */
+export function refusedRequest(req: FastifyRequest, err: AppError): JournalEvent | null {
+  if ((err.statusCode !== 403 && err.statusCode !== 404) || !(req.actor || req.integrationClient)) return null;
+  const id = (req.params as Record<string, unknown> | undefined)?.id;
+  return {
+    type: 'request.refused',
+    outcome: 'refused',
+    reason: err.code,
+    // which kind of record the route names is the route's own knowledge: the id is enough to find the attempts on it
+    target: typeof id === 'string' && UUID.test(id) ? { type: 'unknown', id } : undefined,
+    details: { method: req.method, route: req.routeOptions.url, status: err.statusCode, ...(req.integrationClient ? { client: req.integrationClient.id } : {}) },
+  };
+}
 
 /** A cross-site form or script cannot send a state-changing request: the Origin, when sent, must be ours. */
 function checkOrigin(req: FastifyRequest, app: FastifyInstance) {

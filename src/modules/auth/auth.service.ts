@@ -50,7 +50,9 @@ async function nextStage(ctx: Ctx, accountId: string, otpPassed: boolean): Promi
  * committed before the password is checked: at sign-in, and as the current password of a password change, so a
  * stolen session cannot guess the password faster than a sign-in form (issue 13).
  */
-const userKeyOf = (username: string) => `user:${foldVietnamese(username.trim().toLowerCase())}`;
+/** The sign-in throttle's keys: failed attempts counted per username, and per account at the one-time-code step. */
+export const userKeyOf = (username: string) => `user:${foldVietnamese(username.trim().toLowerCase())}`;
+export const otpKeyOf = (accountId: string) => `otp:${accountId}`;
 const passwordBudgets = (ctx: Ctx, userKey: string) => [
   { key: userKey, budget: accountBudget(ctx) },
   { key: `address:${ctx.ip}`, budget: addressBudget(ctx) },
@@ -136,7 +138,7 @@ export async function signIn(inTx: InTx, input: { username: string; password: st
 /** Second step: a TOTP code (replay-guarded) or an unused recovery code. */
 export async function verifySecondFactor(inTx: InTx, session: SessionRow, input: { code?: string; recoveryCode?: string }): Promise<SignedIn> {
   if (session.stage !== 'otp') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the one-time code step.');
-  const otpKey = `otp:${session.accountId}`;
+  const otpKey = otpKeyOf(session.accountId);
   const refused = await inTx((ctx) => reserveAttempt(ctx, [{ key: otpKey, budget: accountBudget(ctx) }]));
   if (refused) throw refusal(refused);
   return inTx(async (ctx) => {

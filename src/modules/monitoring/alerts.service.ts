@@ -23,6 +23,22 @@ async function holders(ctx: Ctx, permission: Permission, unitPath: string | null
   return [...new Set(rows.filter((r) => unitPath === null || isWithin(unitPath, r.unitPath)).map((r) => r.accountId))];
 }
 
+/** Notifies (the bell, and e-mail when SMTP is set) every holder of a permission over a unit (over all, for no unit). */
+export async function notifyHolders(
+  ctx: Ctx,
+  permission: Permission,
+  unitPath: string | null,
+  n: { kind: string; target: { type: string; id: string }; textVi: string; textEn: string },
+): Promise<number> {
+  const readers = await holders(ctx, permission, unitPath);
+  if (readers.length > 0) {
+    await ctx.tx.insert(notifications).values(
+      readers.map((accountId) => ({ accountId, at: ctx.clock.now(), kind: n.kind, targetType: n.target.type, targetId: n.target.id, textVi: n.textVi.slice(0, 1000), textEn: n.textEn.slice(0, 1000) })),
+    );
+  }
+  return readers.length;
+}
+
 /**
  * Issue 6 item 2: each alert joins the open case of its account (or integration key), or opens one, so that serial
  * behaviour reads as one story. A critical alert suspends the account's lookups at once (MOTCUA_MONITORING_AUTO_SUSPEND);
@@ -85,20 +101,12 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
     const suspended = draft.severity === 'critical' && draft.accountId !== null && ctx.config.monitoring.autoSuspend
       ? await suspendAccountAutomatically(ctx, draft.accountId, `Tự động tạm dừng do cảnh báo nghiêm trọng: ${draft.explanationVi}`.slice(0, 500))
       : false;
-    const readers = await holders(ctx, 'monitoring.triage', unitPath);
-    if (readers.length > 0) {
-      await ctx.tx.insert(notifications).values(
-        readers.map((accountId) => ({
-          accountId,
-          at: now,
-          kind: suspended ? 'alert_suspended' : 'alert',
-          targetType: 'monitoring_case',
-          targetId: caseId,
-          textVi: `${suspended ? '[ĐÃ TỰ ĐỘNG TẠM DỪNG TRA CỨU] ' : ''}Cảnh báo mức ${SEVERITY_VI[draft.severity]}: ${draft.explanationVi}`.slice(0, 1000),
-          textEn: `${suspended ? '[LOOKUPS SUSPENDED AUTOMATICALLY] ' : ''}${draft.severity} alert: ${draft.explanationEn}`.slice(0, 1000),
-        })),
-      );
-    }
+    await notifyHolders(ctx, 'monitoring.triage', unitPath, {
+      kind: suspended ? 'alert_suspended' : 'alert',
+      target: { type: 'monitoring_case', id: caseId },
+      textVi: `${suspended ? '[ĐÃ TỰ ĐỘNG TẠM DỪNG TRA CỨU] ' : ''}Cảnh báo mức ${SEVERITY_VI[draft.severity]}: ${draft.explanationVi}`,
+      textEn: `${suspended ? '[LOOKUPS SUSPENDED AUTOMATICALLY] ' : ''}${draft.severity} alert: ${draft.explanationEn}`,
+    });
   }
   return raised;
 }

@@ -23,7 +23,8 @@ export type MonitoredEvent =
       /** matched, mismatch, not_found, found, ambiguous, or error:<kind> */
       outcome: string;
     }
-  | { kind: 'lookup_refused'; seq: number; at: Date; accountId: string | null; unitId: string | null; reason: string }
+  /** a refused lookup or another refused request (403, 404) of an officer or an integration key: see history.ts Refusal */
+  | { kind: 'refused'; seq: number; at: Date; accountId: string | null; clientId: string | null; unitId: string | null; reason: string; route: string | null }
   | { kind: 'sign_in'; seq: number; at: Date; accountId: string; ip: string; outcome: 'success' | 'failure' }
   | { kind: 'concurrent_session'; seq: number; at: Date; accountId: string; ip: string };
 

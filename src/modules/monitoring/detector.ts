@@ -4,12 +4,12 @@ import { journal, journalIndex } from '../journal/journal.tables.ts';
 import { npdLookups, type LookupRow } from '../registry/registry.tables.ts';
 import { storeAlerts } from './alerts.service.ts';
 import type { MonitoredEvent, RuleName, RuleSettings } from './detection.ts';
-import { sqlHistory } from './history.ts';
+import { REFUSAL_TYPES, refusalOf, sqlHistory } from './history.ts';
 import { monitoringCursor, monitoringRules } from './monitoring.tables.ts';
 import { DEFAULT_RULES, evaluate } from './rules.ts';
 
 /** The journal entries the rules look at. */
-const WATCHED = ['npd.lookup.complete', 'npd.lookup.refused', 'auth.sign_in', 'session.concurrent'];
+const WATCHED = ['npd.lookup.complete', ...REFUSAL_TYPES, 'auth.sign_in', 'session.concurrent'];
 /** Entries read per run: at 1,000 lookups/s and a run a second, a run keeps up. */
 const BATCH = 5000;
 
@@ -111,8 +111,8 @@ async function toEvents(ctx: Ctx, entries: JournalEntry[]): Promise<MonitoredEve
       const l = byId.get(String(e.details.lookup));
       if (!l) continue;
       events.push(lookupEvent(l, e.seq));
-    } else if (e.type === 'npd.lookup.refused') {
-      events.push({ kind: 'lookup_refused', seq: e.seq, at: e.at, accountId: e.actorAccountId, unitId: e.actorUnitId, reason: e.reason ?? 'refused' });
+    } else if ((REFUSAL_TYPES as readonly string[]).includes(e.type)) {
+      events.push({ kind: 'refused', ...refusalOf(e), unitId: e.actorUnitId, reason: e.reason ?? 'refused' });
     } else if (e.type === 'auth.sign_in' && e.actorAccountId && (e.outcome === 'success' || e.outcome === 'failure')) {
       events.push({ kind: 'sign_in', seq: e.seq, at: e.at, accountId: e.actorAccountId, ip: e.ip ?? '', outcome: e.outcome });
     } else if (e.type === 'session.concurrent' && e.actorAccountId) {

@@ -6,7 +6,7 @@ import { RESET_TAKES_EFFECT } from '../accounts/credential-resets.service.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import type { WorkCalendar } from '../calendar/deadline.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
-import { journal } from '../journal/journal.tables.ts';
+import { journal, type JournalRow } from '../journal/journal.tables.ts';
 import { integrationClients, npdLookups, type LookupService } from '../registry/registry.tables.ts';
 import { getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
@@ -45,8 +45,8 @@ export interface History {
   priorUse(questions: readonly PriorUseQuestion[]): Promise<PriorUse[]>;
   /** Per account, the addresses of its successful sign-ins after `since`, each with the journal seq of its first use there. */
   signInAddresses(accountIds: readonly string[], since: Date): Promise<Map<string, Map<string, number>>>;
-  /** The refused lookups of these accounts in (from, to], oldest first. */
-  refusals(accountIds: readonly string[], from: Date, to: Date): Promise<Refusal[]>;
+  /** The refusals (REFUSAL_TYPES) of these callers in (from, to], oldest first. */
+  refusals(callers: readonly Caller[], from: Date, to: Date): Promise<Refusal[]>;
   /** The password and one-time-code resets of these accounts that took effect in (from, to], made by someone else than the account; oldest first. */
   resetsOf(accountIds: readonly string[], from: Date, to: Date): Promise<CredentialReset[]>;
 }
@@ -140,12 +140,32 @@ export interface PriorUse {
   service: boolean;
 }
 
-export interface Refusal {
+/** The journal entries of refusals: refused lookups, and any other request refused (403, 404) to a signed-in caller. */
+export const REFUSAL_TYPES = ['npd.lookup.refused', 'request.refused'] as const;
+
+export interface Refusal extends Caller {
   seq: number;
   at: Date;
-  accountId: string;
   reason: string | null;
+  /** a refused request's method and route template (`GET /api/accounts/:id`); null for a refused lookup */
+  route: string | null;
 }
+
+/** A refusal as the journal records it: an integration key has no account, so the entry names it in its details. */
+export function refusalOf(e: Pick<JournalRow, 'seq' | 'at' | 'type' | 'actorAccountId' | 'reason' | 'details'>): Refusal {
+  const client = typeof e.details.client === 'string' ? e.details.client : null;
+  return {
+    seq: e.seq,
+    at: e.at,
+    accountId: e.actorAccountId,
+    clientId: e.actorAccountId ? null : client,
+    reason: e.reason,
+    route: e.type === 'request.refused' ? `${String(e.details.method)} ${String(e.details.route)}` : null,
+  };
+}
+
+/** The key journal_refusals_by_client is built on (migration 0023): written the same way, or the index is not used. */
+const refusedClient = sql`(${journal.details} ->> 'client')`;
 
 /** A reset of an account's credentials as the journal recorded it taking effect (issue 13, finding 4). */
 export interface CredentialReset {
@@ -184,7 +204,8 @@ const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
  * batch of one and 0.02 per event for a batch of 1,000; the baseline, peer and alert-citizen questions come on top
  * only for callers already above a rule's threshold. Rows read stay near the batch's own: windows are counted in the
  * database and slid along the batch. Indexes used: npd_lookups (account_id, started_at), (unit_id, started_at),
- * (dossier_id), (citizen); journal (actor_account_id, at); primary and unique keys elsewhere. Dossiers and the
+ * (dossier_id), (citizen); journal (actor_account_id, at), and for refusals (actor_account_id, at) and
+ * (details ->> 'client', at); primary and unique keys elsewhere. Dossiers and the
  * calendar are cached for the life of this object (one evaluate() call).
  */
 export function sqlHistory(ctx: Ctx): History {
@@ -462,14 +483,21 @@ export function sqlHistory(ctx: Ctx): History {
       return answer;
     },
 
-    async refusals(accountIds, from, to) {
-      if (accountIds.length === 0) return [];
-      const rows = await tx
-        .select({ seq: journal.seq, at: journal.at, accountId: journal.actorAccountId, reason: journal.reason })
-        .from(journal)
-        .where(and(eq(journal.type, 'npd.lookup.refused'), inArray(journal.actorAccountId, unique(accountIds)), within(journal.at, from, to)))
-        .orderBy(asc(journal.seq));
-      return rows.map((r) => ({ ...r, accountId: r.accountId! }));
+    // one statement per kind of caller, each through its own partial index (migration 0023): an OR of the two would
+    // keep PostgreSQL off both
+    async refusals(callers, from, to) {
+      const accountIds = unique(callers.flatMap((c) => (c.accountId ? [c.accountId] : [])));
+      const clientIds = unique(callers.flatMap((c) => (!c.accountId && c.clientId ? [c.clientId] : [])));
+      const of = (caller: SQLWrapper) =>
+        tx
+          .select({ seq: journal.seq, at: journal.at, type: journal.type, actorAccountId: journal.actorAccountId, reason: journal.reason, details: journal.details })
+          .from(journal)
+          .where(and(inArray(journal.type, [...REFUSAL_TYPES]), caller, within(journal.at, from, to)));
+      const rows = [
+        ...(accountIds.length > 0 ? await of(inArray(journal.actorAccountId, accountIds)) : []),
+        ...(clientIds.length > 0 ? await of(inArray(refusedClient, clientIds)) : []),
+      ];
+      return rows.sort((a, b) => a.seq - b.seq).map(refusalOf);
     },
 
     // resets are rare: the (type, at) index finds the window's few, then the accounts are matched

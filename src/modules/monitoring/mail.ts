@@ -5,7 +5,7 @@ import type { Ctx, InTx } from '../../platform/context.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { notifications } from './monitoring.tables.ts';
 
-const PATHS: Record<string, string> = { monitoring_case: '/security/cases', incident: '/incidents' };
+const PATHS: Record<string, string> = { monitoring_case: '/security/cases', incident: '/incidents', account: '/accounts' };
 
 /**
  * Issue 6 item 2: notifications go out by e-mail too when SMTP is configured. A job sends what is not yet sent, one

@@ -14,7 +14,7 @@ import { journal } from '../journal/journal.tables.ts';
 import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
 import { units as unitsTable, type UnitKind } from '../units/units.tables.ts';
 import { RULE_NAMES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings } from './detection.ts';
-import { callerKey, FAILED_OUTCOMES, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal, type CredentialReset } from './history.ts';
+import { callerKey, FAILED_OUTCOMES, REFUSAL_TYPES, refusalOf, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal, type CredentialReset } from './history.ts';
 import { DEFAULT_RULES, evaluate } from './rules.ts';
 
 // ——— A fake history over plain arrays: the same questions, answered by filtering ———
@@ -42,7 +42,7 @@ function memoryHistory(w: World): History {
   };
   const madeBy = (callers: readonly Caller[]) => {
     const keys = new Set(callers.map(callerKey));
-    return (l: LookupFact) => keys.has(callerKey(l));
+    return (c: Caller) => keys.has(callerKey(c));
   };
   return {
     async workCalendar() {
@@ -160,8 +160,9 @@ function memoryHistory(w: World): History {
       }
       return answer;
     },
-    async refusals(accountIds, from, to) {
-      return w.refusals.filter((r) => accountIds.includes(r.accountId) && within(r.at, from, to)).sort((a, b) => a.seq - b.seq);
+    async refusals(callers, from, to) {
+      const mine = madeBy(callers);
+      return w.refusals.filter((r) => mine(r) && within(r.at, from, to)).sort((a, b) => a.seq - b.seq);
     },
     async resetsOf(accountIds, from, to) {
       return w.resets.filter((r) => accountIds.includes(r.accountId) && r.resetBy !== r.accountId && within(r.at, from, to)).sort((a, b) => a.seq - b.seq);
@@ -282,10 +283,12 @@ class Province {
     return { kind: 'sign_in', seq, at, accountId, ip, outcome: 'success' };
   }
 
-  refusal(accountId: string, reason: string, at = this.clock.now()): MonitoredEvent {
+  /** A refused lookup, or with `route` another request refused (403, 404). */
+  refusal(by: By, reason: string, route: string | null = null, at = this.clock.now()): MonitoredEvent {
     const seq = this.#seq++;
-    this.world.refusals.push({ seq, at, accountId, reason });
-    return { kind: 'lookup_refused', seq, at, accountId, unitId: this.commune1, reason };
+    const caller = { accountId: by.accountId, clientId: by.accountId ? null : by.clientId };
+    this.world.refusals.push({ seq, at, ...caller, reason, route });
+    return { kind: 'refused', seq, at, ...caller, unitId: by.accountId ? by.unitId : null, reason, route };
   }
 
   /** The journal entry of a reset taking effect: `resetBy` approved what `requestedBy` asked for. */
@@ -617,16 +620,63 @@ describe('detection rules fire on their behaviour', () => {
   });
 
   it('R14: repeated refused lookups raise an alert', async () => {
-    const { p, an } = province();
+    const { p, an, as } = province();
     p.at(`${TODAY} 10:00`);
     const events = ['citizen_not_in_dossier', 'citizen_not_in_dossier', 'lookup_not_permitted', 'citizen_not_in_dossier', 'not_found'].map((reason) => {
       p.clock.advance(6 * MIN);
-      return p.refusal(an.id, reason);
+      return p.refusal(as(an), reason);
     });
     const alerts = of(await run(p, events), 'repeated_refusals');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'high', accountId: an.id, seqs: events.map((e) => e.seq), details: { refusals: 5 } });
-    expect(alerts[0]!.explanationVi).toContain('3 lần "công dân không có tên trong hồ sơ"');
+    expect(alerts[0]!.explanationVi).toContain('3 lần tra cứu CSDLQG "công dân không có tên trong hồ sơ"');
+  });
+
+  it('R14: an officer refused again and again across routes (403/404 on dossiers, accounts…) raises repeated_refusals, lookups counted with the rest', async () => {
+    const { p, an, binh, as } = province();
+    p.at(`${TODAY} 10:00`);
+    const tries: [string, string | null][] = [
+      ['not_found', 'GET /api/dossiers/:id'],
+      ['not_found', 'GET /api/accounts/:id'],
+      ['forbidden', 'GET /api/journal/entries'],
+      ['not_found', 'GET /api/dossiers/:id'],
+      ['citizen_not_in_dossier', null],
+    ];
+    const events = tries.map(([reason, route]) => {
+      p.clock.advance(5 * MIN);
+      return p.refusal(as(an), reason, route);
+    });
+    // binh's four refusals stay below the minimum: they are binh's, not an's
+    const others = Array.from({ length: 4 }, () => p.refusal(as(binh), 'not_found', 'GET /api/accounts/:id'));
+    const alerts = of(await run(p, [...events, ...others]), 'repeated_refusals');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ accountId: an.id, clientId: null, unitId: an.unitId, seqs: events.map((e) => e.seq), details: { refusals: 5 } });
+    expect(alerts[0]!.details.reasons).toEqual([
+      { reason: 'not_found', route: 'GET /api/dossiers/:id', times: 2 },
+      { reason: 'not_found', route: 'GET /api/accounts/:id', times: 1 },
+      { reason: 'forbidden', route: 'GET /api/journal/entries', times: 1 },
+      { reason: 'citizen_not_in_dossier', route: null, times: 1 },
+    ]);
+    expect(alerts[0]!.explanationVi).toContain('2 lần "không có hoặc không được xem" (GET /api/dossiers/:id)');
+    expect(alerts[0]!.explanationVi).toContain('1 lần tra cứu CSDLQG "công dân không có tên trong hồ sơ"');
+  });
+
+  it('R14: an integration key refused repeatedly raises an alert on the key, not on an account', async () => {
+    const { p } = province();
+    const portal = p.client('Cổng dịch vụ công tỉnh');
+    const other = p.client('Hệ thống một cửa điện tử cũ');
+    const key = (c: ClientFacts): By => ({ accountId: null, clientId: c.id, unitId: c.unitId });
+    p.at(`${TODAY} 22:00`);
+    const events = ['procedure_not_allowed', 'not_found', 'not_found', 'procedure_not_allowed', 'citizen_not_in_dossier'].map((reason) => {
+      p.clock.advance(3 * MIN);
+      return p.refusal(key(portal), reason);
+    });
+    const quiet = [p.refusal(key(other), 'not_found'), p.refusal(key(other), 'not_found')];
+    const alerts = of(await run(p, [...events, ...quiet]), 'repeated_refusals');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'high', accountId: null, clientId: portal.id, unitId: portal.unitId, seqs: events.map((e) => e.seq), details: { refusals: 5 } });
+    expect(alerts[0]!.dedupeKey).toMatch(new RegExp(`^repeated_refusals:client:${portal.id}:`));
+    expect(alerts[0]!.explanationVi).toMatch(/^Hệ thống kết nối «Cổng dịch vụ công tỉnh» đã bị từ chối 5 lần/);
   });
 
   it('lookup_after_reset (issue 13): should not let a lookup within 24 hours of someone else resetting the account pass: one critical alert per reset, naming both admins', async () => {
@@ -678,15 +728,15 @@ describe('detection rules fire on their behaviour', () => {
   });
 
   it('R14: four refusals, or refusals because the whole gateway is stopped, are not repeated attempts', async () => {
-    const { p, an } = province();
+    const { p, an, as } = province();
     p.at(`${TODAY} 10:00`);
     const few = Array.from({ length: 4 }, () => {
       p.clock.advance(5 * MIN);
-      return p.refusal(an.id, 'citizen_not_in_dossier');
+      return p.refusal(as(an), 'citizen_not_in_dossier');
     });
     const outage = Array.from({ length: 8 }, () => {
       p.clock.advance(MIN);
-      return p.refusal(an.id, 'npd_disconnected');
+      return p.refusal(as(an), 'npd_disconnected');
     });
     expect(of(await run(p, [...few, ...outage]), 'repeated_refusals')).toEqual([]);
   });
@@ -870,6 +920,15 @@ describe('sqlHistory on a real database', () => {
       await journaled(vn(`${today} 11:0${i}`), '10.1.0.1', { type: 'npd.lookup.refused', outcome: 'refused', actorAccountId: an.id, reason: i % 4 ? 'citizen_not_in_dossier' : 'npd_disconnected' });
     }
     await journaled(vn(`${today} 11:30`), '10.1.0.1', { type: 'npd.lookup.refused', outcome: 'refused', actorAccountId: binh.id, reason: 'lookup_not_permitted' });
+    // other requests refused to binh, and the integration key's refusals: named in the entries' details (it has no account)
+    for (let i = 0; i < 4; i++) {
+      const route = { method: 'GET', route: i % 2 ? '/api/accounts/:id' : '/api/dossiers/:id', status: 404 };
+      await journaled(vn(`${today} 11:3${i + 1}`), '10.1.0.2', { type: 'request.refused', outcome: 'refused', actorAccountId: binh.id, reason: 'not_found', details: route });
+    }
+    for (let i = 0; i < 6; i++) {
+      const refused = i % 3 ? { type: 'npd.lookup.refused', reason: 'procedure_not_allowed', details: { service: 'verify', client: client!.id } } : { type: 'request.refused', reason: 'forbidden', details: { method: 'POST', route: '/api/integration/v1/lookups', status: 403, client: client!.id } };
+      await journaled(vn(`${today} 22:0${i}`), '203.0.113.40', { ...refused, outcome: 'refused' });
+    }
     // resets taking effect: an's password approved by chi at em's request (an looks up at 20:30 after it);
     // binh's own change, a refused approval and an entry about something else are not resets by someone else
     const onAccount = (id: string) => ({ target: { type: 'account', id } });
@@ -882,9 +941,9 @@ describe('sqlHistory on a real database', () => {
       world.signIns.push({ seq: j.seq, at: j.at, accountId: j.actorAccountId!, ip: j.ip! });
       if (j.at >= vn(`${today} 07:00`)) events.push({ kind: 'sign_in', seq: j.seq, at: j.at, accountId: j.actorAccountId!, ip: j.ip!, outcome: 'success' });
     }
-    for (const j of entries.filter((j) => j.type === 'npd.lookup.refused' && j.actorAccountId)) {
-      world.refusals.push({ seq: j.seq, at: j.at, accountId: j.actorAccountId!, reason: j.reason });
-      events.push({ kind: 'lookup_refused', seq: j.seq, at: j.at, accountId: j.actorAccountId!, unitId: j.actorUnitId, reason: j.reason ?? 'refused' });
+    for (const j of entries.filter((j) => (REFUSAL_TYPES as readonly string[]).includes(j.type))) {
+      world.refusals.push(refusalOf(j));
+      events.push({ kind: 'refused', ...refusalOf(j), unitId: j.actorUnitId, reason: j.reason ?? 'refused' });
     }
     const reset = entries.find((j) => j.type === 'account.password_reset' && j.actorAccountId === chi.id)!;
     world.resets.push({ seq: reset.seq, at: reset.at, accountId: an.id, kind: 'password', resetBy: chi.id, requestedBy: em.id });
@@ -946,7 +1005,8 @@ describe('sqlHistory on a real database', () => {
       await both((h) => h.unitActivity(chi.unitId, ['reception_officer', 'processing_officer'], vn('2026-03-02 08:30'), vn('2026-03-02 09:30')));
       await both((h) => h.priorUse(questions));
       await both((h) => h.signInAddresses(accountIds, from));
-      await both((h) => h.refusals(accountIds, vn('2026-03-02 11:00'), to));
+      await both((h) => h.refusals(callers, vn('2026-03-02 11:00'), to));
+      await both((h) => h.refusals([callers.at(-1)!], vn('2026-03-02 22:02'), to));
       await both((h) => h.resetsOf(accountIds, from, to));
       await both((h) => h.resetsOf(accountIds, vn('2026-03-02 12:00'), to));
 

@@ -101,7 +101,8 @@ export const DEFAULT_RULES: Record<RuleName, RuleSettings> = {
   },
   // A second live session of the account from another device (R16), as the journal records it.
   concurrent_session: { enabled: true, severity: 'medium', params: {} },
-  // Refused lookups of one account in a window (R14); refusals for the state of the system are not counted.
+  // Refusals of one account or integration key in a window (R14): refused lookups, and any other request refused with
+  // 403 or 404 (a dossier, an account… out of reach); refusals for the state of the system are not counted.
   repeated_refusals: {
     enabled: true,
     severity: 'high',
@@ -366,6 +367,11 @@ const REFUSALS: Record<string, { vi: string; en: string }> = {
   service_not_declared: { vi: 'thủ tục không đăng ký dịch vụ, trường dữ liệu', en: 'service or fields not declared' },
   lookup_rate_limited: { vi: 'tra cứu quá nhanh', en: 'too fast' },
   lookup_quota_exceeded: { vi: 'hết hạn mức trong ngày', en: 'daily quota used up' },
+};
+/** The codes of the other requests refused to a signed-in caller (auth.plugin.ts refusedRequest). */
+const REQUEST_REFUSALS: Record<string, { vi: string; en: string }> = {
+  forbidden: { vi: 'không có quyền', en: 'not allowed' },
+  not_found: { vi: 'không có hoặc không được xem', en: 'not found or not visible' },
 };
 
 function listNames(names: readonly string[], max = 8): string {
@@ -851,34 +857,41 @@ const concurrentSession: Rule = async (b, s) => {
 const repeatedRefusals: Rule = async (b, s, p) => {
   const W = p.windowMinutes!;
   const refused = b.events.filter(
-    (e): e is Extract<MonitoredEvent, { kind: 'lookup_refused' }> & { accountId: string } => e.kind === 'lookup_refused' && e.accountId !== null && !SYSTEM_REFUSALS.has(e.reason),
+    (e): e is Extract<MonitoredEvent, { kind: 'refused' }> => e.kind === 'refused' && (e.accountId !== null || e.clientId !== null) && !SYSTEM_REFUSALS.has(e.reason),
   );
   if (refused.length === 0) return [];
-  const rows = await b.history.refusals(unique(refused.map((e) => e.accountId)), new Date(b.firstAt - W * MINUTE), new Date(b.lastAt));
-  const byAccount = groupBy(
+  const rows = await b.history.refusals(uniqueCallers(refused), new Date(b.firstAt - W * MINUTE), new Date(b.lastAt));
+  const byCaller = groupBy(
     rows.filter((r) => !SYSTEM_REFUSALS.has(r.reason ?? '')),
-    (r) => r.accountId,
+    callerKey,
   );
   const over = refused.flatMap((e) => {
-    const window = inWindow(byAccount.get(e.accountId), e.at.getTime() - W * MINUTE, e.at.getTime());
+    const window = inWindow(byCaller.get(callerKey(e)), e.at.getTime() - W * MINUTE, e.at.getTime());
     return window.length >= p.minimum! ? [{ e, window }] : [];
   });
   if (over.length === 0) return [];
+  const name = await b.names(over.map((o) => o.e));
   const accounts = await b.accounts(over.map((o) => o.e.accountId));
+  const clients = await b.clients(over.map((o) => (o.e.accountId ? null : o.e.clientId)));
   return over.map(({ e, window }) => {
-    const who = officerName(accounts.get(e.accountId), e.accountId);
-    const reasons = [...groupBy(window, (r) => r.reason ?? 'refused')].map(([reason, list]) => ({ reason, times: list.length })).sort((x, y) => y.times - x.times);
-    const label = (reason: string, lang: 'vi' | 'en') => REFUSALS[reason]?.[lang] ?? reason;
+    const who = name(e);
+    const reasons = [...groupBy(window, (r) => `${r.reason ?? 'refused'} ${r.route ?? ''}`)]
+      .map(([, list]) => ({ reason: list[0]!.reason ?? 'refused', route: list[0]!.route, times: list.length }))
+      .sort((x, y) => y.times - x.times);
+    const vi = ({ reason, route, times }: (typeof reasons)[number]) =>
+      route ? `${times} lần "${REQUEST_REFUSALS[reason]?.vi ?? reason}" (${route})` : `${times} lần tra cứu CSDLQG "${REFUSALS[reason]?.vi ?? reason}"`;
+    const en = ({ reason, route, times }: (typeof reasons)[number]) =>
+      route ? `${times} × "${REQUEST_REFUSALS[reason]?.en ?? reason}" (${route})` : `${times} × lookup "${REFUSALS[reason]?.en ?? reason}"`;
     return alert('repeated_refusals', s.severity, {
-      caller: { accountId: e.accountId, clientId: null },
-      unitId: accounts.get(e.accountId)?.unitId ?? e.unitId,
+      caller: e,
+      unitId: (e.accountId ? accounts.get(e.accountId)?.unitId : clients.get(e.clientId!)?.unitId) ?? e.unitId,
       at: e.at,
-      vi: `${capitalize(who.vi)} đã bị từ chối tra cứu CSDLQG về dân cư ${window.length} lần trong ${viSpan(W)} (đến ${viTime(e.at)}): ${reasons.map((r) => `${r.times} lần "${label(r.reason, 'vi')}"`).join(', ')}. Dấu hiệu cố truy cập vượt thẩm quyền.`,
-      en: `${capitalize(who.en)} was refused ${window.length} population-database lookups in ${enSpan(W)} (to ${enTime(e.at)}): ${reasons.map((r) => `${r.times} × "${label(r.reason, 'en')}"`).join(', ')}. A sign of attempts beyond their authority.`,
+      vi: `${capitalize(who.vi)} đã bị từ chối ${window.length} lần trong ${viSpan(W)} (đến ${viTime(e.at)}): ${reasons.map(vi).join(', ')}. Dấu hiệu cố truy cập vượt thẩm quyền.`,
+      en: `${capitalize(who.en)} was refused ${window.length} times in ${enSpan(W)} (to ${enTime(e.at)}): ${reasons.map(en).join(', ')}. A sign of attempts beyond the authority granted.`,
       details: { refusals: window.length, windowMinutes: W, reasons },
       citizens: [],
       seqs: [...window.map((r) => r.seq), e.seq],
-      key: `${e.accountId}:${bucket(e.at, W)}`,
+      key: `${callerKey(e)}:${bucket(e.at, W)}`,
     });
   });
 };
