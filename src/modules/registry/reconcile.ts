@@ -1,6 +1,8 @@
 import { and, gte, inArray, lt } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { hasPermission } from '../../authz/actor.ts';
+import { AppError, forbidden } from '../../platform/errors.ts';
+import { getProvince } from '../units/units.service.ts';
 import { record } from '../journal/journal.service.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError } from './npd-client.ts';
@@ -15,6 +17,10 @@ const SKEW_MS = 5 * 60_000;
  * gateway; a record the NPD never received is an unfinished call or a call that never left.
  */
 export async function reconcile(ctx: Ctx, gateway: NpdGateway, from: Date, to: Date) {
+  // the NPD's log is the whole province's (one connection): read at the province, or on the server's machine (CLI)
+  if (ctx.actor && !hasPermission(ctx.actor, 'npd.audit', (await getProvince(ctx.tx))!.path)) {
+    throw forbidden().recording({ type: 'npd.reconcile', outcome: 'refused', reason: 'not_province_auditor', details: { from: from.toISOString(), to: to.toISOString() } });
+  }
   const adapter = await gateway.adapter(ctx);
   if (!adapter) throw new AppError(503, 'npd_not_configured', 'Chưa thiết lập kết nối CSDLQG về dân cư.', 'The population-database connection is not set up.');
   let npdLog;

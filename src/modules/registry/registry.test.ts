@@ -594,6 +594,13 @@ describe('R35: integration clients and reconciliation', () => {
     expect(body.matched).toBeGreaterThanOrEqual(1);
     expect((await sys.journalOf('npd.reconcile'))[0]).toMatchObject({ outcome: 'failure' });
   });
+
+  it('should not show a commune’s security officer the whole province’s NPD request log', async () => {
+    const communeSecurity = await sys.signedIn(await sys.officer({ username: 'n.security.reconcile', unit: commune(), roles: ['security_officer'] }), '10.52.0.3');
+    const res = await communeSecurity.get(`/api/npd/reconciliation?from=${new Date(Date.now() - 3600_000).toISOString()}&to=${new Date().toISOString()}`);
+    expect(res.statusCode).toBe(403);
+    expect((await sys.journalOf('npd.reconcile')).at(-1)).toMatchObject({ outcome: 'refused', reason: 'not_province_auditor' });
+  });
 });
 
 describe('R34: the credential never comes back', () => {
