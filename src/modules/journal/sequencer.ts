@@ -115,7 +115,7 @@ const writersHorizon = sql`(
   SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
   WHERE x::text::bigint % 4294967296 NOT IN (
     SELECT l.transactionid::text::bigint FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-    WHERE l.locktype = 'transactionid' AND l.granted AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())))`;
+    WHERE l.locktype = 'transactionid' AND l.granted AND a.datname <> current_database()))`;
 
 /**
  * The next entries to integrate: after the cursor in (txid, seq) order, written by transactions that have all ended
