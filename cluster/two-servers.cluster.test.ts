@@ -7,7 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAccount, insertGrant, loadActor } from '../src/modules/accounts/accounts.service.ts';
 import { accounts } from '../src/modules/accounts/accounts.tables.ts';
@@ -24,6 +23,7 @@ import { Keys } from '../src/platform/crypto.ts';
 import { openPostgres, type Database } from '../src/platform/db.ts';
 import { systemInTx } from '../src/system.ts';
 import { isoBirthDate, startNpdSim, type NpdSimProcess } from '../test/npd-sim.ts';
+import { startSmtpServer } from '../test/smtp.ts';
 
 /**
  * Issue 12 (R25, R36, R43): two server processes on one PostgreSQL, started at the same moment on an empty database,
@@ -44,20 +44,7 @@ const databaseUrl = (() => {
 const masterKey = crypto.randomBytes(32).toString('base64');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cluster-'));
 
-/** A real SMTP server that keeps what it receives. */
-const received: string[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, _session, callback) {
-    let data = '';
-    stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    stream.on('end', () => {
-      received.push(data);
-      callback();
-    });
-  },
-});
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -74,7 +61,7 @@ interface Server {
   output: () => string;
 }
 
-function spawnServer(port: number, smtpPort: number): Server {
+function spawnServer(port: number, smtpUrl: string): Server {
   const url = `http://localhost:${port}`;
   let output = '';
   const child = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], {
@@ -88,7 +75,7 @@ function spawnServer(port: number, smtpPort: number): Server {
       PORT: String(port),
       HOST: '127.0.0.1',
       MOTCUA_PUBLIC_URL: url,
-      MOTCUA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MOTCUA_SMTP_URL: smtpUrl,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -132,16 +119,15 @@ let database: Database;
 let owner: pg.Client;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startSmtpServer();
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
   sim = await startNpdSim({ population: 2000 });
   // at the same moment, on the empty database
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
   const ports = [await freePort(), await freePort()];
-  servers = ports.map((port) => spawnServer(port, smtpPort));
+  servers = ports.map((port) => spawnServer(port, smtp.url));
   await Promise.all(servers.map(untilReady));
   database = await openPostgres(databaseUrl);
   owner = new pg.Client({ connectionString: databaseUrl });
@@ -158,7 +144,7 @@ afterAll(async () => {
     }
   }
   await sim?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
@@ -289,10 +275,10 @@ describe('issue 12: two servers on one PostgreSQL', () => {
       await database.db.execute(sql`INSERT INTO notifications (account_id, at, kind, target_type, target_id, text_vi, text_en)
         VALUES (${target!.id}, now(), 'case_opened', 'monitoring_case', ${crypto.randomUUID()}, ${`Thông báo thử ${i}`}, ${`Test notification ${i}`})`);
     }
-    for (let i = 0; i < 120 && received.length < 6; i++) await sleep(250);
+    for (let i = 0; i < 120 && smtp.received.length < 6; i++) await sleep(250);
     // both servers' mail jobs run every 10 s: past another round of each, still one message per notification
     await sleep(12_000);
-    const subjects = received.map((m) => /Test notification (\d)/.exec(m)?.[1]).sort();
+    const subjects = smtp.received.map((m) => /Test notification (\d)/.exec(m.data)?.[1]).sort();
     expect(subjects).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(await count(`SELECT count(*) AS n FROM notifications WHERE emailed_at IS NULL`)).toBe(0);
   });

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intake, offerBirthRegistration } from '../../../test/dossier-fixtures.ts';
 import { GOOD_PASSWORD, startTestSystem, type Client, type Officer, type TestSystem } from '../../../test/harness.ts';
 import { isoBirthDate, startNpdSim, type NpdSimProcess } from '../../../test/npd-sim.ts';
+import { startSmtpServer } from '../../../test/smtp.ts';
 import { journal } from '../journal/journal.tables.ts';
 import { integrate, journalSigner } from '../journal/sequencer.ts';
 import { detect } from '../monitoring/detector.ts';
@@ -210,33 +209,20 @@ describe('issue 13, finding 4: a reset needs a second approver', () => {
 });
 
 describe('issue 13, finding 4: with SMTP configured the password goes to the officer only', () => {
-  const received: { to: string[]; data: string }[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let sys: TestSystem;
   let requester: Client;
   let approver: Client;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    sys = await startTestSystem({ MOTCUA_SMTP_URL: `smtp://127.0.0.1:${port}`, MOTCUA_SMTP_FROM: 'khong-tra-loi@thainguyen.gov.vn' });
+    smtp = await startSmtpServer();
+    sys = await startTestSystem({ MOTCUA_SMTP_URL: smtp.url, MOTCUA_SMTP_FROM: 'khong-tra-loi@thainguyen.gov.vn' });
     requester = await sys.signedIn(await sys.officer({ username: 'mail.qt.a', unit: sys.communes[0]!, roles: ['unit_admin'] }), nextIp());
     approver = await sys.signedIn(await sys.officer({ username: 'mail.qt.tinh', unit: sys.province, roles: ['system_admin'] }), nextIp());
   });
   afterAll(async () => {
     await sys?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   it('should e-mail the new password to the officer and show it to neither admin', async () => {
@@ -246,9 +232,9 @@ describe('issue 13, finding 4: with SMTP configured the password goes to the off
     const approved = await approver.post(`/api/accounts/reset-requests/${request.id}/approve`);
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ oneTimePassword: null, request: { status: 'approved', delivery: 'email', email: `${officer.username}@example.invalid` } });
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to).toEqual([`${officer.username}@example.invalid`]);
-    const password = /One-time password: ([A-Za-z0-9]{14})/.exec(received[0]!.data.replace(/=\r\n/g, ''))?.[1];
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.to).toEqual([`${officer.username}@example.invalid`]);
+    const password = /One-time password: ([A-Za-z0-9]{14})/.exec(smtp.received[0]!.data.replace(/=\r\n/g, ''))?.[1];
     expect(password).toBeDefined();
     expect(approved.body).not.toContain(password);
     expect(await signInWith(sys, officer.username, password!)).toBe(200);
@@ -258,7 +244,7 @@ describe('issue 13, finding 4: with SMTP configured the password goes to the off
     const officer = await freshOfficer(sys, sys.communes[0]!);
     const request = await ask(requester, officer);
     const before = await credentials(sys, officer.id);
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
     const failed = await approver.post(`/api/accounts/reset-requests/${request.id}/approve`);
     expectError(failed, 502, 'reset_mail_not_sent');
     expect(await credentials(sys, officer.id)).toEqual(before);

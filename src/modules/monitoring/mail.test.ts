@@ -1,36 +1,20 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
+import { startSmtpServer } from '../../../test/smtp.ts';
 import { storeAlerts } from './alerts.service.ts';
 import { sendPendingEmails } from './mail.ts';
 
-/** A real SMTP server on a free port that keeps what it receives. */
-const received: { to: string[]; data: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, session, callback) {
-    let data = '';
-    stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-    stream.on('end', () => {
-      received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-      callback();
-    });
-  },
-});
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let sys: TestSystem;
-let port = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  port = (smtp.server.address() as AddressInfo).port;
-  sys = await startTestSystem({ MOTCUA_SMTP_URL: `smtp://127.0.0.1:${port}`, MOTCUA_SMTP_FROM: 'giam-sat@thainguyen.gov.vn' });
+  smtp = await startSmtpServer();
+  sys = await startTestSystem({ MOTCUA_SMTP_URL: smtp.url, MOTCUA_SMTP_FROM: 'giam-sat@thainguyen.gov.vn' });
   await sys.officer({ username: 'mail.security', unit: sys.province, roles: ['security_officer'] });
 });
 afterAll(async () => {
   await sys?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 describe('Issue 6 item 2: alerts by e-mail when SMTP is configured', () => {
@@ -55,10 +39,10 @@ describe('Issue 6 item 2: alerts by e-mail when SMTP is configured', () => {
       ]),
     );
     expect(await sendPendingEmails(sys.inTx, sys.config)).toBe(1);
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to).toEqual(['mail.security@example.invalid']);
-    expect(received[0]!.data).toContain('giam-sat@thainguyen.gov.vn');
-    const body = received[0]!.data.replace(/=\r\n/g, ''); // quoted-printable soft line breaks
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.to).toEqual(['mail.security@example.invalid']);
+    expect(smtp.received[0]!.data).toContain('giam-sat@thainguyen.gov.vn');
+    const body = smtp.received[0]!.data.replace(/=\r\n/g, ''); // quoted-printable soft line breaks
     expect(body).toMatch(/security\/cases\/[0-9a-f-]{36}/);
     expect(body).not.toContain('019090000123');
     // sent once: the next run has nothing to send
