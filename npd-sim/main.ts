@@ -31,14 +31,19 @@ const sim = await startNpdSim({ dir, port, controlPort, host, seed, population }
   console.error(`npd-sim: could not start: ${error.message}`);
   process.exit(1);
 });
+// The log line first, the ready file after: whoever waits for the file may read the log at once. The callback waits
+// until the line has left this process (stdout to a pipe need not be synchronous).
+await new Promise<void>((resolve) =>
+  process.stdout.write(
+    `npd-sim (synthetic data) on https://${host}:${sim.port}, control http://${host}:${sim.controlPort}, client bundle ${path.join(dir, 'client')}, ${population} people (seed "${seed}")\n`,
+    () => resolve(),
+  ),
+);
 if (readyFile) {
   // Written whole then renamed, so that a reader polling for the file never sees half of it.
   fs.writeFileSync(`${readyFile}.tmp`, JSON.stringify({ port: sim.port, controlPort: sim.controlPort }));
   fs.renameSync(`${readyFile}.tmp`, readyFile);
 }
-console.log(
-  `npd-sim (synthetic data) on https://${host}:${sim.port}, control http://${host}:${sim.controlPort}, client bundle ${path.join(dir, 'client')}, ${population} people (seed "${seed}")`,
-);
 
 const stop = async () => {
   await sim.close();

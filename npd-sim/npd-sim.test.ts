@@ -362,7 +362,10 @@ describe('the npd-sim process', () => {
       expect(await waitFor(() => fs.existsSync(readyFile))).toBe(true);
       const ready = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { port: number; controlPort: number };
       port = ready.port;
-      expect(output).toContain(`https://127.0.0.1:${ready.port}`);
+      // The simulator logs its line before it publishes the ready file, so the line is already in the pipe; this
+      // process may just not have read it yet.
+      const line = `npd-sim (synthetic data) on https://127.0.0.1:${ready.port}, control http://127.0.0.1:${ready.controlPort}`;
+      expect(await waitFor(() => output.includes(line))).toBe(true);
       const bundle = readBundle(processDir);
       const processAgent = new Agent({ connect: { cert: bundle.cert, key: bundle.key, ca: bundle.ca } });
       const response = await request(`https://localhost:${ready.port}${TIM}`, {

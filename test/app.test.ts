@@ -213,6 +213,13 @@ describe('OpenAPI', () => {
         '/api/accounts/require-password-change',
       ]),
     );
-    expect(spec.paths['/api/accounts/{id}/lock'].post.requestBody).toBeDefined();
+    expect(spec.paths['/api/accounts/{id}/lock'].post.requestBody).toEqual({
+      required: true,
+      content: {
+        'application/json': {
+          schema: { type: 'object', properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } }, required: ['reason'], additionalProperties: false },
+        },
+      },
+    });
   });
 });

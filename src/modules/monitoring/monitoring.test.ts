@@ -63,14 +63,38 @@ describe('Issue 6: from misuse to an incident', () => {
     expect((await security.get('/api/monitoring/cases')).json().items).toEqual([]);
   });
 
-  let caseId = '';
+  /**
+   * The self-lookup case of m.snoop: found in the queue, or raised by a self lookup when this test runs alone; with
+   * `confirmed`, brought to confirmed first. Each test gets its own case this way instead of reading one the test
+   * before left in a variable.
+   */
+  async function snoopCase(confirmed = false): Promise<string> {
+    const find = async () =>
+      ((await security.get('/api/monitoring/cases')).json().items as { id: string; status: string; account: { username: string } }[]).find(
+        (c) => c.account.username === 'm.snoop',
+      );
+    let found = await find();
+    if (!found) {
+      expect((await lookUpApplicant(snoop, citizens[0]!)).statusCode).toBe(200);
+      await monitor();
+      found = await find();
+    }
+    expect(found, 'a case for m.snoop').toMatchObject({ id: expect.any(String) });
+    if (confirmed && found!.status !== 'confirmed') {
+      if (found!.status === 'new') await security.post(`/api/monitoring/cases/${found!.id}/triage`, { status: 'investigating', note: 'Đang xác minh' });
+      const res = await security.post(`/api/monitoring/cases/${found!.id}/triage`, { status: 'confirmed', note: 'Đã xác minh' });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    return found!.id;
+  }
+
   it('R14/R38: an officer looking themself up raises an alert, grouped into a case the security officer sees', async () => {
     expect((await lookUpApplicant(snoop, citizens[0]!)).statusCode).toBe(200);
     await monitor();
     const cases = (await security.get('/api/monitoring/cases')).json().items;
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ status: 'new', account: { username: 'm.snoop' }, alerts: 1 });
-    caseId = cases[0].id;
+    const caseId = cases[0].id;
     const detail = (await security.get(`/api/monitoring/cases/${caseId}`)).json();
     expect(detail.items[0]).toMatchObject({ rule: 'self_lookup', explanationVi: expect.stringContaining(citizens[0]!.HoVaTen.split(' ')[0]!) });
     expect(JSON.stringify(detail)).not.toContain(citizens[0]!.SoDinhDanh);
@@ -79,6 +103,8 @@ describe('Issue 6: from misuse to an incident', () => {
   });
 
   it('R41: the security officer investigates and confirms; the police read but cannot triage', async () => {
+    const caseId = await snoopCase();
+    expect((await security.get(`/api/monitoring/cases/${caseId}`)).json()).toMatchObject({ status: 'new' });
     expect((await police.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'dismissed', note: 'thử' })).statusCode).toBe(403);
     expect((await security.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'investigating', note: 'Đang xác minh với lãnh đạo xã' })).statusCode).toBe(200);
     const confirmed = await security.post(`/api/monitoring/cases/${caseId}/triage`, { status: 'confirmed', note: 'Cán bộ thừa nhận tự tra cứu bản thân' });
@@ -89,6 +115,7 @@ describe('Issue 6: from misuse to an incident', () => {
 
   let incidentId = '';
   it('R19: a confirmed case becomes an incident with a 72-hour deadline and a notice naming the affected citizen in its annex', async () => {
+    const caseId = await snoopCase(true);
     const res = await security.post('/api/incidents', { caseId, title: 'Cán bộ tự tra cứu thông tin của bản thân', description: 'Phát hiện qua giám sát tự động; đã xác minh với cán bộ.' });
     expect(res.statusCode).toBe(200);
     const incident = res.json();

@@ -103,23 +103,35 @@ describe('R22: searching the catalogue', () => {
     const { items } = (await reception.get('/api/procedures/catalogue?q=1.0011&limit=100')).json();
     const codes = items.map((i: { code: string }) => i.code);
     expect(codes).toContain(BIRTH);
-    expect(codes.every((c: string) => c.startsWith('1.0011'))).toBe(true);
+    // Exactly the catalogue's codes with that prefix (an empty answer must not pass).
+    const withPrefix = await sys.database.db.select({ code: procedureCatalogue.code }).from(procedureCatalogue).where(sql`${procedureCatalogue.code} like '1.0011%'`);
+    expect(withPrefix).toHaveLength(11);
+    expect([...codes].sort()).toEqual(withPrefix.map((r) => r.code).sort());
     expect([...codes].sort()).toEqual(codes);
   });
 
   it('filters by level and by field', async () => {
     const { items } = (await reception.get('/api/procedures/catalogue?q=ho%20tich&level=province&limit=100')).json();
+    expect(items).toHaveLength(34);
     expect(items.every((i: { levels: string[] }) => i.levels.includes('province'))).toBe(true);
     const civil = (await reception.get(`/api/procedures/catalogue?field=${encodeURIComponent('Hộ tịch')}&level=commune&limit=100`)).json();
-    expect(civil.total).toBeGreaterThan(20);
+    const civilRows = await sys.database.db
+      .select({ code: procedureCatalogue.code })
+      .from(procedureCatalogue)
+      .where(sql`${procedureCatalogue.field} = 'Hộ tịch' and 'commune' = any(${procedureCatalogue.levels})`);
+    expect(civilRows).toHaveLength(41);
+    expect(civil.total).toBe(41);
+    expect(civil.items.map((i: { code: string }) => i.code).sort()).toEqual(civilRows.map((r) => r.code).sort());
     expect(civil.items.every((i: { field: string; levels: string[] }) => i.field === 'Hộ tịch' && i.levels.includes('commune'))).toBe(true);
   });
 
   it('should not treat % or _ in the query as wildcards', async () => {
     const percent = (await reception.get('/api/procedures/catalogue?q=%25&limit=100')).json();
-    expect(percent.total).toBeGreaterThan(0);
-    expect(percent.total).toBeLessThan(50);
-    expect(percent.items.every((i: { name: string }) => i.name.includes('%'))).toBe(true);
+    // Exactly the names with a literal %: a wildcard would match them all.
+    const withPercent = await sys.database.db.select({ code: procedureCatalogue.code }).from(procedureCatalogue).where(sql`strpos(${procedureCatalogue.name}, '%') > 0`);
+    expect(withPercent).toHaveLength(16);
+    expect(percent.total).toBe(16);
+    expect(percent.items.map((i: { code: string }) => i.code).sort()).toEqual(withPercent.map((r) => r.code).sort());
     expect((await reception.get('/api/procedures/catalogue?q=_')).json().total).toBe(0);
   });
 
