@@ -37,7 +37,7 @@ import { sql, type SQLWrapper } from 'drizzle-orm';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { formatCheckpoint, signNote } from '../src/modules/journal/checkpoint.ts';
-import { record } from '../src/modules/journal/journal.service.ts';
+import { record } from '../src/modules/journal/record.ts';
 import { journalCheckpoints, journalWitnessed } from '../src/modules/journal/journal.tables.ts';
 import {
   entryAtPosition,

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { parseVerifierKey } from '../src/modules/journal/checkpoint.ts';
-import { record } from '../src/modules/journal/journal.service.ts';
+import { record } from '../src/modules/journal/record.ts';
 import { rangeRoots } from '../src/modules/journal/nodes.ts';
 import { inclusionRanges } from '../src/modules/journal/merkle.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';

@@ -25,7 +25,7 @@ import { insertAccount, insertGrant, loadActor } from '../src/modules/accounts/a
 import { seedCalendar } from '../src/modules/calendar/calendar.service.ts';
 import { receiveDossier } from '../src/modules/dossiers/dossiers.service.ts';
 import { dossierPersons, dossiers as dossierTable } from '../src/modules/dossiers/dossiers.tables.ts';
-import { record } from '../src/modules/journal/journal.service.ts';
+import { record } from '../src/modules/journal/record.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
 import { detect, detectorLag, lookupEvent } from '../src/modules/monitoring/detector.ts';

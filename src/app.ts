@@ -18,7 +18,7 @@ import type { Scheduler } from './platform/jobs.ts';
 import { AppError, invalidInput } from './platform/errors.ts';
 import { refuseControlCharacters, withoutControlCharacters } from './platform/control-characters.ts';
 import { logOptions } from './platform/log.ts';
-import { record } from './modules/journal/journal.service.ts';
+import { record } from './modules/journal/record.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { calendarRoutes } from './modules/calendar/calendar.routes.ts';
 import { authPlugin, refusedRequest } from './modules/auth/auth.plugin.ts';

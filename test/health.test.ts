@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { record } from '../src/modules/journal/journal.service.ts';
+import { record } from '../src/modules/journal/record.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
 import { startJobs, type Scheduler } from '../src/platform/jobs.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';

@@ -8,7 +8,7 @@ import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
 import { concurrentSessionsSince, endAccountSessions, endSessionsWithoutOtp, liveSessions, presentSession } from '../auth/sessions.service.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { unitPolicy } from '../units/units.policy.ts';
 import { findUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';

@@ -3,7 +3,7 @@ import { ROLES } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { otpKeyOf, userKeyOf } from '../auth/auth.service.ts';
 import { failuresOf, forgiveAttempts } from '../auth/throttle.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { notifyHolders } from '../monitoring/alerts.service.ts';
 import { findAccountByUsername, grantsOf } from './accounts.service.ts';
 import { accounts, type AccountStatus } from './accounts.tables.ts';

@@ -5,7 +5,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { endAccountSessions } from '../auth/sessions.service.ts';
-import { record, type JournalEvent } from '../journal/journal.service.ts';
+import { record, type JournalEvent } from '../journal/record.ts';
 import { units } from '../units/units.tables.ts';
 import { accountPolicy, RESET_REQUEST_TTL_MS, resetRequestPolicy, type AccountScope, type ResetRequestScope } from './accounts.policy.ts';
 import { findAccountById, storePassword } from './accounts.service.ts';

@@ -5,7 +5,7 @@ import { hasPermission, type Actor } from '../../authz/actor.ts';
 import { PERMISSIONS, type Permission } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
-import { record, type JournalEvent } from '../journal/journal.service.ts';
+import { record, type JournalEvent } from '../journal/record.ts';
 import { loadActor } from '../accounts/accounts.service.ts';
 import type { SessionRow } from './auth.tables.ts';
 import { authenticateClient, type IntegrationClient } from '../registry/integrations.service.ts';

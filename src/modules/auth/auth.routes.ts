@@ -5,7 +5,7 @@ import { errorResponses, noContent } from '../../platform/schemas.ts';
 import { findAccountById, grantsOf, mayEndSessionsOf } from '../accounts/accounts.service.ts';
 import { otpRequired } from '../accounts/accounts.policy.ts';
 import { hasPermission } from '../../authz/actor.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { notFound } from '../../platform/errors.ts';
 import { completeSetup, confirmOtpEnrollment, changeOwnPassword, setupStatus, signIn, startOtpEnrollment, verifySecondFactor } from './auth.service.ts';
 import { SESSION_COOKIE, setSessionCookie } from './auth.plugin.ts';

@@ -19,7 +19,7 @@ import {
 import { otpRequired } from '../accounts/accounts.policy.ts';
 import { accounts, recoveryCodes, roleGrants } from '../accounts/accounts.tables.ts';
 import { assertStrongPassword, verifyDecoy, verifyPassword } from '../accounts/passwords.ts';
-import { record, type JournalEvent } from '../journal/journal.service.ts';
+import { record, type JournalEvent } from '../journal/record.ts';
 import { getProvince } from '../units/units.service.ts';
 import { setupTokens, type SessionRow, type SessionStage } from './auth.tables.ts';
 import { advanceSession, createSession, endAccountSessions, endPresentedSession, sessionRef } from './sessions.service.ts';

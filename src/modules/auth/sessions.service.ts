@@ -2,7 +2,7 @@ import { and, desc, eq, gt, gte, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { constantTimeEqual, randomToken, sha256 } from '../../platform/crypto.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { sessions, type SessionRow, type SessionStage } from './auth.tables.ts';
 
 export type EndReason =

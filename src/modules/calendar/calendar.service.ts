@@ -2,7 +2,7 @@ import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { getProvince } from '../units/units.service.ts';
 import type { UnitRow } from '../units/units.tables.ts';
 import { calendarPolicy } from './calendar.policy.ts';

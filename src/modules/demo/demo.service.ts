@@ -5,7 +5,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { insertAccount, insertGrant } from '../accounts/accounts.service.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { generateOneTimePassword } from '../accounts/passwords.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { offerSuggestedProcedures } from '../procedures/procedures.service.ts';
 import { getProvince, insertOrgUnit } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';

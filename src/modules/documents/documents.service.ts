@@ -8,7 +8,7 @@ import { accounts } from '../accounts/accounts.tables.ts';
 import type { DossierScope } from '../dossiers/dossiers.policy.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
 import { OPEN_STATUSES } from '../dossiers/workflow.ts';
-import { record, type JournalEvent } from '../journal/journal.service.ts';
+import { record, type JournalEvent } from '../journal/record.ts';
 import { units } from '../units/units.tables.ts';
 import { documentPolicy, seatedOn } from './documents.policy.ts';
 import { documentContents, documents, type DocumentRow } from './documents.tables.ts';

@@ -10,7 +10,7 @@ import { accounts } from '../accounts/accounts.tables.ts';
 import { birthYearOf, isValidPersonalId } from '../accounts/personal-id.ts';
 import { loadWorkCalendar, provinceDeadline } from '../calendar/calendar.service.ts';
 import { classifyDeadline, endOfVietnamDay, vietnamDate, type DeadlineStatus, type IsoDate } from '../calendar/deadline.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { offeredProcedures, procedureCatalogue, procedureVersions } from '../procedures/procedures.tables.ts';
 import { findUnit, getProvince } from '../units/units.service.ts';
 import { units, type UnitRow } from '../units/units.tables.ts';

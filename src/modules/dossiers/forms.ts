@@ -14,7 +14,7 @@ import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { VIETNAM_UTC_OFFSET_MS, vietnamDate, type IsoDate } from '../calendar/deadline.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { procedureCatalogue, procedureVersions, type RequiredDocument } from '../procedures/procedures.tables.ts';
 import { units, type UnitRow } from '../units/units.tables.ts';
 import { dossierPolicy } from './dossiers.policy.ts';

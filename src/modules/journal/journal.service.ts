@@ -1,6 +1,6 @@
 import { and, arrayContains, asc, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { hasPermission, roleNames } from '../../authz/actor.ts';
+import { hasPermission } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
@@ -9,47 +9,9 @@ import { units } from '../units/units.tables.ts';
 import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
 import { consistencyRanges, inclusionRanges } from './merkle.ts';
 import { rangeRoots } from './nodes.ts';
+import { record } from './record.ts';
 import { journalPublication, latestCheckpointRow } from './sequencer.ts';
 import { SELECTION_FORMAT, type JournalSelection } from './verify.ts';
-
-export interface JournalEvent {
-  /** Stable dotted name, e.g. `account.transfer`, `auth.sign_in`. */
-  type: string;
-  outcome?: 'success' | 'failure' | 'refused';
-  target?: { type: string; id: string };
-  /** The unit the event concerns (the target's unit), for per-unit review. */
-  unitId?: string | null;
-  reason?: string | null;
-  /** Never secrets, never citizen data in clear. */
-  details?: Record<string, unknown>;
-  /** Personal IDs of the citizens the event concerns: stored only as keyed hashes, searchable by inspectors. */
-  citizens?: readonly string[];
-  /** For events before a session exists (sign-in): the account the event is about, when known. */
-  actorAccountId?: string | null;
-}
-
-/**
- * The one way anything is recorded. Written through ctx.tx, so the entry commits or rolls back with the change.
- */
-export async function record(ctx: Ctx, event: JournalEvent): Promise<void> {
-  await ctx.tx.insert(journal).values({
-    at: ctx.clock.now(),
-    type: event.type,
-    outcome: event.outcome ?? 'success',
-    actorAccountId: event.actorAccountId ?? ctx.actor?.accountId ?? null,
-    actorUnitId: ctx.actor?.unitId ?? null,
-    actorRoles: roleNames(ctx.actor),
-    targetType: event.target?.type ?? null,
-    targetId: event.target?.id ?? null,
-    unitId: event.unitId ?? null,
-    reason: event.reason ?? null,
-    details: event.details ?? {},
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-    requestId: ctx.requestId,
-    citizens: [...new Set(event.citizens ?? [])].map((id) => ctx.keys.citizenDigest(id)),
-  });
-}
 
 // ——— Reading the journal (inspectors, R21/R25): entries, checkpoints and proofs an outsider can check ———
 

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { Keys } from '../../platform/crypto.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
-import { record } from './journal.service.ts';
+import { record } from './record.ts';
 
 let sys: TestSystem;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
 import { loadConfig } from '../../platform/config.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { parseVerifierKey } from './checkpoint.ts';
-import { record } from './journal.service.ts';
+import { record } from './record.ts';
 import { archiveMonth, ensureJournalPartitions, monthsToArchive } from './retention.ts';
 import { integrate, journalSigner } from './sequencer.ts';
 import { verifyExportedFile, verifyJournal, type JournalArchive } from './verify.ts';

@@ -4,7 +4,7 @@ import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
-import { record } from './journal.service.ts';
+import { record } from './record.ts';
 import { journal, journalArchives, journalIndex, type JournalRow } from './journal.tables.ts';
 import { buildArchive, verifyArchive, type JournalArchive } from './verify.ts';
 

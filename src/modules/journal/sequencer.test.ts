@@ -7,7 +7,7 @@ import type { Executor } from '../../platform/db.ts';
 import { formatCheckpoint, openNote, parseCheckpoint, parseVerifierKey, signNote } from './checkpoint.ts';
 import { journalCheckpoints, journalIndex } from './journal.tables.ts';
 import { CompactRange, consistencyProof, consistencyRanges, inclusionProof, inclusionRanges, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
-import { record } from './journal.service.ts';
+import { record } from './record.ts';
 import { rangeRoots } from './nodes.ts';
 import { encodeEntry } from './entry.ts';
 import { integrate, journalSigner } from './sequencer.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from '../../../test/harness.ts';
 import { desc } from 'drizzle-orm';
 import { cosigner, formatCheckpoint, openNote, parseVerifierKey, signNote, verifyCosignature } from './checkpoint.ts';
-import { record } from './journal.service.ts';
+import { record } from './record.ts';
 import { journalWitnessed } from './journal.tables.ts';
 import { leafHash, rootOf } from './merkle.ts';
 import { integrate, journalPublication, journalSigner, publishToWitness } from './sequencer.ts';

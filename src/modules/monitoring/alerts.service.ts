@@ -6,7 +6,7 @@ import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { holdersOf } from '../accounts/accounts.service.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { suspendAccountAutomatically } from '../registry/suspensions.service.ts';
 import { units } from '../units/units.tables.ts';
 import { SEVERITIES, type AlertDraft, type Severity } from './detection.ts';

@@ -4,7 +4,7 @@ import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { identifyLookedUp } from '../registry/lookups.service.ts';
 import { accountSuspensions } from '../registry/suspensions.service.ts';
 import { findUnit, getProvince } from '../units/units.service.ts';

@@ -9,7 +9,7 @@ import { seedCalendar } from '../calendar/calendar.service.ts';
 import { addDays, isWorkingDay, type IsoDate, type WorkCalendar } from '../calendar/deadline.ts';
 import { BUILT_IN_CALENDAR } from '../calendar/holidays.ts';
 import { dossiers as dossiersTable } from '../dossiers/dossiers.tables.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { journal } from '../journal/journal.tables.ts';
 import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
 import { units as unitsTable, type UnitKind } from '../units/units.tables.ts';

@@ -4,7 +4,7 @@ import { requireActor, type Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { findUnit, getProvince } from '../units/units.service.ts';
 import type { UnitRow } from '../units/units.tables.ts';
 import { findCatalogued, searchCatalogue, type CatalogueQuery } from './catalogue.service.ts';

@@ -12,7 +12,7 @@ import { lookupRefusal, lookupStageOf, type LookupRefusal, type LookupScope } fr
 import { dossierForLookup, type DossierSubject, type LookupDossier } from '../dossiers/dossiers.service.ts';
 import { dossiers } from '../dossiers/dossiers.tables.ts';
 import { procedureVersions } from '../procedures/procedures.tables.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { keepDeclared, type CitizenFields } from './fields.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError, type NpdAdapter, type NpdCaller, type NpdFailure } from './npd-client.ts';

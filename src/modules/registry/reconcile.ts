@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { hasPermission } from '../../authz/actor.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
 import { getProvince } from '../units/units.service.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError } from './npd-client.ts';
 import { npdLookups } from './registry.tables.ts';

@@ -6,7 +6,7 @@ import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { findAccountById } from '../accounts/accounts.service.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { findUnit, getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 import { npdSuspensions, npdUpstream, type SuspensionScope } from './registry.tables.ts';

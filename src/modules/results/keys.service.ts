@@ -3,7 +3,7 @@ import { and, count, eq, gte, inArray } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { findUnit } from '../units/units.service.ts';
 import type { UnitRow } from '../units/units.tables.ts';
 import { signingKeyPolicy } from './results.policy.ts';

@@ -9,7 +9,7 @@ import { documents } from '../documents/documents.tables.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from '../documents/watermark.ts';
 import { dossiers } from '../dossiers/dossiers.tables.ts';
 import { signNote } from '../journal/checkpoint.ts';
-import { record, type JournalEvent } from '../journal/journal.service.ts';
+import { record, type JournalEvent } from '../journal/record.ts';
 import { procedureCatalogue } from '../procedures/procedures.tables.ts';
 import { units } from '../units/units.tables.ts';
 import { sealedResult } from './content.ts';

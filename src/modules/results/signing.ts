@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { verifierKey, type NoteSigner } from '../journal/checkpoint.ts';
-import { record } from '../journal/journal.service.ts';
+import { record } from '../journal/record.ts';
 import { resultKeyName } from './statement.ts';
 import { unitSigningKeyRevocations, unitSigningKeys, type UnitSigningKeyRevocationRow, type UnitSigningKeyRow } from './results.tables.ts';
 
