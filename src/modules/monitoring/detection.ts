@@ -1,3 +1,4 @@
+import type { LookupService } from '../registry/registry.schemas.ts';
 /**
  * Issue 6: what the detector hands to the detection rules, and what they give back. The detector follows the
  * journal (every lookup, refusal and sign-in is in it, in commit order) and turns each entry into a MonitoredEvent;
@@ -18,7 +19,7 @@ export type MonitoredEvent =
       dossierId: string;
       /** keyed hash of the citizen's personal ID, as in the journal and the lookup record */
       citizen: string;
-      service: 'verify' | 'find';
+      service: LookupService;
       procedureCode: string;
       /** matched, mismatch, not_found, found, ambiguous, or error:<kind> */
       outcome: string;

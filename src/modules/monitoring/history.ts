@@ -7,7 +7,8 @@ import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import type { WorkCalendar } from '../calendar/deadline.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
 import { journal, type JournalRow } from '../journal/journal.tables.ts';
-import { integrationClients, npdLookups, type LookupService } from '../registry/registry.tables.ts';
+import type { LookupService } from '../registry/registry.schemas.ts';
+import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
 import { getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 

@@ -16,7 +16,8 @@ import { record } from '../journal/record.ts';
 import { keepDeclared, type CitizenFields } from './fields.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError, type NpdAdapter, type NpdCaller, type NpdFailure } from './npd-client.ts';
-import { npdLookupCounts, npdLookups, type LookupService } from './registry.tables.ts';
+import type { LookupOutcome, LookupService } from './registry.schemas.ts';
+import { npdLookupCounts, npdLookups } from './registry.tables.ts';
 import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream } from './suspensions.service.ts';
 
 /** Who asks: a signed-in officer, or another provincial system with its own key (R35). */
@@ -29,8 +30,6 @@ export interface LookupRequest {
   personalId: string;
   service: LookupService;
 }
-
-export type LookupOutcome = 'matched' | 'mismatch' | 'not_found' | 'found' | 'ambiguous';
 
 const refusal = (status: number, code: string, vi: string, en: string, details?: unknown) => new AppError(status, code, vi, en, details);
 

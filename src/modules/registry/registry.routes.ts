@@ -9,6 +9,7 @@ import { createClient, listClients, revokeClient } from './integrations.service.
 import { dossierLookups, lookUp, lookupDossier } from './lookups.service.ts';
 import { reconcile } from './reconcile.ts';
 import { activeSuspension, liftSuspension, listSuspensions, suspendLookups, upstreamState } from './suspensions.service.ts';
+import { LOOKUP_OUTCOMES, LOOKUP_SERVICES } from './registry.schemas.ts';
 
 const pem = (label: string) => z.string().trim().min(1).max(20_000).describe(`${label} (PEM)`);
 const person = z.object({ fullName: z.string(), username: z.string() });
@@ -22,13 +23,13 @@ const connection = z.object({
 });
 const lookupBody = z.strictObject({
   personalId: z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits'),
-  service: z.enum(['verify', 'find']).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),
+  service: z.enum(LOOKUP_SERVICES).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),
 });
 const lookupResult = z.object({
   lookupId: z.string().describe('also the MaYeuCau sent to the NPD'),
-  service: z.enum(['verify', 'find']),
+  service: z.enum(LOOKUP_SERVICES),
   subject: z.string().describe('applicant, or the related person’s relation'),
-  outcome: z.enum(['matched', 'mismatch', 'not_found', 'found', 'ambiguous']),
+  outcome: z.enum(LOOKUP_OUTCOMES),
   purpose: z.string(),
   fields: z.partialRecord(z.enum(NPD_FIELD_NAMES), z.unknown()).describe('only the fields the procedure version declares'),
   matchesDossier: z.boolean().nullable(),

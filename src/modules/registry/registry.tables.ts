@@ -1,5 +1,6 @@
 import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/columns.ts';
+import type { LookupService } from './registry.schemas.ts';
 
 /** The NPD connection, sealed (migration 0013); `sealed` is cleared when a rotation replaces it. */
 export const npdConnections = pgTable('npd_connections', {
@@ -48,7 +49,6 @@ export const integrationClients = pgTable('integration_clients', {
 });
 export type IntegrationClientRow = typeof integrationClients.$inferSelect;
 
-export type LookupService = 'verify' | 'find';
 
 export const npdLookups = pgTable(
   'npd_lookups',
