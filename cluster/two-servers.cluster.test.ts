@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +23,7 @@ import { openPostgres, type Database } from '../src/platform/db.ts';
 import { systemInTx } from '../src/system.ts';
 import { isoBirthDate, startNpdSim, type NpdSimProcess } from '../test/npd-sim.ts';
 import { startSmtpServer } from '../test/smtp.ts';
+import { freePort } from '../test/processes.ts';
 
 /**
  * Issue 12 (R25, R36, R43): two server processes on one PostgreSQL, started at the same moment on an empty database,
@@ -46,13 +46,6 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cluster-'));
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Server {

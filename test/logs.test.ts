@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,6 +11,7 @@ import { openPglite } from '../src/platform/db.ts';
 import { startJobs } from '../src/platform/jobs.ts';
 import { describeError, logOptions, operatorMessage } from '../src/platform/log.ts';
 import { GOOD_PASSWORD, openTestDatabase } from './harness.ts';
+import { embeddedServerEnv, freePort, startServerProcess, stopped } from './processes.ts';
 
 /**
  * Issue 13, finding 5: a failed query was logged with Drizzle's message, "Failed query: … params: …", which carries
@@ -128,28 +128,9 @@ describe('errors in the log (issue 13, finding 5)', () => {
   }, 180_000);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** The real server process, as `npm start` runs it (as test/server-process.test.ts does), logging at debug level. */
 async function start(port: number, dataDir: string, onOutput: (text: string) => void): Promise<ChildProcess> {
-  const { DATABASE_URL: _ignored, ...rest } = process.env;
-  const env = { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'debug', NPD_SIM_PORT: '0' };
-  const child = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  const child = await startServerProcess(embeddedServerEnv(port, dataDir, { LOG_LEVEL: 'debug' }), onOutput);
   children.push(child);
-  for (let i = 0; i < 900; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
+  return child;
 }
-
-const stopped = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));

@@ -1,11 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../src/platform/db.ts';
+import { embeddedServerEnv, freePort, startServerProcess, stopped } from './processes.ts';
 
 /**
  * The real server process, as `npm start` runs it (always on PGlite here: the embedded engine is what these prove).
@@ -17,35 +17,13 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const env = (port: number, dataDir: string, logLevel = 'warn') => {
-  const { DATABASE_URL: _ignored, ...rest } = process.env;
-  // npd-sim runs beside the server in development: on a free port, so parallel runs do not collide
-  return { ...rest, NODE_ENV: 'development', MOTCUA_DEMO: 'false', MOTCUA_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: logLevel, NPD_SIM_PORT: '0' };
-};
+const env = (port: number, dataDir: string, logLevel = 'warn') => embeddedServerEnv(port, dataDir, { LOG_LEVEL: logLevel });
 
 async function start(port: number, dataDir: string, onOutput?: (text: string) => void, logLevel?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { env: env(port, dataDir, logLevel), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
+  const child = await startServerProcess(env(port, dataDir, logLevel), onOutput);
   children.push(child);
-  // 90 s, as the e2e harness: a loaded 2-core machine starts the server slowly
-  for (let i = 0; i < 900; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
+  return child;
 }
-
-const stopped = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
 
 describe('R25/R36 crash: kill -9 during a burst of writes', () => {
   it('restarts, verifies, and keeps an entry for every answered change', async () => {

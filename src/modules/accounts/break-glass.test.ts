@@ -1,6 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -20,6 +19,7 @@ import { importProvince } from '../units/units.service.ts';
 import { insertAccount, insertGrant, lockDormantAccounts } from './accounts.service.ts';
 import { accounts } from './accounts.tables.ts';
 import { BREAK_GLASS_EVENT } from './break-glass.ts';
+import { freePort, startServerProcess, stopped } from '../../../test/processes.ts';
 
 /**
  * Issue 13 item 12: `motcua unlock`, run as an operator runs it (a process on the data directory), on the embedded
@@ -54,15 +54,6 @@ async function withData<T>(fn: (d: { database: Database; inTx: ReturnType<typeof
 
 const accountRow = (database: Database, id: string) => database.db.select().from(accounts).where(eq(accounts.id, id)).then((rows) => rows[0]!);
 const breakGlassEntries = (database: Database) => database.db.select().from(journal).where(eq(journal.type, BREAK_GLASS_EVENT));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   fs.mkdirSync(dataDir, { mode: 0o700 });
@@ -108,17 +99,11 @@ afterAll(() => {
 describe('issue 13 item 12: break-glass unlock from the server’s machine', () => {
   it('should not run while the server holds the embedded database: a message to stop the server, a non-zero exit, nothing changed', async () => {
     const port = await freePort();
-    const server = spawn(process.execPath, ['bin/motcua.mjs', 'serve'], { env: env({ PORT: String(port) }), stdio: 'ignore' });
+    const server = await startServerProcess(env({ PORT: String(port) }));
     children.push(server);
-    let up = false;
-    for (let i = 0; i < 900 && !up; i++) {
-      up = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-      if (!up) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(up).toBe(true);
     const run = motcua('unlock', 'qt.duynhat', '--reason', REASON);
     server.kill('SIGTERM');
-    await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+    await stopped(server);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('dừng máy chủ rồi chạy lại lệnh unlock');
     expect(run.stderr).toContain('stop the server, then run unlock again');
