@@ -25,7 +25,6 @@ import { buildApp } from '../src/app.ts';
 import type { Role } from '../src/authz/roles.ts';
 import { insertAccount, insertGrant, loadActor } from '../src/modules/accounts/accounts.service.ts';
 import { accounts } from '../src/modules/accounts/accounts.tables.ts';
-import { sessions } from '../src/modules/auth/auth.tables.ts';
 import { newTotpKey, totpCode, totpKeyToStorage, totpStep } from '../src/modules/auth/totp.ts';
 import { loadWorkCalendar, seedCalendar } from '../src/modules/calendar/calendar.service.ts';
 import { addDays, isWorkingDay, vietnamDate, weekday, type WorkCalendar } from '../src/modules/calendar/deadline.ts';
@@ -51,6 +50,7 @@ import { Keys } from '../src/platform/crypto.ts';
 import { APP_ROLE, assumeAppRole, migrate, openPglite, openPostgres, type Database } from '../src/platform/db.ts';
 import { systemInTx } from '../src/system.ts';
 import { isoBirthDate, startNpdSim, type SampleCitizen } from '../test/npd-sim.ts';
+import { sessions } from '../src/modules/sessions/sessions.tables.ts';
 
 // ——— arguments and a seeded random source ———
 const { values: argv } = parseArgs({

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { migrationDrift, readMigrations } from './platform/db.ts';
-import { journalPublication } from './modules/journal/sequencer.ts';
+import { journalPublication } from './modules/journal/index.ts';
 
 /** A check that has not answered by then counts as failed: a load balancer waits for nobody. */
 const CHECK_MS = 2000;

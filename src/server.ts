@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { spawnSimulator, type SimulatorProcess } from './modules/registry/simulator.ts';
+import { spawnSimulator, type SimulatorProcess } from './modules/registry/index.ts';
 import { loadConfig } from './platform/config.ts';
 import { operatorMessage } from './platform/log.ts';
 import { startSystem } from './system.ts';

@@ -28,6 +28,9 @@ export function hasPermission(actor: Actor, permission: Permission, unitPath?: s
   );
 }
 
+/** The province at the root of a unit's path (`/province/commune/…/`): one province per deployment. */
+export const provinceOf = (unitPath: string) => unitPath.slice(0, unitPath.indexOf('/', 1) + 1);
+
 export function hasRole(actor: Actor, role: Role, unitPath: string): boolean {
   return actor.grants.some((g) => g.role === role && isWithin(unitPath, g.unitPath));
 }

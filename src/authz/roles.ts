@@ -99,3 +99,6 @@ const OTP_FREE: readonly Permission[] = ['system.operate'];
 export function roleRequiresOtp(role: Role): boolean {
   return ROLES[role].permissions.some((p) => !OTP_FREE.includes(p));
 }
+
+/** R04: an account holding any role that reaches citizen data or administers accounts must use a one-time code. */
+export const otpRequired = (grants: readonly { role: Role }[]) => grants.some((g) => roleRequiresOtp(g.role));

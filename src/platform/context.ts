@@ -17,6 +17,23 @@ export interface Ctx {
   sessionId: string | null;
 }
 
+/** What a service records about what it did (journal/record.ts writes it; AppError carries refusals to record). */
+export interface JournalEvent {
+  /** Stable dotted name, e.g. `account.transfer`, `auth.sign_in`. */
+  type: string;
+  outcome?: 'success' | 'failure' | 'refused';
+  target?: { type: string; id: string };
+  /** The unit the event concerns (the target's unit), for per-unit review. */
+  unitId?: string | null;
+  reason?: string | null;
+  /** Never secrets, never citizen data in clear. */
+  details?: Record<string, unknown>;
+  /** Personal IDs of the citizens the event concerns: stored only as keyed hashes, searchable by inspectors. */
+  citizens?: readonly string[];
+  /** For events before a session exists (sign-in): the account the event is about, when known. */
+  actorAccountId?: string | null;
+}
+
 export function requireActor(ctx: Ctx): Actor {
   if (!ctx.actor) throw new Error('this service needs a signed-in actor');
   return ctx.actor;

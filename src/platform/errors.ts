@@ -1,4 +1,4 @@
-import type { JournalEvent } from '../modules/journal/record.ts';
+import type { JournalEvent } from './context.ts';
 
 /** An error a person will read: a stable English code for programs, Vietnamese and English text for people. */
 export class AppError extends Error {

@@ -1,6 +1,6 @@
 import { hasPermission, hasRole, isWithin, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
-import { ROLES, roleRequiresOtp, type Role } from '../../authz/roles.ts';
+import { ROLES, type Role } from '../../authz/roles.ts';
 
 /** What the policies need to know of an account: its unit's path. */
 export interface AccountScope {
@@ -36,8 +36,6 @@ export function canTransferTo(actor: Actor, account: AccountScope, destinationPa
   return accountPolicy.can(actor, 'transfer', account) && hasPermission(actor, 'accounts.manage', destinationPath);
 }
 
-/** R04: an account holding any role that reaches citizen data or administers accounts must use a one-time code. */
-export const otpRequired = (grants: readonly { role: Role }[]) => grants.some((g) => roleRequiresOtp(g.role));
 
 /**
  * Whether the actor may grant (or revoke) `role` at a unit for an account: they hold the granting role over that

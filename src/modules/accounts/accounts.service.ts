@@ -1,21 +1,20 @@
 import { and, asc, count, desc, eq, ilike, inArray, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { scopeOf, type Actor, type Grant } from '../../authz/actor.ts';
-import { ROLES, roleRequiresOtp, type Permission, type Role } from '../../authz/roles.ts';
+import { ROLES, roleRequiresOtp, type Permission, type Role, otpRequired } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { concurrentSessionsSince, endAccountSessions, endSessionsWithoutOtp, liveSessions, presentSession } from '../auth/sessions.service.ts';
-import { record } from '../journal/record.ts';
-import { unitPolicy } from '../units/units.policy.ts';
-import { findUnit } from '../units/units.service.ts';
+import { record } from '../journal/index.ts';
+import { findUnit, unitPolicy } from '../units/index.ts';
 import { units } from '../units/units.tables.ts';
-import { accountPolicy, canGrant, canTransferTo, otpRequired, type AccountScope } from './accounts.policy.ts';
+import { accountPolicy, canGrant, canTransferTo, type AccountScope } from './accounts.policy.ts';
 import { accounts, passwordHistory, roleGrants, type AccountRow, type AccountStatus } from './accounts.tables.ts';
 import { assertStrongPassword, generateOneTimePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { isValidPersonalId } from './personal-id.ts';
+import { concurrentSessionsSince, endAccountSessions, endSessionsWithoutOtp, liveSessions, presentSession } from '../sessions/index.ts';
 
 export interface AccountInput {
   username: string;

@@ -4,14 +4,14 @@ import { scopeOf } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
-import { endAccountSessions } from '../auth/sessions.service.ts';
-import { record, type JournalEvent } from '../journal/record.ts';
+import { record, type JournalEvent } from '../journal/index.ts';
 import { units } from '../units/units.tables.ts';
 import { accountPolicy, RESET_REQUEST_TTL_MS, resetRequestPolicy, type AccountScope, type ResetRequestScope } from './accounts.policy.ts';
 import { findAccountById, storePassword } from './accounts.service.ts';
 import { accounts, credentialResetRequests, recoveryCodes, type CredentialResetKind, type CredentialResetRow } from './accounts.tables.ts';
 import { mailOneTimePassword } from './credential-mail.ts';
 import { generateOneTimePassword, hashPassword } from './passwords.ts';
+import { endAccountSessions } from '../sessions/index.ts';
 
 /**
  * Issue 13 (finding 4): a password or one-time-code reset is a request that takes effect only when a second admin

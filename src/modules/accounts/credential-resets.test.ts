@@ -9,9 +9,9 @@ import { startSmtpServer } from '../../../test/smtp.ts';
 import { journal } from '../journal/journal.tables.ts';
 import { integrate, journalSigner } from '../journal/sequencer.ts';
 import { detect } from '../monitoring/detector.ts';
-import { sessions } from '../auth/auth.tables.ts';
 import type { UnitRow } from '../units/units.tables.ts';
 import { accounts, credentialResetRequests } from './accounts.tables.ts';
+import { sessions } from '../sessions/sessions.tables.ts';
 
 const HOUR = 3_600_000;
 const reason = { reason: 'Cán bộ quên mật khẩu, đề nghị bằng văn bản' };

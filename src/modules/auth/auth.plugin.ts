@@ -5,12 +5,10 @@ import { hasPermission, type Actor } from '../../authz/actor.ts';
 import { PERMISSIONS, type Permission } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
-import { record, type JournalEvent } from '../journal/record.ts';
-import { loadActor } from '../accounts/accounts.service.ts';
-import type { SessionRow } from './auth.tables.ts';
-import { authenticateClient, type IntegrationClient } from '../registry/integrations.service.ts';
-import { lacksRequiredOtp } from './sessions.policy.ts';
-import { checkToken, endForMissingOtp } from './sessions.service.ts';
+import { record, type JournalEvent } from '../journal/index.ts';
+import { loadActor } from '../accounts/index.ts';
+import { authenticateClient, type IntegrationClient } from '../registry/index.ts';
+import { type SessionRow, lacksRequiredOtp, checkToken, endForMissingOtp } from '../sessions/index.ts';
 
 /**
  * What a route requires, declared on every /api route (deny by default: a route without one is refused at

@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PERMISSIONS, ROLES } from '../../authz/roles.ts';
+import { PERMISSIONS, ROLES, otpRequired } from '../../authz/roles.ts';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
-import { findAccountById, grantsOf, mayEndSessionsOf } from '../accounts/accounts.service.ts';
-import { otpRequired } from '../accounts/accounts.policy.ts';
+import { findAccountById, grantsOf, mayEndSessionsOf } from '../accounts/index.ts';
 import { hasPermission } from '../../authz/actor.ts';
-import { record } from '../journal/record.ts';
+import { record } from '../journal/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { completeSetup, confirmOtpEnrollment, changeOwnPassword, setupStatus, signIn, startOtpEnrollment, verifySecondFactor } from './auth.service.ts';
 import { SESSION_COOKIE, setSessionCookie } from './auth.plugin.ts';
-import { endSession, findSession, liveSessions, presentSession, sessionRef } from './sessions.service.ts';
+import { endSession, findSession, liveSessions, presentSession, sessionRef } from '../sessions/index.ts';
 
 const stageBody = z.object({ stage: z.enum(['otp', 'password_change', 'otp_enrollment', 'full']) });
 const password = z.string().min(1).max(256);

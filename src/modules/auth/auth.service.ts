@@ -1,30 +1,18 @@
 import { and, eq, isNull, or, lt } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import type { Role } from '../../authz/roles.ts';
+import { type Role, otpRequired } from '../../authz/roles.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/text.ts';
-import {
-  changePassword,
-  findAccountById,
-  findAccountByUsername,
-  grantsOf,
-  hashRecoveryCode,
-  insertAccount,
-  insertGrant,
-  passwordExpired,
-  type AccountInput,
-} from '../accounts/accounts.service.ts';
-import { otpRequired } from '../accounts/accounts.policy.ts';
+import { assertStrongPassword, changePassword, findAccountById, findAccountByUsername, grantsOf, hashRecoveryCode, insertAccount, insertGrant, passwordExpired, verifyDecoy, verifyPassword, type AccountInput } from '../accounts/index.ts';
 import { accounts, recoveryCodes, roleGrants } from '../accounts/accounts.tables.ts';
-import { assertStrongPassword, verifyDecoy, verifyPassword } from '../accounts/passwords.ts';
-import { record, type JournalEvent } from '../journal/record.ts';
-import { getProvince } from '../units/units.service.ts';
-import { setupTokens, type SessionRow, type SessionStage } from './auth.tables.ts';
-import { advanceSession, createSession, endAccountSessions, endPresentedSession, sessionRef } from './sessions.service.ts';
+import { record, type JournalEvent } from '../journal/index.ts';
+import { getProvince } from '../units/index.ts';
+import { setupTokens } from './auth.tables.ts';
 import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, returnAttempt, type ThrottleRefusal } from './throttle.ts';
 import { newRecoveryCodes, newTotpKey, normalizeRecoveryCode, totpKeyFromText, totpKeyToStorage, totpKeyToText, totpUri, verifyTotp } from './totp.ts';
+import { type SessionRow, type SessionStage, advanceSession, createSession, endAccountSessions, endPresentedSession, sessionRef } from '../sessions/index.ts';
 
 export const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.', 'Wrong username or password.');

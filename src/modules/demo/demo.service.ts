@@ -2,12 +2,11 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { insertAccount, insertGrant } from '../accounts/accounts.service.ts';
+import { generateOneTimePassword, insertAccount, insertGrant } from '../accounts/index.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { generateOneTimePassword } from '../accounts/passwords.ts';
-import { record } from '../journal/record.ts';
-import { offerSuggestedProcedures } from '../procedures/procedures.service.ts';
-import { getProvince, insertOrgUnit } from '../units/units.service.ts';
+import { record } from '../journal/index.ts';
+import { offerSuggestedProcedures } from '../procedures/index.ts';
+import { getProvince, insertOrgUnit } from '../units/index.ts';
 import { units } from '../units/units.tables.ts';
 
 /** A synthetic, valid-looking personal ID (province of the deployment, born in the 1980s); never a real person's. */

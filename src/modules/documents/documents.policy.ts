@@ -1,7 +1,6 @@
 import type { Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
-import { dossierPolicy, seated, type DossierScope } from '../dossiers/dossiers.policy.ts';
-import { OPEN_STATUSES } from '../dossiers/workflow.ts';
+import { OPEN_STATUSES, dossierPolicy, seated, type DossierScope } from '../dossiers/index.ts';
 
 /**
  * The papers of a dossier follow the dossier (R05, R18): whoever may see the dossier sees its documents (anyone

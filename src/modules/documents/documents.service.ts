@@ -5,16 +5,15 @@ import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256, type Keys, type SealedDocument } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import type { DossierScope } from '../dossiers/dossiers.policy.ts';
+import { OPEN_STATUSES, type DossierScope } from '../dossiers/index.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
-import { OPEN_STATUSES } from '../dossiers/workflow.ts';
-import { record, type JournalEvent } from '../journal/record.ts';
+import { record, type JournalEvent } from '../journal/index.ts';
 import { units } from '../units/units.tables.ts';
 import { documentPolicy, seatedOn } from './documents.policy.ts';
 import { documentContents, documents, type DocumentRow } from './documents.tables.ts';
 import { checkFileName, declaredType, inspectContent, tooLarge } from './inspect.ts';
 import type { DocumentKind, DocumentType } from './types.ts';
-import { sealedResult } from '../results/content.ts';
+import { sealedResult } from '../results/index.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
 
 // ——— The dossier a document belongs to, as its policy sees it ———

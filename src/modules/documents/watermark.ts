@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
-import { VIETNAM_UTC_OFFSET_MS } from '../calendar/deadline.ts';
+import { VIETNAM_UTC_OFFSET_MS } from '../calendar/index.ts';
 import { loadPdf, MAX_IMAGE_PIXELS } from './inspect.ts';
 import { DOCUMENT_TYPES, type DocumentType } from './types.ts';
 

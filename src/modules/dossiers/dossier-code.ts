@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
-import { vietnamDate } from '../calendar/deadline.ts';
+import { vietnamDate } from '../calendar/index.ts';
 import { dossierCounters } from './dossiers.tables.ts';
 
 /**

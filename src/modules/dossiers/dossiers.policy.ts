@@ -1,7 +1,7 @@
 import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
 import type { Permission } from '../../authz/roles.ts';
-import type { LookupSeat, LookupStage, LookupStages } from '../procedures/lookup-stages.ts';
+import { type LookupSeat, type LookupStage, type LookupStages } from '../procedures/index.ts';
 import { DOSSIER_ACTIONS, OPEN_STATUSES, TRANSITIONS, type DossierAction, type DossierStatus } from './workflow.ts';
 
 /** A dossier as the policy sees it: where it was received, where it is processed, its status. */

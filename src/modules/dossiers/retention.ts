@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import { documentContents, documents } from '../documents/documents.tables.ts';
-import { record } from '../journal/record.ts';
+import { record } from '../journal/index.ts';
 import { procedureVersions } from '../procedures/procedures.tables.ts';
 import { dossierPersons, dossiers } from './dossiers.tables.ts';
 

@@ -1,16 +1,16 @@
 import { and, arrayContains, asc, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { hasPermission } from '../../authz/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { getProvince } from '../units/units.service.ts';
 import { units } from '../units/units.tables.ts';
 import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
 import { consistencyRanges, inclusionRanges } from './merkle.ts';
 import { rangeRoots } from './nodes.ts';
 import { record } from './record.ts';
-import { journalPublication, latestCheckpointRow } from './sequencer.ts';
+import { mayReadJournal } from './journal.policy.ts';
+import { latestCheckpointRow } from './sequencer.ts';
+import { journalState } from './state.ts';
 import { SELECTION_FORMAT, type JournalSelection } from './verify.ts';
 
 // ——— Reading the journal (inspectors, R21/R25): entries, checkpoints and proofs an outsider can check ———
@@ -31,10 +31,8 @@ export interface JournalQuery extends JournalFilter {
   beforeSeq?: number;
 }
 
-/** The whole journal is read at the province: entries of sign-ins have no unit, and inspectors audit everyone. */
 async function requireJournalReader(ctx: Ctx) {
-  const province = await getProvince(ctx.tx);
-  if (!ctx.actor || !province || !hasPermission(ctx.actor, 'journal.read', province.path)) throw forbidden();
+  if (!mayReadJournal(ctx.actor)) throw forbidden();
 }
 
 function matching(ctx: Ctx, q: JournalFilter & { beforeSeq?: number }) {
@@ -126,20 +124,9 @@ async function latestCheckpointOf(ctx: Ctx) {
   return cp;
 }
 
-/** R25/R36: the journal has gone too long unpublished, so NPD lookups must stop until it recovers. */
-export async function journalFailClosed(ctx: Ctx): Promise<boolean> {
-  return (await journalPublication(ctx.tx, ctx.clock.now(), ctx.config.journal.failClosedMs, ctx.config.journal.witnessUrl)).failClosed;
-}
-
 export async function latestCheckpoint(ctx: Ctx) {
   await requireJournalReader(ctx);
-  const cp = await latestCheckpointOf(ctx);
-  const { witness, failClosed } = await journalPublication(ctx.tx, ctx.clock.now(), ctx.config.journal.failClosedMs, ctx.config.journal.witnessUrl);
-  return {
-    checkpoint: cp ? { size: cp.size, root: cp.root.toString('hex'), note: cp.note, at: cp.createdAt.toISOString() } : null,
-    witness,
-    failClosed,
-  };
+  return journalState(ctx);
 }
 
 /** An entry with its inclusion proof against the latest checkpoint (RFC 9162 audit path, hex). */

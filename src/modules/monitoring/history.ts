@@ -2,14 +2,13 @@ import { and, asc, count, eq, exists, gt, inArray, isNotNull, lte, max, min, or,
 import type { Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { accounts, roleGrants } from '../accounts/accounts.tables.ts';
-import { RESET_TAKES_EFFECT } from '../accounts/credential-resets.service.ts';
-import { loadWorkCalendar } from '../calendar/calendar.service.ts';
-import type { WorkCalendar } from '../calendar/deadline.ts';
+import { RESET_TAKES_EFFECT } from '../accounts/index.ts';
+import { loadWorkCalendar, type WorkCalendar } from '../calendar/index.ts';
 import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
 import { journal, type JournalRow } from '../journal/journal.tables.ts';
-import type { LookupService } from '../registry/registry.schemas.ts';
+import { type LookupService } from '../registry/index.ts';
 import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
-import { getProvince } from '../units/units.service.ts';
+import { getProvince } from '../units/index.ts';
 import { units } from '../units/units.tables.ts';
 
 /**

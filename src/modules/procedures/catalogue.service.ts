@@ -4,7 +4,7 @@ import { and, arrayContains, asc, count, eq, getTableColumns, like, sql, type SQ
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { record } from '../journal/record.ts';
+import { record } from '../journal/index.ts';
 import { procedureCatalogue, type CatalogueLevel, type CatalogueRow, type ProcessingTime } from './procedures.tables.ts';
 
 const REFERENCE_FILE = new URL('../../../reference/procedures-2026.json', import.meta.url);

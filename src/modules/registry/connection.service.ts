@@ -3,7 +3,7 @@ import { desc, eq, isNull } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/record.ts';
+import { record } from '../journal/index.ts';
 import { certificateFacts, type NpdConnectionSettings } from './npd-client.ts';
 import { npdConnections } from './registry.tables.ts';
 

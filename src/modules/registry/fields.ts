@@ -1,4 +1,4 @@
-import { NPD_FIELD_NAMES, type NpdField } from '../procedures/npd-fields.ts';
+import { NPD_FIELD_NAMES, type NpdField } from '../procedures/index.ts';
 
 /** How the national API names each field of a citizen's record (its Vietnamese PascalCase). */
 export const NPD_WIRE_NAMES: Record<NpdField, string> = {

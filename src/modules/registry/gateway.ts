@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
-import { journalFailClosed } from '../journal/journal.service.ts';
-import { findUnit } from '../units/units.service.ts';
+import { journalFailClosed } from '../journal/index.ts';
+import { findUnit } from '../units/index.ts';
 import { currentConnection } from './connection.service.ts';
 import { HttpNpdClient, type NpdAdapter } from './npd-client.ts';
 import { upstreamState } from './suspensions.service.ts';

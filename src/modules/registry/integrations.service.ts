@@ -4,8 +4,8 @@ import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import type { Executor } from '../../platform/db.ts';
-import { record } from '../journal/record.ts';
-import { findUnit } from '../units/units.service.ts';
+import { record } from '../journal/index.ts';
+import { findUnit } from '../units/index.ts';
 import { units } from '../units/units.tables.ts';
 import { integrationClients } from './registry.tables.ts';
 

@@ -4,10 +4,10 @@ import { alias } from 'drizzle-orm/pg-core';
 import { hasPermission, scopeOf } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
-import { findAccountById } from '../accounts/accounts.service.ts';
+import { findAccountById } from '../accounts/index.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/record.ts';
-import { findUnit, getProvince } from '../units/units.service.ts';
+import { record } from '../journal/index.ts';
+import { findUnit, getProvince } from '../units/index.ts';
 import { units } from '../units/units.tables.ts';
 import { npdSuspensions, npdUpstream, type SuspensionScope } from './registry.tables.ts';
 

@@ -1,7 +1,7 @@
 import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
-import { seatedOn } from '../documents/documents.policy.ts';
-import { dossierPolicy, seated, type DossierScope } from '../dossiers/dossiers.policy.ts';
+import { seatedOn } from '../documents/index.ts';
+import { dossierPolicy, seated, type DossierScope } from '../dossiers/index.ts';
 
 /**
  * Electronic results follow their dossier (R18): whoever may see the dossier sees its results (anyone else gets 404).

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { errorBody, errorResponses } from '../../platform/schemas.ts';
-import { documentSchema, readLimited } from '../documents/documents.routes.ts';
+import { documentSchema, readLimited } from '../documents/index.ts';
 import { keyRoutes, keyStatus } from './keys.routes.ts';
 import { issueResult, listResults, openResult, reusableResults, reuseResult, verifyResultCode, type ResultMode } from './results.service.ts';
 

@@ -2,8 +2,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
-import { verifierKey, type NoteSigner } from '../journal/checkpoint.ts';
-import { record } from '../journal/record.ts';
+import { record, verifierKey, type NoteSigner } from '../journal/index.ts';
 import { resultKeyName } from './statement.ts';
 import { unitSigningKeyRevocations, unitSigningKeys, type UnitSigningKeyRevocationRow, type UnitSigningKeyRow } from './results.tables.ts';
 

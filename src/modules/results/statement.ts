@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { NoteError, openNote, parseVerifierKey } from '../journal/checkpoint.ts';
+import { NoteError, openNote, parseVerifierKey } from '../journal/index.ts';
 
 /**
  * What a unit vouches for when it issues an electronic result (Decree 45/2020): the result's code, the dossier and

@@ -3,11 +3,11 @@ import { and, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
-import { addDays, type IsoDate } from '../calendar/deadline.ts';
+import { addDays, type IsoDate } from '../calendar/index.ts';
 import { dossiers } from '../dossiers/dossiers.tables.ts';
-import { OPEN_STATUSES } from '../dossiers/workflow.ts';
+import { OPEN_STATUSES } from '../dossiers/index.ts';
 import { procedureCatalogue } from '../procedures/procedures.tables.ts';
-import { findUnit, getProvince } from '../units/units.service.ts';
+import { findUnit, getProvince } from '../units/index.ts';
 import { units } from '../units/units.tables.ts';
 
 export interface StatisticsQuery {

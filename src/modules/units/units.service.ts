@@ -6,7 +6,7 @@ import { requireActor } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { conflict, invalid } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/text.ts';
-import { record } from '../journal/record.ts';
+import { record } from '../journal/index.ts';
 import { unitPolicy } from './units.policy.ts';
 import { units, type UnitKind, type UnitRow } from './units.tables.ts';
 

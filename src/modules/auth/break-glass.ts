@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { ROLES } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { otpKeyOf, userKeyOf } from '../auth/auth.service.ts';
-import { failuresOf, forgiveAttempts } from '../auth/throttle.ts';
-import { record } from '../journal/record.ts';
-import { notifyHolders } from '../monitoring/alerts.service.ts';
-import { findAccountByUsername, grantsOf } from './accounts.service.ts';
-import { accounts, type AccountStatus } from './accounts.tables.ts';
+import { record } from '../journal/index.ts';
+import { notifyHolders } from '../monitoring/index.ts';
+import { findAccountByUsername, grantsOf, reactivateAccount, statusForUpdate, type AccountStatus } from '../accounts/index.ts';
+import { otpKeyOf, userKeyOf } from './auth.service.ts';
+import { failuresOf, forgiveAttempts } from './throttle.ts';
 
 export interface BreakGlassInput {
   username: string;
@@ -45,7 +43,7 @@ export async function breakGlassUnlock(ctx: Ctx, input: BreakGlassInput): Promis
     return { outcome: 'unknown_username', username: input.username };
   }
   // the row is locked so that a leave or a lock committed meanwhile (PostgreSQL, server running) is seen, not undone
-  const current = (await ctx.tx.select({ status: accounts.status, statusReason: accounts.statusReason }).from(accounts).where(eq(accounts.id, found.id)).for('update'))[0]!;
+  const current = await statusForUpdate(ctx.tx, found.id);
   const target = { type: 'account', id: found.id };
   if (current.status === 'left') {
     await record(ctx, { type: BREAK_GLASS_EVENT, outcome: 'refused', target, unitId: found.unitId, reason, details: { refusal: 'departed', ...operator } });
@@ -60,8 +58,7 @@ export async function breakGlassUnlock(ctx: Ctx, input: BreakGlassInput): Promis
   }
   if (current.status === 'active' && failuresCleared === 0) return { outcome: 'already_active', username: found.username };
 
-  const now = ctx.clock.now();
-  await ctx.tx.update(accounts).set({ status: 'active', statusReason: reason, statusChangedAt: now }).where(eq(accounts.id, found.id));
+  await reactivateAccount(ctx.tx, found.id, reason, ctx.clock.now());
   const roles = [...new Set((await grantsOf(ctx.tx, found.id)).map((g) => g.role))];
   const rolesVi = roles.map((r) => ROLES[r].nameVi).join(', ') || 'không có vai trò';
   const rolesEn = roles.map((r) => ROLES[r].nameEn).join(', ') || 'no role';

@@ -16,10 +16,10 @@ import { journal } from '../journal/journal.tables.ts';
 import { ensureJournalPartitions } from '../journal/retention.ts';
 import { notifications } from '../monitoring/monitoring.tables.ts';
 import { importProvince } from '../units/units.service.ts';
-import { insertAccount, insertGrant, lockDormantAccounts } from './accounts.service.ts';
-import { accounts } from './accounts.tables.ts';
-import { BREAK_GLASS_EVENT } from './break-glass.ts';
+import { insertAccount, insertGrant, lockDormantAccounts } from '../accounts/accounts.service.ts';
+import { accounts } from '../accounts/accounts.tables.ts';
 import { freePort, startServerProcess, stopped } from '../../../test/processes.ts';
+import { BREAK_GLASS_EVENT } from './index.ts';
 
 /**
  * Issue 13 item 12: `motcua unlock`, run as an operator runs it (a process on the data directory), on the embedded

@@ -1,6 +1,5 @@
-import type { Role } from '../../authz/roles.ts';
-import { otpRequired } from '../accounts/accounts.policy.ts';
-import type { SessionRow } from './auth.tables.ts';
+import { otpRequired, type Role } from '../../authz/roles.ts';
+import type { SessionRow } from './sessions.tables.ts';
 
 /**
  * R04: a session that never passed a one-time code stands only for an account whose roles need none. Granting such a

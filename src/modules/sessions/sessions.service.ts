@@ -2,8 +2,8 @@ import { and, desc, eq, gt, gte, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { constantTimeEqual, randomToken, sha256 } from '../../platform/crypto.ts';
-import { record } from '../journal/record.ts';
-import { sessions, type SessionRow, type SessionStage } from './auth.tables.ts';
+import { record } from '../journal/index.ts';
+import { sessions, type SessionRow, type SessionStage } from './sessions.tables.ts';
 
 export type EndReason =
   | 'sign_out'

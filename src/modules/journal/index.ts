@@ -1,0 +1,10 @@
+export { NoteError, openNote, parseVerifierKey, signNote, verifierKey } from './checkpoint.ts';
+export type { NoteSigner } from './checkpoint.ts';
+export { journalFailClosed, journalState } from './state.ts';
+export { mayReadJournal } from './journal.policy.ts';
+export { record } from './record.ts';
+export type { JournalEvent } from './record.ts';
+export { archiveMonth, ensureJournalPartitions, monthsToArchive } from './retention.ts';
+export { integrate, journalOrigin, journalPublication, loadJournalSigner, publishToWitness } from './sequencer.ts';
+export { exportBundle, verifyExportedFile, verifyJournal } from './verify.ts';
+export { startWitnessServer } from './witness.ts';

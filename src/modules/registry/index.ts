@@ -1,0 +1,11 @@
+export { connectDevelopmentSimulator } from './connection.service.ts';
+export { NpdGateway } from './gateway.ts';
+export { authenticateClient } from './integrations.service.ts';
+export type { IntegrationClient } from './integrations.service.ts';
+export { ensureLookupPartitions, forgetOldCounts, identifyLookedUp } from './lookups.service.ts';
+export type { NpdConnectionSettings } from './npd-client.ts';
+export { reconcile } from './reconcile.ts';
+export type { LookupService } from './registry.schemas.ts';
+export { spawnSimulator } from './simulator.ts';
+export type { SimulatorProcess } from './simulator.ts';
+export { accountSuspensions, listSuspensions, suspendAccountAutomatically, upstreamState } from './suspensions.service.ts';

@@ -1,0 +1,2 @@
+export { sealedResult } from './content.ts';
+export { verifyResult } from './statement.ts';

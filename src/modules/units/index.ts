@@ -1,0 +1,2 @@
+export { unitPolicy } from './units.policy.ts';
+export { findUnit, getProvince, importProvince, insertOrgUnit, provinceNames } from './units.service.ts';
