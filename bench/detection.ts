@@ -34,7 +34,7 @@ import type { RuleName } from '../src/modules/monitoring/detection.ts';
 import { RULE_NAMES } from '../src/modules/monitoring/detection.ts';
 import { detect } from '../src/modules/monitoring/detector.ts';
 import { sqlHistory } from '../src/modules/monitoring/history.ts';
-import { DEFAULT_RULES, evaluate } from '../src/modules/monitoring/rules.ts';
+import { DEFAULT_RULES, evaluate } from '../src/modules/monitoring/rules/index.ts';
 import { npdLookups } from '../src/modules/registry/registry.tables.ts';
 import { monitoringAlerts } from '../src/modules/monitoring/monitoring.tables.ts';
 import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';

@@ -10,7 +10,7 @@ import { record } from '../src/modules/journal/record.ts';
 import { rangeRoots } from '../src/modules/journal/nodes.ts';
 import { inclusionRanges } from '../src/modules/journal/merkle.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
-import { verifyJournal } from '../src/modules/journal/verify.ts';
+import { verifyJournal } from '../src/modules/journal/verify-stream.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { Keys } from '../src/platform/crypto.ts';

@@ -32,7 +32,7 @@ import { detect, detectorLag, lookupEvent } from '../src/modules/monitoring/dete
 import { RULE_NAMES, type MonitoredEvent, type RuleName } from '../src/modules/monitoring/detection.ts';
 import { sqlHistory, type History } from '../src/modules/monitoring/history.ts';
 import { monitoringAlerts } from '../src/modules/monitoring/monitoring.tables.ts';
-import { DEFAULT_RULES, evaluate } from '../src/modules/monitoring/rules.ts';
+import { DEFAULT_RULES, evaluate } from '../src/modules/monitoring/rules/index.ts';
 import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts';
 import { offerProcedure } from '../src/modules/procedures/procedures.service.ts';
 import { SUGGESTED_VERSIONS } from '../src/modules/procedures/suggested-versions.ts';

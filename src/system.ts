@@ -14,6 +14,7 @@ import { loadDemoData } from './modules/demo/index.ts';
 import { importProvince } from './modules/units/index.ts';
 import { seedCalendar } from './modules/calendar/index.ts';
 import { importCatalogue } from './modules/procedures/index.ts';
+import { purgeDossierPapers } from './modules/documents/index.ts';
 import { purgeExpiredDossiers } from './modules/dossiers/index.ts';
 import { ensureJournalPartitions, integrate, journalOrigin, loadJournalSigner, publishToWitness } from './modules/journal/index.ts';
 import { connectDevelopmentSimulator, ensureLookupPartitions, forgetOldCounts, type NpdConnectionSettings } from './modules/registry/index.ts';
@@ -105,7 +106,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock): P
   const signer = loadJournalSigner(config.dataDir, journalOrigin(config), keys);
   const jobs = startJobs(app.log, database.db, clock, [
     { name: 'housekeeping', everyMs: 24 * 60 * 60_000, run: () => inTx(housekeeping) },
-    { name: 'dossier-retention', everyMs: 24 * 60 * 60_000, run: () => inTx(purgeExpiredDossiers) },
+    { name: 'dossier-retention', everyMs: 24 * 60 * 60_000, run: () => inTx((ctx) => purgeExpiredDossiers(ctx, purgeDossierPapers)) },
     { name: 'dormant-lock', everyMs: 60 * 60_000, run: () => inTx(lockDormantAccounts) },
     // R25: entries are in a signed checkpoint within about a second of their commit.
     { name: 'journal-sequencer', everyMs: 1000, run: () => integrate(database, signer, clock) },

@@ -8,13 +8,14 @@ import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
 import { record } from '../journal/index.ts';
-import { findUnit, unitPolicy } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { findUnit, unitPolicy, unitsView } from '../units/index.ts';
 import { accountPolicy, canGrant, canTransferTo, type AccountScope } from './accounts.policy.ts';
 import { accounts, passwordHistory, roleGrants, type AccountRow, type AccountStatus } from './accounts.tables.ts';
 import { assertStrongPassword, generateOneTimePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { isValidPersonalId } from './personal-id.ts';
 import { concurrentSessionsSince, endAccountSessions, endSessionsWithoutOtp, liveSessions, presentSession } from '../sessions/index.ts';
+
+const units = unitsView('units');
 
 export interface AccountInput {
   username: string;

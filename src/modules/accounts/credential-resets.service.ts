@@ -5,13 +5,15 @@ import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { record, type JournalEvent } from '../journal/index.ts';
-import { units } from '../units/units.tables.ts';
 import { accountPolicy, RESET_REQUEST_TTL_MS, resetRequestPolicy, type AccountScope, type ResetRequestScope } from './accounts.policy.ts';
 import { findAccountById, storePassword } from './accounts.service.ts';
 import { accounts, credentialResetRequests, recoveryCodes, type CredentialResetKind, type CredentialResetRow } from './accounts.tables.ts';
 import { mailOneTimePassword } from './credential-mail.ts';
 import { generateOneTimePassword, hashPassword } from './passwords.ts';
 import { endAccountSessions } from '../sessions/index.ts';
+import { unitsView } from '../units/index.ts';
+
+const units = unitsView('units');
 
 /**
  * Issue 13 (finding 4): a password or one-time-code reset is a request that takes effect only when a second admin

@@ -1,18 +1,19 @@
-import { and, eq, isNull, or, lt } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { type Role, otpRequired } from '../../authz/roles.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/text.ts';
-import { assertStrongPassword, changePassword, findAccountById, findAccountByUsername, grantsOf, hashRecoveryCode, insertAccount, insertGrant, passwordExpired, verifyDecoy, verifyPassword, type AccountInput } from '../accounts/index.ts';
-import { accounts, recoveryCodes, roleGrants } from '../accounts/accounts.tables.ts';
+import { assertStrongPassword, acceptOtpStep, changePassword, enableOtp, findAccountById, findAccountByUsername, grantsOf, grantsView, hashRecoveryCode, insertAccount, insertGrant, markSignedIn, passwordExpired, storeOtpSeed, useRecoveryCode, verifyDecoy, verifyPassword, type AccountInput } from '../accounts/index.ts';
 import { record, type JournalEvent } from '../journal/index.ts';
 import { getProvince } from '../units/index.ts';
 import { setupTokens } from './auth.tables.ts';
 import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, returnAttempt, type ThrottleRefusal } from './throttle.ts';
 import { newRecoveryCodes, newTotpKey, normalizeRecoveryCode, totpKeyFromText, totpKeyToStorage, totpKeyToText, totpUri, verifyTotp } from './totp.ts';
 import { type SessionRow, type SessionStage, advanceSession, createSession, endAccountSessions, endPresentedSession, sessionRef } from '../sessions/index.ts';
+
+const roleGrants = grantsView('role_grants');
 
 export const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.', 'Wrong username or password.');
@@ -64,7 +65,7 @@ async function passwordRefused(ctx: Ctx, userKey: string, accountId: string | un
 
 async function stageReached(ctx: Ctx, accountId: string, stage: SessionStage) {
   if (stage !== 'full') return;
-  await ctx.tx.update(accounts).set({ lastSignInAt: ctx.clock.now() }).where(eq(accounts.id, accountId));
+  await markSignedIn(ctx.tx, accountId, ctx.clock.now());
   await record(ctx, { type: 'auth.sign_in', actorAccountId: accountId, target: { type: 'account', id: accountId } });
 }
 
@@ -136,20 +137,9 @@ export async function verifySecondFactor(inTx: InTx, session: SessionRow, input:
       const key = totpKeyFromText(ctx.keys.open(account.otpSecret, `otp:${account.id}`));
       const step = verifyTotp(key, input.code, ctx.clock.now(), account.otpLastStep);
       // The compare-and-set makes a code usable once, even by concurrent requests.
-      accepted =
-        step !== null &&
-        (await ctx.tx
-          .update(accounts)
-          .set({ otpLastStep: step })
-          .where(and(eq(accounts.id, account.id), or(isNull(accounts.otpLastStep), lt(accounts.otpLastStep, step))))
-          .returning({ id: accounts.id })).length === 1;
+      accepted = step !== null && (await acceptOtpStep(ctx.tx, account.id, step));
     } else if (input.recoveryCode) {
-      const used = await ctx.tx
-        .update(recoveryCodes)
-        .set({ usedAt: ctx.clock.now() })
-        .where(and(eq(recoveryCodes.accountId, account.id), eq(recoveryCodes.codeHash, hashRecoveryCode(normalizeRecoveryCode(input.recoveryCode))), isNull(recoveryCodes.usedAt)))
-        .returning();
-      accepted = used.length === 1;
+      accepted = await useRecoveryCode(ctx.tx, account.id, hashRecoveryCode(normalizeRecoveryCode(input.recoveryCode)), ctx.clock.now());
     }
     if (!accepted) {
       throw new AppError(401, 'invalid_code', 'Mã xác thực không đúng hoặc đã được dùng.', 'The code is wrong or was already used.').recording({
@@ -213,7 +203,7 @@ export async function startOtpEnrollment(ctx: Ctx, session: SessionRow) {
   if (session.stage !== 'otp_enrollment') throw invalid('wrong_stage', 'Bước đăng nhập không hợp lệ.', 'Not at the enrollment step.');
   const account = (await findAccountById(ctx.tx, session.accountId))!;
   const key = newTotpKey();
-  await ctx.tx.update(accounts).set({ otpSecret: ctx.keys.seal(totpKeyToStorage(key), `otp:${account.id}`), otpEnabledAt: null, otpLastStep: null }).where(eq(accounts.id, account.id));
+  await storeOtpSeed(ctx.tx, account.id, ctx.keys.seal(totpKeyToStorage(key), `otp:${account.id}`));
   await record(ctx, { type: 'auth.otp_enroll_start', actorAccountId: account.id, target: { type: 'account', id: account.id } });
   const uri = totpUri(`motcua ${account.unitCode}`, account.username, key);
   return { secret: totpKeyToText(key), uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
@@ -231,10 +221,8 @@ export async function confirmOtpEnrollment(ctx: Ctx, session: SessionRow, code: 
       actorAccountId: account.id,
     });
   }
-  await ctx.tx.update(accounts).set({ otpEnabledAt: ctx.clock.now(), otpLastStep: step }).where(eq(accounts.id, account.id));
   const codes = newRecoveryCodes();
-  await ctx.tx.delete(recoveryCodes).where(eq(recoveryCodes.accountId, account.id));
-  await ctx.tx.insert(recoveryCodes).values(codes.map((c) => ({ accountId: account.id, codeHash: hashRecoveryCode(c) })));
+  await enableOtp(ctx.tx, account.id, ctx.clock.now(), step, codes.map(hashRecoveryCode));
   await record(ctx, { type: 'auth.otp_enroll', actorAccountId: account.id, target: { type: 'account', id: account.id } });
   const stage = await nextStage(ctx, account.id, true);
   const advanced = await advanceSession(ctx, session, stage, { otpPassed: true });

@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { generateOneTimePassword, insertAccount, insertGrant } from '../accounts/index.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
+import { generateOneTimePassword, insertAccount, insertGrant, officersView } from '../accounts/index.ts';
 import { record } from '../journal/index.ts';
 import { offerSuggestedProcedures } from '../procedures/index.ts';
-import { getProvince, insertOrgUnit } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { getProvince, insertOrgUnit, unitsView } from '../units/index.ts';
+
+const accounts = officersView('accounts');
+const units = unitsView('units');
 
 /** A synthetic, valid-looking personal ID (province of the deployment, born in the 1980s); never a real person's. */
 function demoPersonalId(provinceCode: string): string {

@@ -1,84 +1,31 @@
 import crypto from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256, type Keys, type SealedDocument } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
-import { OPEN_STATUSES, type DossierScope } from '../dossiers/index.ts';
-import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
+import { OPEN_STATUSES, citizensOf, dossierRef, type DossierRef } from '../dossiers/index.ts';
 import { record, type JournalEvent } from '../journal/index.ts';
-import { units } from '../units/units.tables.ts';
 import { documentPolicy, seatedOn } from './documents.policy.ts';
 import { documentContents, documents, type DocumentRow } from './documents.tables.ts';
 import { checkFileName, declaredType, inspectContent, tooLarge } from './inspect.ts';
 import type { DocumentKind, DocumentType } from './types.ts';
 import { sealedResult } from '../results/index.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
+import { officersView } from '../accounts/index.ts';
+
+const accounts = officersView('accounts');
 
 // ——— The dossier a document belongs to, as its policy sees it ———
 
-const desk = alias(units, 'desk');
-const processingUnit = alias(units, 'processing_unit');
-
-export interface Owner {
-  id: string;
-  code: string;
-  procedureCode: string;
-  receivedUnitId: string;
-  processingUnitId: string | null;
-  applicantPersonalId: string;
-  purgedAt: Date | null;
-  scope: DossierScope;
-}
-
-export async function ownerOf(ctx: Ctx, dossierId: string): Promise<Owner | undefined> {
-  const [row] = await ctx.tx
-    .select({
-      id: dossiers.id,
-      code: dossiers.code,
-      procedureCode: dossiers.procedureCode,
-      status: dossiers.status,
-      receivedUnitId: dossiers.receivedUnitId,
-      processingUnitId: dossiers.processingUnitId,
-      applicantPersonalId: dossiers.applicantPersonalId,
-      purgedAt: dossiers.purgedAt,
-      apologyDueAt: dossiers.apologyDueAt,
-      deskPath: desk.path,
-      processingPath: processingUnit.path,
-    })
-    .from(dossiers)
-    .innerJoin(desk, eq(desk.id, dossiers.receivedUnitId))
-    .leftJoin(processingUnit, eq(processingUnit.id, dossiers.processingUnitId))
-    .where(eq(dossiers.id, dossierId));
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    code: row.code,
-    procedureCode: row.procedureCode,
-    receivedUnitId: row.receivedUnitId,
-    processingUnitId: row.processingUnitId,
-    applicantPersonalId: row.applicantPersonalId,
-    purgedAt: row.purgedAt,
-    scope: { status: row.status, deskPath: row.deskPath, processingPath: row.processingPath, apologized: row.apologyDueAt !== null },
-  };
-}
-
 /** The dossier, if the actor may see it; 404 exactly like a missing one otherwise (R18). */
-export async function visibleOwner(ctx: Ctx, dossierId: string): Promise<Owner> {
-  const owner = await ownerOf(ctx, dossierId);
+export async function visibleOwner(ctx: Ctx, dossierId: string): Promise<DossierRef> {
+  const owner = await dossierRef(ctx.tx, dossierId);
   documentPolicy.authorize(requireActor(ctx), 'read', owner?.scope);
   return owner!;
 }
 
-/** The citizens a dossier concerns: entries about its papers carry their keyed hashes. */
-export async function citizensOf(ctx: Ctx, owner: Owner): Promise<string[]> {
-  const persons = await ctx.tx.select({ personalId: dossierPersons.personalId }).from(dossierPersons).where(eq(dossierPersons.dossierId, owner.id));
-  return [owner.applicantPersonalId, ...persons.map((p) => p.personalId)];
-}
-
 /** Adding a paper: 404 if the dossier is not visible, 409 once it is closed, 403 for an officer not seated on it. */
-export async function uploadTarget(ctx: Ctx, dossierId: string): Promise<Owner> {
+export async function uploadTarget(ctx: Ctx, dossierId: string): Promise<DossierRef> {
   const owner = await visibleOwner(ctx, dossierId);
   if (!OPEN_STATUSES.includes(owner.scope.status)) {
     throw conflict('dossier_closed', 'Hồ sơ đã kết thúc, không thể thêm tài liệu.', 'The dossier is closed: no document can be added.');
@@ -87,7 +34,7 @@ export async function uploadTarget(ctx: Ctx, dossierId: string): Promise<Owner> 
   return owner;
 }
 
-const uploader = alias(accounts, 'uploader');
+const uploader = officersView('uploader');
 
 export function present(row: DocumentRow, by: { fullName: string; username: string } | null) {
   return {
@@ -126,7 +73,7 @@ export interface UploadInput {
  */
 export async function receiveFile(
   inTx: InTx,
-  owner: Owner,
+  owner: DossierRef,
   input: Pick<UploadInput, 'name' | 'contentType' | 'contentLength' | 'read'>,
   max: number,
   refusal: { type: string; unitId: string | null; accept?: (type: DocumentType) => void },
@@ -150,7 +97,7 @@ export async function receiveFile(
           target: { type: 'dossier', id: owner.id },
           unitId: refusal.unitId,
           details: { dossierCode: owner.code, refusal: err.code, declaredType: type ?? String(input.contentType ?? '').slice(0, 100), size: bytes?.length ?? input.contentLength ?? null },
-          citizens: await citizensOf(ctx, owner),
+          citizens: await citizensOf(ctx.tx, owner),
         }),
       );
     }
@@ -187,7 +134,7 @@ export async function uploadDocument(inTx: InTx, dossierId: string, input: Uploa
       unitId: target.receivedUnitId,
       // never the file name: it may name the citizen; the hash identifies the exact bytes
       details: { dossierId, dossierCode: target.code, kind: input.kind, mediaType, size: content.length, sha256: digest.toString('hex') },
-      citizens: await citizensOf(ctx, target),
+      citizens: await citizensOf(ctx.tx, target),
     });
     const [by] = await ctx.tx.select({ fullName: accounts.fullName, username: accounts.username }).from(accounts).where(eq(accounts.id, actor.accountId));
     return present(row!, by ?? null);
@@ -267,11 +214,11 @@ export async function openDocument(inTx: InTx, documentId: string, mode: OpenMod
   const opened = await inTx(async (ctx) => {
     const actor = requireActor(ctx);
     const [row] = await ctx.tx.select().from(documents).where(eq(documents.id, documentId));
-    const owner = row ? await ownerOf(ctx, row.dossierId) : undefined;
+    const owner = row ? await dossierRef(ctx.tx, row.dossierId) : undefined;
     documentPolicy.authorize(actor, 'open', owner?.scope);
     const doc = row!;
     const dossier = owner!;
-    const citizens = await citizensOf(ctx, dossier);
+    const citizens = await citizensOf(ctx.tx, dossier);
     const about: Pick<JournalEvent, 'target' | 'unitId' | 'citizens'> = { target: { type: 'document', id: doc.id }, unitId: dossier.receivedUnitId, citizens };
 
     // a reused component is the earlier result itself, sealed under the result's id: its bytes are not copied here

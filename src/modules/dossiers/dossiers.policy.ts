@@ -1,8 +1,7 @@
-import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
+import { hasPermission, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
 import type { Permission } from '../../authz/roles.ts';
-import { type LookupSeat, type LookupStage, type LookupStages } from '../procedures/index.ts';
-import { DOSSIER_ACTIONS, OPEN_STATUSES, TRANSITIONS, type DossierAction, type DossierStatus } from './workflow.ts';
+import { DOSSIER_ACTIONS, TRANSITIONS, type DossierAction, type DossierStatus } from './workflow.ts';
 
 /** A dossier as the policy sees it: where it was received, where it is processed, its status. */
 export interface DossierScope {
@@ -35,54 +34,8 @@ export const dossierPolicy = definePolicy<DossierScope, DossierAction>({
   >),
 });
 
-// ——— Looking up the citizens of a dossier in the NPD (R01, R13, R35, issue 13) ———
+/** A desk receives dossiers where its officer holds dossiers.receive; elsewhere the desk is not found (R18). */
+export const mayReceiveAt = (actor: Actor, deskPath: string) => hasPermission(actor, 'dossiers.receive', deskPath);
 
-/** What the lookup rule needs of a dossier besides where it sits: whether it is open, whom it is assigned to, its procedure's rule. */
-export interface LookupScope extends DossierScope {
-  open: boolean;
-  assigneeId: string | null;
-  procedureCode: string;
-  lookupStages: LookupStages;
-}
-
-/** Who asks: an officer, or another provincial system with its key for a unit subtree and named procedures. */
-export type LookupAsker = { kind: 'officer'; actor: Actor } | { kind: 'client'; unitPath: string; procedures: readonly string[] };
-
-export type LookupRefusal = 'not_found' | 'procedure_not_allowed' | 'dossier_not_open' | 'lookup_not_permitted';
-
-/** An open dossier is at the desk until it is assigned, then with its processor (also while a supplement or payment is awaited). */
-export function lookupStageOf(status: DossierStatus): LookupStage | null {
-  if (status === 'received') return 'receiving';
-  return OPEN_STATUSES.includes(status) ? 'processing' : null;
-}
-
-const holdsAt = (actor: Actor, permission: Permission, path: string | null) => path !== null && hasPermission(actor, permission, path) && hasPermission(actor, 'npd.lookup', path);
-
-/** The seats a procedure version can name; a leader holds neither by the unit tree alone (no desk permission, not the assignee). */
-const SEATS: Record<LookupSeat, (actor: Actor, d: LookupScope) => boolean> = {
-  desk: (actor, d) => holdsAt(actor, 'dossiers.receive', d.deskPath),
-  assignee: (actor, d) => d.assigneeId === actor.accountId && holdsAt(actor, 'dossiers.process', d.processingPath),
-};
-
-/** The officer holds one of the seats the dossier's procedure version lets look up at the dossier's stage. */
-function holdsLookupSeat(actor: Actor, d: LookupScope): boolean {
-  const stage = lookupStageOf(d.status);
-  return stage !== null && (d.lookupStages[stage] as readonly LookupSeat[]).some((seat) => SEATS[seat](actor, d));
-}
-
-const withinClient = (unitPath: string, d: LookupScope) => isWithin(d.deskPath, unitPath) || (d.processingPath !== null && isWithin(d.processingPath, unitPath));
-
-/**
- * The one decision on looking up for a dossier, for the gateway and for the lookups panel: null when allowed, otherwise
- * why not. A dossier the caller may not see is not found (404); a closed one is refused before the stage is asked.
- */
-export function lookupRefusal(asker: LookupAsker, d: LookupScope): LookupRefusal | null {
-  if (asker.kind === 'client') {
-    if (!withinClient(asker.unitPath, d)) return 'not_found';
-    if (!asker.procedures.includes(d.procedureCode)) return 'procedure_not_allowed';
-    return d.open ? null : 'dossier_not_open';
-  }
-  if (!dossierPolicy.can(asker.actor, 'read', d)) return 'not_found';
-  if (!d.open) return 'dossier_not_open';
-  return holdsLookupSeat(asker.actor, d) ? null : 'lookup_not_permitted';
-}
+/** A dossier is assigned only to an officer who may process dossiers at the processing unit. */
+export const mayBeAssigned = (officer: Actor, unitPath: string) => hasPermission(officer, 'dossiers.process', unitPath);

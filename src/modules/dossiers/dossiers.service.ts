@@ -1,21 +1,27 @@
 import crypto from 'node:crypto';
 import { and, arrayContains, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
-import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { hasPermission, scopeOf, type Actor } from '../../authz/actor.ts';
+import { type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { scopeOf, type Actor } from '../../authz/actor.ts';
+import { rowOf } from '../../platform/views.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { birthYearOf, isValidPersonalId, loadActor } from '../accounts/index.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
+import { birthYearOf, isValidPersonalId, loadActor, officersView } from '../accounts/index.ts';
 import { classifyDeadline, endOfVietnamDay, loadWorkCalendar, provinceDeadline, vietnamDate, type DeadlineStatus, type IsoDate } from '../calendar/index.ts';
 import { record } from '../journal/index.ts';
-import { offeredProcedures, procedureCatalogue, procedureVersions } from '../procedures/procedures.tables.ts';
-import { findUnit, getProvince } from '../units/index.ts';
-import { units, type UnitRow } from '../units/units.tables.ts';
+import { findUnit, getProvince, unitsView, type UnitRow } from '../units/index.ts';
 import { nextDossierCode } from './dossier-code.ts';
-import { DOSSIER_PERMISSIONS, dossierPolicy, seated, statusAllows, type DossierScope } from './dossiers.policy.ts';
+import { citizensOf, deskView, dossierScopeOf, processingUnitView } from './dossiers.repo.ts';
+import { DOSSIER_PERMISSIONS, dossierPolicy, mayBeAssigned, mayReceiveAt, seated, statusAllows } from './dossiers.policy.ts';
 import { dossierEvents, dossierPauses, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
+import { catalogueView, offersView, versionsView } from '../procedures/index.ts';
+
+const accounts = officersView('accounts');
+const units = unitsView('units');
+const offeredProcedures = offersView('offered_procedures');
+const procedureCatalogue = catalogueView('procedure_catalogue');
+const procedureVersions = versionsView('procedure_versions');
 
 export interface PersonInput {
   personalId: string;
@@ -53,7 +59,7 @@ const searchWords = (text: string) => [...new Set(foldVietnamese(text).split(' '
 export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
   const actor = requireActor(ctx);
   const desk = await findUnit(ctx.tx, input.unitId);
-  if (!desk || !hasPermission(actor, 'dossiers.receive', desk.path)) throw notFound();
+  if (!desk || !mayReceiveAt(actor, desk.path)) throw notFound();
   checkPerson(ctx, input.applicant, 'Người nộp');
   input.persons.forEach((p, i) => checkPerson(ctx, p, `Người liên quan ${i + 1}`));
   const ids = [input.applicant.personalId, ...input.persons.map((p) => p.personalId)];
@@ -61,7 +67,7 @@ export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
 
   // Decree 118/2025: any desk in the province receives any procedure the province offers.
   const [procedure] = await ctx.tx
-    .select({ offered: offeredProcedures, version: procedureVersions })
+    .select({ offered: rowOf(offeredProcedures), version: rowOf(procedureVersions) })
     .from(offeredProcedures)
     .innerJoin(procedureVersions, and(eq(procedureVersions.offeredProcedureId, offeredProcedures.id), eq(procedureVersions.version, offeredProcedures.currentVersion)))
     .where(eq(offeredProcedures.id, input.offeredProcedureId));
@@ -114,9 +120,9 @@ export async function receiveDossier(ctx: Ctx, input: IntakeInput) {
 
 // ——— Reading ———
 
-const desk = alias(units, 'desk');
-const processingUnit = alias(units, 'processing_unit');
-const assignee = alias(accounts, 'assignee');
+const desk = deskView;
+const processingUnit = processingUnitView;
+const assignee = officersView('assignee');
 
 function dossierRows(ctx: Ctx) {
   return ctx.tx
@@ -126,7 +132,7 @@ function dossierRows(ctx: Ctx) {
       processingUnit: { id: processingUnit.id, name: processingUnit.name, path: processingUnit.path },
       assignee: { id: assignee.id, fullName: assignee.fullName, username: assignee.username },
       procedureName: procedureCatalogue.name,
-      version: procedureVersions,
+      version: rowOf(procedureVersions),
     })
     .from(dossiers)
     .innerJoin(desk, eq(desk.id, dossiers.receivedUnitId))
@@ -137,18 +143,7 @@ function dossierRows(ctx: Ctx) {
 }
 type LoadedRow = Awaited<ReturnType<typeof dossierRows>>[number];
 
-const scopeOfRow = (row: LoadedRow): DossierScope => ({
-  status: row.dossier.status,
-  deskPath: row.desk.path,
-  processingPath: row.processingUnit?.path ?? null,
-  apologized: row.dossier.apologyDueAt !== null,
-});
-
-/** The citizens a dossier concerns: its journal entries carry their keyed hashes. */
-async function citizensOf(ctx: Ctx, d: DossierRow): Promise<string[]> {
-  const persons = await ctx.tx.select({ personalId: dossierPersons.personalId }).from(dossierPersons).where(eq(dossierPersons.dossierId, d.id));
-  return [d.applicantPersonalId, ...persons.map((p) => p.personalId)];
-}
+const scopeOfRow = (row: LoadedRow) => dossierScopeOf(row.dossier, row.desk.path, row.processingUnit?.path ?? null);
 
 /** A citizen a dossier names, as the NPD gateway may ask about them: the applicant or a related person. */
 export interface DossierSubject {
@@ -382,7 +377,7 @@ async function processingTarget(ctx: Ctx, input: ActionInput): Promise<{ unit: U
   if (!unit) throw invalid('unknown_unit', 'Đơn vị xử lý không tồn tại.', 'Unknown processing unit.');
   if (!input.assigneeId) return { unit, assigneeId: null };
   const officer = await loadActor(ctx.tx, input.assigneeId);
-  if (!officer || !hasPermission(officer, 'dossiers.process', unit.path)) {
+  if (!officer || !mayBeAssigned(officer, unit.path)) {
     throw invalid('assignee_cannot_process', 'Cán bộ được giao không có quyền xử lý hồ sơ tại đơn vị này.', 'This officer may not process dossiers at that unit.');
   }
   return { unit, assigneeId: officer.accountId };
@@ -468,7 +463,7 @@ export async function actOnDossier(ctx: Ctx, id: string, action: DossierAction, 
     unitId: d.receivedUnitId,
     reason,
     details: { code: d.code, from: d.status, to: transition.to ?? d.status, ...details },
-    citizens: await citizensOf(ctx, d),
+    citizens: await citizensOf(ctx.tx, d),
   });
   // an officer who handed the dossier to a unit outside their own still sees what they handed over, this once
   return getDossier(ctx, id, { journal: false, handedOver: true });

@@ -1,6 +1,11 @@
-export { dossierPolicy, lookupRefusal, lookupStageOf, seated } from './dossiers.policy.ts';
-export type { DossierScope, LookupRefusal, LookupScope } from './dossiers.policy.ts';
+// Dossiers (hồ sơ): received at a desk, processed, settled and returned; where each sits decides who may act on it.
+export { dossierPolicy, seated } from './dossiers.policy.ts';
+export type { DossierScope } from './dossiers.policy.ts';
+export { citizensOf, dossierPersonsView, dossierRef, dossierRefs, dossiersView, subjectsOf } from './dossiers.repo.ts';
+export type { DossierRef } from './dossiers.repo.ts';
 export { dossierForLookup } from './dossiers.service.ts';
 export type { DossierSubject, LookupDossier } from './dossiers.service.ts';
+export type { DossierRow } from './dossiers.tables.ts';
 export { purgeExpiredDossiers } from './retention.ts';
 export { OPEN_STATUSES } from './workflow.ts';
+export type { DossierStatus } from './workflow.ts';

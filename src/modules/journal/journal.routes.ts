@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../platform/schemas.ts';
 import { consistency, entryWithProof, exportSelection, latestCheckpoint, searchJournal } from './journal.service.ts';
-import { SELECTION_FORMAT } from './verify.ts';
+import { SELECTION_FORMAT } from './exports.ts';
 
 const entry = z.object({
   seq: z.number(),

@@ -1,9 +1,6 @@
 import { and, arrayContains, asc, desc, eq, gte, inArray, lt, or } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Ctx } from '../../platform/context.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
-import { units } from '../units/units.tables.ts';
 import { journal, journalCheckpoints, journalIndex, type JournalRow } from './journal.tables.ts';
 import { consistencyRanges, inclusionRanges } from './merkle.ts';
 import { rangeRoots } from './nodes.ts';
@@ -11,7 +8,11 @@ import { record } from './record.ts';
 import { mayReadJournal } from './journal.policy.ts';
 import { latestCheckpointRow } from './sequencer.ts';
 import { journalState } from './state.ts';
-import { SELECTION_FORMAT, type JournalSelection } from './verify.ts';
+import { SELECTION_FORMAT, type JournalSelection } from './exports.ts';
+import { officersView } from '../accounts/index.ts';
+import { unitsView } from '../units/index.ts';
+
+const accounts = officersView('accounts');
 
 // ——— Reading the journal (inspectors, R21/R25): entries, checkpoints and proofs an outsider can check ———
 
@@ -48,8 +49,8 @@ function matching(ctx: Ctx, q: JournalFilter & { beforeSeq?: number }) {
   );
 }
 
-const actorUnit = alias(units, 'actor_unit');
-const targetUnit = alias(units, 'target_unit');
+const actorUnit = unitsView('actor_unit');
+const targetUnit = unitsView('target_unit');
 
 /** Entries with the names an inspector reads (actor, units) instead of ids. */
 function entriesWithNames(ctx: Ctx) {

@@ -11,7 +11,8 @@ import { parseVerifierKey } from './checkpoint.ts';
 import { record } from './record.ts';
 import { archiveMonth, ensureJournalPartitions, monthsToArchive } from './retention.ts';
 import { integrate, journalSigner } from './sequencer.ts';
-import { verifyExportedFile, verifyJournal, type JournalArchive } from './verify.ts';
+import { verifyExportedFile, type JournalArchive } from './exports.ts';
+import { verifyJournal } from './verify-stream.ts';
 
 const signer = journalSigner('motcua/19/journal', crypto.generateKeyPairSync('ed25519').privateKey);
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-archive-'));

@@ -6,7 +6,7 @@ import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
 import { record } from './record.ts';
 import { journal, journalArchives, journalIndex, type JournalRow } from './journal.tables.ts';
-import { buildArchive, verifyArchive, type JournalArchive } from './verify.ts';
+import { buildArchive, verifyArchive, type JournalArchive } from './exports.ts';
 
 /** The month (1st day, Vietnam time) an instant falls in, as YYYY-MM-DD. */
 export function monthOf(at: Date): string {

@@ -11,7 +11,9 @@ import { record } from './record.ts';
 import { rangeRoots } from './nodes.ts';
 import { encodeEntry } from './entry.ts';
 import { integrate, journalSigner } from './sequencer.ts';
-import { exportBundle, verifyBundle, verifyExportedFile, verifyJournal, verifySelection, type JournalBundle, type JournalSelection, type VerifyReport } from './verify.ts';
+import { exportBundle, verifyBundle, verifyExportedFile, verifySelection, type JournalBundle, type JournalSelection } from './exports.ts';
+import { verifyJournal } from './verify-stream.ts';
+import type { VerifyReport } from './verify.ts';
 
 const signer = journalSigner('motcua/19/journal', crypto.generateKeyPairSync('ed25519').privateKey);
 const verifier = parseVerifierKey(signer.vkey);

@@ -7,10 +7,13 @@ import { ManualClock } from '../../platform/clock.ts';
 import type { Database, Executor } from '../../platform/db.ts';
 import { parseVerifierKey } from './checkpoint.ts';
 import { encodeEntry } from './entry.ts';
+import { exportBundle, verifyBundle } from './exports.ts';
 import { journal, journalIndex } from './journal.tables.ts';
 import { CompactRange, leafHash } from './merkle.ts';
 import { integrate, journalSigner } from './sequencer.ts';
-import { encodeTextEntry, exportBundle, HexRange, readEntries, textArrayParser, textRows, textSource, verifyBundle, verifyJournal } from './verify.ts';
+import { encodeTextEntry } from './text-entry.ts';
+import { readEntries, textArrayParser, textRows, textSource, verifyJournal } from './verify-stream.ts';
+import { HexRange } from './verify.ts';
 
 /**
  * `journal verify` does not read rows through Drizzle nor encode them with encodeEntry: it streams PostgreSQL's text

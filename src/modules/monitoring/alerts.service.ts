@@ -1,16 +1,19 @@
 import crypto from 'node:crypto';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { hasPermission, isWithin, type Actor } from '../../authz/actor.ts';
+import { isWithin, type Actor } from '../../authz/actor.ts';
+import { casePolicy } from './monitoring.policy.ts';
 import type { Permission } from '../../authz/roles.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
-import { holdersOf } from '../accounts/index.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
+import { holdersOf, officersView } from '../accounts/index.ts';
 import { record } from '../journal/index.ts';
 import { suspendAccountAutomatically } from '../registry/index.ts';
-import { units } from '../units/units.tables.ts';
 import { SEVERITIES, type AlertDraft, type Severity } from './detection.ts';
 import { monitoringAlerts, monitoringCaseNotes, monitoringCases, notifications, type CaseRow, type CaseStatus } from './monitoring.tables.ts';
+import { unitsView } from '../units/index.ts';
+
+const accounts = officersView('accounts');
+const units = unitsView('units');
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 const SEVERITY_VI: Record<Severity, string> = { low: 'thấp', medium: 'trung bình', high: 'cao', critical: 'nghiêm trọng' };
@@ -113,10 +116,7 @@ export async function storeAlerts(ctx: Ctx, drafts: AlertDraft[]): Promise<numbe
 
 // ——— Triage (R38, R41) ———
 
-/** Cases are seen by those who hold monitoring.read over the unit of the account concerned (404 otherwise). */
-function mayRead(actor: Actor, unitPath: string | null) {
-  return hasPermission(actor, 'monitoring.read', unitPath ?? undefined);
-}
+const mayRead = (actor: Actor, unitPath: string | null) => casePolicy.can(actor, 'read', { unitPath });
 
 const caseSelect = (ctx: Ctx) =>
   ctx.tx
@@ -179,9 +179,9 @@ export async function getCase(ctx: Ctx, id: string) {
     .orderBy(monitoringCaseNotes.id);
   return {
     ...presentCase(row, alerts.length),
-    mayTriage: hasPermission(actor, 'monitoring.triage', row.unitPath ?? undefined),
+    mayTriage: casePolicy.can(actor, 'triage', row),
     /** the statuses this viewer may move the case to (abilities, computed here) */
-    moves: hasPermission(actor, 'monitoring.triage', row.unitPath ?? undefined) ? MOVES[row.c.status] : [],
+    moves: casePolicy.can(actor, 'triage', row) ? MOVES[row.c.status] : [],
     items: alerts.map((a) => ({
       id: a.id,
       rule: a.rule,
@@ -200,7 +200,7 @@ export async function getCase(ctx: Ctx, id: string) {
 /** new → investigating → dismissed or confirmed, each with a note; or a note alone. Journaled. */
 export async function triageCase(ctx: Ctx, id: string, input: { status?: CaseStatus; note: string }) {
   const { actor, row } = await loadCase(ctx, id);
-  if (!hasPermission(actor, 'monitoring.triage', row.unitPath ?? undefined)) throw notFound();
+  if (!casePolicy.can(actor, 'triage', row)) throw notFound();
   if (input.status && input.status !== row.c.status && !MOVES[row.c.status].includes(input.status)) {
     throw conflict('case_status', 'Không thể chuyển vụ việc sang trạng thái này.', 'The case cannot move to that status.');
   }

@@ -1,17 +1,19 @@
 import { desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { forbidden, invalid } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
 import { journalState, mayReadJournal, record } from '../journal/index.ts';
-import { npdLookups } from '../registry/registry.tables.ts';
-import { listSuspensions, upstreamState } from '../registry/index.ts';
-import { getProvince } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { listSuspensions, lookupsView, upstreamState } from '../registry/index.ts';
+import { getProvince, unitsView } from '../units/index.ts';
 import { detectorLag, ruleSettings } from './detector.ts';
 import { RULE_NAMES, type RuleName, type RuleSettings } from './detection.ts';
 import { mayTuneRules } from './monitoring.policy.ts';
 import { incidents, monitoringCases, monitoringRules } from './monitoring.tables.ts';
-import { DEFAULT_RULES } from './rules.ts';
+import { DEFAULT_RULES } from './rules/index.ts';
+import { officersView } from '../accounts/index.ts';
+
+const accounts = officersView('accounts');
+const npdLookups = lookupsView('npd_lookups');
+const units = unitsView('units');
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

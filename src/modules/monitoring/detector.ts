@@ -1,12 +1,16 @@
 import { and, asc, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
-import { journal, journalIndex } from '../journal/journal.tables.ts';
-import { npdLookups, type LookupRow } from '../registry/registry.tables.ts';
 import { storeAlerts } from './alerts.service.ts';
 import type { MonitoredEvent, RuleName, RuleSettings } from './detection.ts';
 import { REFUSAL_TYPES, refusalOf, sqlHistory } from './history.ts';
 import { monitoringCursor, monitoringRules } from './monitoring.tables.ts';
-import { DEFAULT_RULES, evaluate } from './rules.ts';
+import { DEFAULT_RULES, evaluate } from './rules/index.ts';
+import { entriesView, positionsView, type JournalRow } from '../journal/index.ts';
+import { lookupsView, type LookupRow } from '../registry/index.ts';
+
+const journal = entriesView('journal');
+const journalIndex = positionsView('journal_index');
+const npdLookups = lookupsView('npd_lookups');
 
 /** The journal entries the rules look at. */
 const WATCHED = ['npd.lookup.complete', ...REFUSAL_TYPES, 'auth.sign_in', 'session.concurrent'];
@@ -49,8 +53,6 @@ export async function detect(ctx: Ctx): Promise<number> {
   return batch.length;
 }
 
-type JournalEntry = typeof journal.$inferSelect;
-
 /** The next entries the sequencer published after the cursor, in journal_index order (the primary key). */
 function nextBatch(ctx: Ctx, from: number) {
   return ctx.tx.select({ idx: journalIndex.idx, seq: journalIndex.seq }).from(journalIndex).where(gt(journalIndex.idx, from)).orderBy(asc(journalIndex.idx)).limit(BATCH);
@@ -61,7 +63,7 @@ function nextBatch(ctx: Ctx, from: number) {
  * partitioned by month, so a join on seq merges every partition's seq index from its first entry (the whole journal,
  * every second) instead of probing each one for the batch.
  */
-async function watchedEntries(ctx: Ctx, seqs: number[]): Promise<JournalEntry[]> {
+async function watchedEntries(ctx: Ctx, seqs: number[]): Promise<JournalRow[]> {
   if (seqs.length === 0) return [];
   const rows = await ctx.tx
     .select()
@@ -89,7 +91,7 @@ export function lookupEvent(l: LookupRow, seq: number): MonitoredEvent {
   };
 }
 
-async function toEvents(ctx: Ctx, entries: JournalEntry[]): Promise<MonitoredEvent[]> {
+async function toEvents(ctx: Ctx, entries: JournalRow[]): Promise<MonitoredEvent[]> {
   const completions = entries.filter((e) => e.type === 'npd.lookup.complete');
   const lookupIds = completions.map((e) => String(e.details.lookup)).filter((id) => /^[0-9a-f-]{36}$/.test(id));
   const byId = new Map<string, LookupRow>();

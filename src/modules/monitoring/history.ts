@@ -1,15 +1,21 @@
 import { and, asc, count, eq, exists, gt, inArray, isNotNull, lte, max, min, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Role } from '../../authz/roles.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { accounts, roleGrants } from '../accounts/accounts.tables.ts';
-import { RESET_TAKES_EFFECT } from '../accounts/index.ts';
+import { RESET_TAKES_EFFECT, grantsView, officersView } from '../accounts/index.ts';
 import { loadWorkCalendar, type WorkCalendar } from '../calendar/index.ts';
-import { dossierPersons, dossiers } from '../dossiers/dossiers.tables.ts';
-import { journal, type JournalRow } from '../journal/journal.tables.ts';
-import { type LookupService } from '../registry/index.ts';
-import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
-import { getProvince } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { integrationClientsView, lookupsView, type LookupService } from '../registry/index.ts';
+import { getProvince, unitsView } from '../units/index.ts';
+import { dossierPersonsView, dossiersView } from '../dossiers/index.ts';
+import { entriesView, type JournalRow } from '../journal/index.ts';
+
+const accounts = officersView('accounts');
+const roleGrants = grantsView('role_grants');
+const dossierPersons = dossierPersonsView('dossier_persons');
+const dossiers = dossiersView('dossiers');
+const journal = entriesView('journal');
+const integrationClients = integrationClientsView('integration_clients');
+const npdLookups = lookupsView('npd_lookups');
+const units = unitsView('units');
 
 /**
  * Issue 6: what the detection rules ask about the past. Every question takes a whole batch of keys, so that a batch

@@ -29,7 +29,10 @@ import {
   type IParagraphOptions,
   type IRunOptions,
 } from 'docx';
-import { VIETNAM_UTC_OFFSET_MS } from '../calendar/deadline.ts';
+import { CELL_PADDING, docxRule, NO_BORDERS, NO_CELL_BORDERS, stateHeaderDocx } from '../../platform/print/docx.ts';
+import { OFFICIAL_FONT } from '../../platform/print/fonts.ts';
+import { stateHeader } from '../../platform/print/state-header.ts';
+import { VIETNAM_UTC_OFFSET_MS, vietnamDate } from '../calendar/deadline.ts';
 
 export interface IncidentNoticeInput {
   code: string;
@@ -54,12 +57,9 @@ export interface IncidentNoticeInput {
 const SEVERITY_VI: Record<string, string> = { low: 'thấp', medium: 'trung bình', high: 'cao', critical: 'nghiêm trọng' };
 const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
-const FONT = 'Times New Roman';
 /** Sizes in half-points. */
 const BODY = 28;
 const HEADER = 26;
-const ISSUING_BODY = 24;
-const NATIONAL_TITLE = 24;
 const RECIPIENTS_LABEL = 24;
 const RECIPIENTS_LIST = 22;
 
@@ -67,19 +67,8 @@ const mm = (v: number) => Math.round((v * 1440) / 25.4);
 const PAGE = { width: mm(210), height: mm(297) };
 const MARGIN = { top: mm(20), bottom: mm(20), left: mm(30), right: mm(15) };
 const TEXT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
-/**
- * The right column must hold the national title on one line (about 4,970 twips in 12 pt bold); the left one, a unit
- * name such as "SỞ KHOA HỌC VÀ CÔNG NGHỆ" (about 3,660 twips in 12 pt bold).
- */
-const HEADER_COLUMNS = [4100, TEXT_WIDTH - 4100];
-const CELL_PADDING = 57;
-/** Width of "Độc lập - Tự do - Hạnh phúc" in 13 pt bold: the line under the motto is as long as the motto. */
-const MOTTO_WIDTH = 3180;
 const ANNEX_COLUMNS = [1000, 4954, TEXT_WIDTH - 1000 - 4954];
 
-const NONE: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'auto' };
-const NO_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE };
-const NO_CELL_BORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE };
 const THIN: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 const THIN_BORDERS = { top: THIN, bottom: THIN, left: THIN, right: THIN, insideHorizontal: THIN, insideVertical: THIN };
 
@@ -96,7 +85,7 @@ export async function incidentNoticeDocx(input: IncidentNoticeInput): Promise<Bu
     styles: {
       default: {
         document: {
-          run: { font: FONT, size: BODY, language: { value: 'vi-VN' } },
+          run: { font: OFFICIAL_FONT, size: BODY, language: { value: 'vi-VN' } },
           paragraph: { spacing: { before: 0, after: 0, line: 240 } },
         },
       },
@@ -113,7 +102,13 @@ export async function incidentNoticeDocx(input: IncidentNoticeInput): Promise<Bu
           default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: BODY })] })] }),
         },
         children: [
-          heading(input, reference),
+          stateHeaderDocx(
+            stateHeader(
+              { governing: input.issuingUnit.parent, issuer: input.issuingUnit.name, number: `Số: ${reference}`, place: placeName(input.province.name), day: vietnamDate(input.issuedAt) },
+              // twips to points
+              TEXT_WIDTH / 20,
+            ),
+          ),
           ...typeAndSummary(hide(input.title)),
           ...addressees(input.province.name),
           ...body(input, hide, hasAnnex),
@@ -126,51 +121,12 @@ export async function incidentNoticeDocx(input: IncidentNoticeInput): Promise<Bu
   return Packer.toBuffer(doc);
 }
 
-/** Issuing body and number on the left, national title, motto, place and date on the right. */
-function heading(input: IncidentNoticeInput, reference: string): Table {
-  const [left = 0, right = 0] = HEADER_COLUMNS;
-  const cell = (width: number, children: Paragraph[]) =>
-    new TableCell({ width: { size: width, type: WidthType.DXA }, borders: NO_CELL_BORDERS, margins: { left: CELL_PADDING, right: CELL_PADDING }, children });
-  const unitContent = left - 2 * CELL_PADDING;
-  const mottoIndent = Math.max(0, Math.round((right - 2 * CELL_PADDING - MOTTO_WIDTH) / 2));
-
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: HEADER_COLUMNS,
-    layout: TableLayoutType.FIXED,
-    borders: NO_BORDERS,
-    rows: [
-      new TableRow({
-        children: [
-          cell(left, [
-            centred([run(input.issuingUnit.parent.toLocaleUpperCase('vi'), { size: ISSUING_BODY })]),
-            centred([run(input.issuingUnit.name.toLocaleUpperCase('vi'), { size: ISSUING_BODY, bold: true })]),
-            // Decree 30: a line a third to a half as long as the unit's name, under it.
-            rule(Math.round(unitContent / 3)),
-          ]),
-          cell(right, [
-            centred([run('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { size: NATIONAL_TITLE, bold: true })]),
-            centred([run('Độc lập - Tự do - Hạnh phúc', { size: HEADER, bold: true })]),
-            rule(mottoIndent),
-          ]),
-        ],
-      }),
-      new TableRow({
-        children: [
-          cell(left, [centred([run(`Số: ${reference}`, { size: HEADER })], { spacing: { before: 60 } })]),
-          cell(right, [centred([run(`${placeName(input.province.name)}, ${longDate(input.issuedAt)}`, { italics: true })], { spacing: { before: 60 } })]),
-        ],
-      }),
-    ],
-  });
-}
-
 function typeAndSummary(title: string): Paragraph[] {
   return [
     centred([run('THÔNG BÁO', { bold: true })], { spacing: { before: 360 }, keepNext: true }),
     centred([run('Về sự cố an ninh, an toàn dữ liệu cá nhân', { bold: true })], { keepNext: true }),
     centred([run(title, { bold: true })], { keepNext: true }),
-    rule(3400, 240),
+    docxRule(3400, 120, 240),
   ];
 }
 
@@ -322,7 +278,7 @@ function annex(input: IncidentNoticeInput, reference: string): (Paragraph | Tabl
     centred([run('Phụ lục', { bold: true })], { pageBreakBefore: true }),
     centred([run('DANH SÁCH CHỦ THỂ DỮ LIỆU BỊ ẢNH HƯỞNG', { bold: true })]),
     centred([run(`(Kèm theo Thông báo số ${reference} ngày ${numericDate(input.issuedAt)} của ${input.issuingUnit.name.toLocaleUpperCase('vi')})`, { italics: true })]),
-    rule(3400, 240),
+    docxRule(3400, 120, 240),
     new Table({
       width: { size: TEXT_WIDTH, type: WidthType.DXA },
       columnWidths: ANNEX_COLUMNS,
@@ -356,16 +312,6 @@ function personalIdMask(affected: IncidentNoticeInput['affected']): (text: strin
     for (const id of known) t = t.split(id).join(MASK);
     return t.replace(/(?<!\d)\d{12}(?!\d)/g, MASK);
   };
-}
-
-/** The short horizontal line Decree 30 draws under the unit's name, the motto and the summary: `indent` from each side. */
-function rule(indent: number, after = 0): Paragraph {
-  return new Paragraph({
-    indent: { left: indent, right: indent },
-    spacing: { before: 120, after },
-    border: { top: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 } },
-    children: [new TextRun({ text: '', size: 4 })],
-  });
 }
 
 function run(text: string, options: Omit<IRunOptions, 'text'> = {}): TextRun {
@@ -403,12 +349,6 @@ function dateTime(at: Date): string {
 function numericDate(at: Date): string {
   const p = vietnamParts(at);
   return `${two(p.day)}/${two(p.month)}/${p.year}`;
-}
-
-/** Decree 30: days below 10 and the months January and February take a leading zero. */
-function longDate(at: Date): string {
-  const p = vietnamParts(at);
-  return `ngày ${two(p.day)} tháng ${p.month <= 2 ? two(p.month) : p.month} năm ${p.year}`;
 }
 
 /** The place in the date line is the province's name without its level: "Tỉnh Thái Nguyên" → "Thái Nguyên". */

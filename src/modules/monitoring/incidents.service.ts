@@ -1,16 +1,18 @@
 import crypto from 'node:crypto';
 import { desc, eq, inArray, like, sql } from 'drizzle-orm';
-import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
+import { incidentPolicy } from './monitoring.policy.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
 import { record } from '../journal/index.ts';
 import { accountSuspensions, identifyLookedUp } from '../registry/index.ts';
-import { findUnit, getProvince } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { findUnit, getProvince, unitsView } from '../units/index.ts';
 import { caseForIncident } from './alerts.service.ts';
 import { incidentNoticeDocx } from './incident-notice.ts';
 import { incidentCitizens, incidents, monitoringAlerts, monitoringCases, type IncidentStatus } from './monitoring.tables.ts';
+import { officersView } from '../accounts/index.ts';
+
+const accounts = officersView('accounts');
+const units = unitsView('units');
 
 /** Decree 13/2023 Art. 23 (now Law 91/2025): the authority is notified within 72 hours of the violation being found. */
 export const NOTIFY_WITHIN_MS = 72 * 3600_000;
@@ -36,7 +38,7 @@ export async function openIncident(ctx: Ctx, input: IncidentInput) {
     throw conflict('case_not_confirmed', 'Chỉ lập sự cố từ vụ việc đã được xác nhận.', 'Only a confirmed case becomes an incident.');
   }
   const unit = input.unitId ? await findUnit(ctx.tx, input.unitId) : fromCase?.row.unitId ? await findUnit(ctx.tx, fromCase.row.unitId) : await getProvince(ctx.tx);
-  if (!unit || !hasPermission(actor, 'incidents.manage', unit.path)) throw notFound();
+  if (!unit || !incidentPolicy.can(actor, 'manage', { unitPath: unit.path })) throw notFound();
   const detectedAt = input.detectedAt ?? (fromCase ? fromCase.row.openedAt : now);
   if (detectedAt > now) throw invalid('detected_in_future', 'Thời điểm phát hiện không thể ở tương lai.', 'The detection time cannot be in the future.');
   const id = crypto.randomUUID();
@@ -96,13 +98,13 @@ function present(ctx: Ctx, row: Awaited<ReturnType<typeof incidentSelect>>[numbe
 async function loadIncident(ctx: Ctx, id: string) {
   const actor = requireActor(ctx);
   const [row] = await incidentSelect(ctx).where(eq(incidents.id, id));
-  if (!row || !hasPermission(actor, 'incidents.read', row.unitPath)) throw notFound();
+  if (!row || !incidentPolicy.can(actor, 'read', row)) throw notFound();
   return { actor, row };
 }
 
 export async function listIncidents(ctx: Ctx) {
   const actor = requireActor(ctx);
-  const rows = (await incidentSelect(ctx).orderBy(sql`${incidents.status} = 'closed'`, desc(incidents.openedAt)).limit(500)).filter((r) => hasPermission(actor, 'incidents.read', r.unitPath));
+  const rows = (await incidentSelect(ctx).orderBy(sql`${incidents.status} = 'closed'`, desc(incidents.openedAt)).limit(500)).filter((r) => incidentPolicy.can(actor, 'read', r));
   const counts = rows.length === 0
     ? []
     : await ctx.tx
@@ -117,7 +119,7 @@ export async function listIncidents(ctx: Ctx) {
 export async function getIncident(ctx: Ctx, id: string) {
   const { actor, row } = await loadIncident(ctx, id);
   const [{ n } = { n: 0 }] = await ctx.tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(incidentCitizens).where(eq(incidentCitizens.incidentId, id));
-  return { ...present(ctx, row, n), mayManage: hasPermission(actor, 'incidents.manage', row.unitPath) };
+  return { ...present(ctx, row, n), mayManage: incidentPolicy.can(actor, 'manage', row) };
 }
 
 const NEXT: Record<IncidentStatus, IncidentStatus[]> = { open: ['notified', 'closed'], notified: ['closed'], closed: [] };
@@ -125,7 +127,7 @@ const NEXT: Record<IncidentStatus, IncidentStatus[]> = { open: ['notified', 'clo
 /** The authority was notified (the document sent), or the incident is closed; journaled with the reason. */
 export async function moveIncident(ctx: Ctx, id: string, status: 'notified' | 'closed', reason: string) {
   const { actor, row } = await loadIncident(ctx, id);
-  if (!hasPermission(actor, 'incidents.manage', row.unitPath)) throw notFound();
+  if (!incidentPolicy.can(actor, 'manage', row)) throw notFound();
   if (!NEXT[row.i.status].includes(status)) throw conflict('incident_status', 'Sự cố không thể chuyển sang trạng thái này.', 'The incident cannot move to that status.');
   const now = ctx.clock.now();
   await ctx.tx

@@ -2,8 +2,10 @@ import { and, asc, eq, gt, isNull, ne } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../platform/config.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
 import { notifications } from './monitoring.tables.ts';
+import { officersView } from '../accounts/index.ts';
+
+const accounts = officersView('accounts');
 
 const PATHS: Record<string, string> = { monitoring_case: '/security/cases', incident: '/incidents', account: '/accounts' };
 

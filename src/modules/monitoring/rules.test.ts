@@ -15,7 +15,7 @@ import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
 import { units as unitsTable, type UnitKind } from '../units/units.tables.ts';
 import { RULE_NAMES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings } from './detection.ts';
 import { callerKey, FAILED_OUTCOMES, REFUSAL_TYPES, refusalOf, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal, type CredentialReset } from './history.ts';
-import { DEFAULT_RULES, evaluate } from './rules.ts';
+import { DEFAULT_RULES, evaluate } from './rules/index.ts';
 
 // ——— A fake history over plain arrays: the same questions, answered by filtering ———
 

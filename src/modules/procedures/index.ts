@@ -3,3 +3,5 @@ export type { LookupSeat, LookupStage, LookupStages } from './lookup-stages.ts';
 export { NPD_FIELD_NAMES } from './npd-fields.ts';
 export type { NpdField } from './npd-fields.ts';
 export { offerSuggestedProcedures } from './procedures.service.ts';
+export { catalogueView, offersView, versionsView } from './procedures.repo.ts';
+export type { RequiredDocument, VersionRow } from './procedures.tables.ts';

@@ -2,10 +2,12 @@ import crypto from 'node:crypto';
 import { desc, eq, isNull } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
 import { record } from '../journal/index.ts';
 import { certificateFacts, type NpdConnectionSettings } from './npd-client.ts';
 import { npdConnections } from './registry.tables.ts';
+import { officersView } from '../accounts/index.ts';
+
+const accounts = officersView('accounts');
 
 const sealContext = (id: string) => `npd connection v1:${id}`;
 

@@ -9,3 +9,5 @@ export type { LookupService } from './registry.schemas.ts';
 export { spawnSimulator } from './simulator.ts';
 export type { SimulatorProcess } from './simulator.ts';
 export { accountSuspensions, listSuspensions, suspendAccountAutomatically, upstreamState } from './suspensions.service.ts';
+export { integrationClientsView, lookupsView } from './registry.repo.ts';
+export type { LookupRow } from './registry.tables.ts';

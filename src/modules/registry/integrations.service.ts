@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
-import { hasPermission } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
+import { integrationPolicy } from './registry.policy.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import type { Executor } from '../../platform/db.ts';
 import { record } from '../journal/index.ts';
-import { findUnit } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { findUnit, unitsView } from '../units/index.ts';
 import { integrationClients } from './registry.tables.ts';
+
+const units = unitsView('units');
 
 const KEY_PREFIX = 'mck_';
 const hashOf = (secret: string) => crypto.createHash('sha256').update(secret).digest();
@@ -26,7 +27,7 @@ export interface ClientInput {
 export async function createClient(ctx: Ctx, input: ClientInput) {
   const actor = requireActor(ctx);
   const unit = await findUnit(ctx.tx, input.unitId);
-  if (!unit || !hasPermission(actor, 'integrations.manage', unit.path)) throw notFound();
+  if (!unit || !integrationPolicy.can(actor, 'manage', { unitPath: unit.path })) throw notFound();
   const id = crypto.randomUUID();
   const secret = crypto.randomBytes(32).toString('base64url');
   await ctx.tx.insert(integrationClients).values({
@@ -46,7 +47,7 @@ export async function createClient(ctx: Ctx, input: ClientInput) {
 export async function revokeClient(ctx: Ctx, id: string, reason: string) {
   const actor = requireActor(ctx);
   const [row] = await ctx.tx.select({ c: integrationClients, path: units.path }).from(integrationClients).innerJoin(units, eq(units.id, integrationClients.unitId)).where(eq(integrationClients.id, id));
-  if (!row || !hasPermission(actor, 'integrations.manage', row.path)) throw notFound();
+  if (!row || !integrationPolicy.can(actor, 'manage', { unitPath: row.path })) throw notFound();
   if (row.c.revokedAt) throw conflict('client_revoked', 'Khóa kết nối này đã bị thu hồi.', 'This key was already revoked.');
   await ctx.tx.update(integrationClients).set({ revokedAt: ctx.clock.now(), revokedBy: actor.accountId }).where(eq(integrationClients.id, id));
   await record(ctx, { type: 'integration.revoke', target: { type: 'integration_client', id }, unitId: row.c.unitId, reason });
@@ -60,7 +61,7 @@ export async function listClients(ctx: Ctx) {
     .innerJoin(units, eq(units.id, integrationClients.unitId))
     .orderBy(desc(integrationClients.createdAt));
   return rows
-    .filter((r) => hasPermission(actor, 'integrations.manage', r.path))
+    .filter((r) => integrationPolicy.can(actor, 'read', { unitPath: r.path }))
     .map(({ c, unitName }) => ({
       id: c.id,
       name: c.name,

@@ -5,12 +5,10 @@ import type { Ctx, InTx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/text.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
-import { isValidPersonalId } from '../accounts/index.ts';
+import { isValidPersonalId, officersView } from '../accounts/index.ts';
 import { vietnamDate } from '../calendar/index.ts';
-import { dossierForLookup, lookupRefusal, lookupStageOf, type DossierSubject, type LookupDossier, type LookupRefusal, type LookupScope } from '../dossiers/index.ts';
-import { dossiers } from '../dossiers/dossiers.tables.ts';
-import { procedureVersions } from '../procedures/procedures.tables.ts';
+import { dossierForLookup, dossiersView, subjectsOf, type DossierSubject, type LookupDossier } from '../dossiers/index.ts';
+import { lookupRefusal, lookupStageOf, type LookupRefusal, type LookupScope } from './registry.policy.ts';
 import { record } from '../journal/index.ts';
 import { keepDeclared, type CitizenFields } from './fields.ts';
 import type { NpdGateway } from './gateway.ts';
@@ -18,6 +16,11 @@ import { NpdError, type NpdAdapter, type NpdCaller, type NpdFailure } from './np
 import type { LookupOutcome, LookupService } from './registry.schemas.ts';
 import { npdLookupCounts, npdLookups } from './registry.tables.ts';
 import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream } from './suspensions.service.ts';
+import { versionsView } from '../procedures/index.ts';
+
+const accounts = officersView('accounts');
+const dossiers = dossiersView('dossiers');
+const procedureVersions = versionsView('procedure_versions');
 
 /** Who asks: a signed-in officer, or another provincial system with its own key (R35). */
 export type LookupCaller =
@@ -342,12 +345,9 @@ export async function identifyLookedUp(ctx: Ctx, digests: string[]): Promise<{ f
   const wanted = new Set(digests);
   const rows = await ctx.tx.selectDistinct({ dossierId: npdLookups.dossierId }).from(npdLookups).where(inArray(npdLookups.citizen, digests)).limit(5000);
   const found = new Map<string, { fullName: string; personalId: string }>();
-  for (const { dossierId } of rows) {
-    const d = await dossierForLookup(ctx, { id: dossierId });
-    for (const s of d?.subjects ?? []) {
-      const digest = ctx.keys.citizenDigest(s.personalId);
-      if (wanted.has(digest) && !found.has(digest)) found.set(digest, { fullName: s.fullName, personalId: s.personalId });
-    }
+  for (const s of await subjectsOf(ctx.tx, rows.map((r) => r.dossierId))) {
+    const digest = ctx.keys.citizenDigest(s.personalId);
+    if (wanted.has(digest) && !found.has(digest)) found.set(digest, s);
   }
   return [...found.values()].sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
 }

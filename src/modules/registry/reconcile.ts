@@ -1,8 +1,7 @@
 import { and, gte, inArray, lt } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
-import { hasPermission } from '../../authz/actor.ts';
+import { mayReconcile } from './registry.policy.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
-import { getProvince } from '../units/index.ts';
 import { record } from '../journal/index.ts';
 import type { NpdGateway } from './gateway.ts';
 import { NpdError } from './npd-client.ts';
@@ -18,7 +17,7 @@ const SKEW_MS = 5 * 60_000;
  */
 export async function reconcile(ctx: Ctx, gateway: NpdGateway, from: Date, to: Date) {
   // the NPD's log is the whole province's (one connection): read at the province, or on the server's machine (CLI)
-  if (ctx.actor && !hasPermission(ctx.actor, 'npd.audit', (await getProvince(ctx.tx))!.path)) {
+  if (ctx.actor && !mayReconcile(ctx.actor)) {
     throw forbidden().recording({ type: 'npd.reconcile', outcome: 'refused', reason: 'not_province_auditor', details: { from: from.toISOString(), to: to.toISOString() } });
   }
   const adapter = await gateway.adapter(ctx);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody, errorResponses, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
 import { notFound } from '../../platform/errors.ts';
-import { lookupRefusal } from '../dossiers/index.ts';
+import { lookupRefusal } from './registry.policy.ts';
 import { NPD_FIELD_NAMES } from '../procedures/index.ts';
 import { connectionStatus, currentConnection, setConnection } from './connection.service.ts';
 import { createClient, listClients, revokeClient } from './integrations.service.ts';

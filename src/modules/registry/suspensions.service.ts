@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import { and, desc, eq, isNull, or, sql, type AnyColumn } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { hasPermission, scopeOf } from '../../authz/actor.ts';
+import { scopeOf } from '../../authz/actor.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
+import { suspensionPolicy } from './registry.policy.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
-import { findAccountById } from '../accounts/index.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
+import { findAccountById, officersView } from '../accounts/index.ts';
 import { record } from '../journal/index.ts';
-import { findUnit, getProvince } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { findUnit, getProvince, unitsView } from '../units/index.ts';
 import { npdSuspensions, npdUpstream, type SuspensionScope } from './registry.tables.ts';
+
+const units = unitsView('units');
 
 export interface SuspensionInput {
   scope: SuspensionScope;
@@ -35,7 +35,7 @@ export async function suspendLookups(ctx: Ctx, input: SuspensionInput) {
     throw invalid('suspension_target', 'Chọn đúng đơn vị hoặc tài khoản cho phạm vi tạm dừng.', 'Name the unit or the account the scope needs, and nothing else.');
   }
   const path = await coveredPath(ctx, input);
-  if (!path || !hasPermission(actor, 'npd.suspend', path)) throw notFound();
+  if (!path || !suspensionPolicy.can(actor, 'read', { coveredPath: path })) throw notFound();
   const id = crypto.randomUUID();
   await ctx.tx.insert(npdSuspensions).values({
     id,
@@ -71,16 +71,16 @@ export async function liftSuspension(ctx: Ctx, id: string, reason: string) {
   const actor = requireActor(ctx);
   const [s] = await ctx.tx.select().from(npdSuspensions).where(eq(npdSuspensions.id, id));
   const path = s ? await coveredPath(ctx, s) : null;
-  if (!s || !path || !hasPermission(actor, 'npd.suspend', path)) throw notFound();
+  if (!s || !path || !suspensionPolicy.can(actor, 'lift', { coveredPath: path })) throw notFound();
   if (s.liftedAt) throw conflict('suspension_lifted', 'Lệnh tạm dừng này đã được gỡ.', 'This suspension was already lifted.');
   await ctx.tx.update(npdSuspensions).set({ liftedAt: ctx.clock.now(), liftedBy: actor.accountId, liftReason: reason }).where(eq(npdSuspensions.id, id));
   await record(ctx, { type: 'npd.resume', target: { type: 'npd_suspension', id }, unitId: s.unitId, reason, details: { scope: s.scope, accountId: s.accountId } });
 }
 
-const suspender = alias(accounts, 'suspender');
-const lifter = alias(accounts, 'lifter');
-const suspendedAccount = alias(accounts, 'suspended_account');
-const suspendedAccountUnit = alias(units, 'suspended_account_unit');
+const suspender = officersView('suspender');
+const lifter = officersView('lifter');
+const suspendedAccount = officersView('suspended_account');
+const suspendedAccountUnit = unitsView('suspended_account_unit');
 
 /**
  * The kill switch's state and history, for those who audit lookups, within what they audit: the system-wide cuts,

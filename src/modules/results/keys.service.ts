@@ -2,13 +2,14 @@ import crypto from 'node:crypto';
 import { and, count, eq, gte, inArray } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { AppError, conflict, invalid, notFound } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
 import { record } from '../journal/index.ts';
-import { findUnit } from '../units/index.ts';
-import type { UnitRow } from '../units/units.tables.ts';
+import { findUnit, type UnitRow } from '../units/index.ts';
 import { signingKeyPolicy } from './results.policy.ts';
 import { results, unitSigningKeyRevocations } from './results.tables.ts';
 import { insertKey, unitKeys, unitVerifierKey, type KeyState } from './signing.ts';
+import { officersView } from '../accounts/index.ts';
+
+const accounts = officersView('accounts');
 
 /** What anyone may know of a key: enough to verify with it and to judge what it signed. */
 export function presentKey(k: KeyState) {

@@ -3,18 +3,23 @@ import { and, arrayContains, asc, desc, eq, inArray, isNotNull, ne, sql } from '
 import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
-import { citizensOf, contentDisposition, downloadName, insertReusedDocument, openVerified, ownerOf, purged, receiveFile, stampedCopy, uploadTarget, visibleOwner, type Owner, type Stamp, type UploadInput } from '../documents/index.ts';
-import { documents } from '../documents/documents.tables.ts';
-import { dossiers } from '../dossiers/dossiers.tables.ts';
+import { contentDisposition, documentsView, downloadName, insertReusedDocument, openVerified, purged, receiveFile, stampedCopy, uploadTarget, visibleOwner, type Stamp, type UploadInput } from '../documents/index.ts';
 import { record, signNote, type JournalEvent } from '../journal/index.ts';
-import { procedureCatalogue } from '../procedures/procedures.tables.ts';
-import { units } from '../units/units.tables.ts';
 import { sealedResult } from './content.ts';
 import { issuerSeat, resultPolicy } from './results.policy.ts';
 import { resultContents, results, unitSigningKeys, type ResultRow } from './results.tables.ts';
 import { trustedAt, unitKeys, unitSigner, unitVerifierKey } from './signing.ts';
 import { formatStatement, holderSubject, verifyResult } from './statement.ts';
+import { officersView } from '../accounts/index.ts';
+import { citizensOf, dossierRef, dossiersView, type DossierRef } from '../dossiers/index.ts';
+import { catalogueView } from '../procedures/index.ts';
+import { unitsView } from '../units/index.ts';
+
+const accounts = officersView('accounts');
+const documents = documentsView('documents');
+const dossiers = dossiersView('dossiers');
+const procedureCatalogue = catalogueView('procedure_catalogue');
+const units = unitsView('units');
 
 const PDF = 'application/pdf' as const;
 
@@ -24,7 +29,7 @@ const PDF = 'application/pdf' as const;
  * Who may issue a result of this dossier now: 404 if the dossier is not visible, 409 unless it is settled, 403 for
  * an officer not seated at its processing unit (dossiers.process or dossiers.approve there).
  */
-async function issueTarget(ctx: Ctx, dossierId: string): Promise<Owner> {
+async function issueTarget(ctx: Ctx, dossierId: string): Promise<DossierRef> {
   const owner = await visibleOwner(ctx, dossierId);
   if (owner.scope.status !== 'settled' || !owner.processingUnitId) {
     throw conflict('dossier_not_settled', 'Chỉ phát hành kết quả điện tử khi hồ sơ đã được phê duyệt (đã giải quyết) và chưa trả kết quả.', 'An electronic result is issued once the dossier is settled, before the result is returned.');
@@ -76,7 +81,7 @@ export async function issueResult(inTx: InTx, dossierId: string, input: Omit<Upl
       }),
       signer,
     );
-    const citizens = await citizensOf(ctx, target);
+    const citizens = await citizensOf(ctx.tx, target);
     const id = crypto.randomUUID();
     const sealed = ctx.keys.sealDocument(id, content);
     const [row] = await ctx.tx
@@ -175,11 +180,11 @@ export async function openResult(inTx: InTx, code: string, mode: ResultMode, rea
   const opened = await inTx(async (ctx) => {
     const actor = requireActor(ctx);
     const [row] = await ctx.tx.select().from(results).where(eq(results.code, code));
-    const owner = row ? await ownerOf(ctx, row.dossierId) : undefined;
+    const owner = row ? await dossierRef(ctx.tx, row.dossierId) : undefined;
     resultPolicy.authorize(actor, mode === 'original' ? 'original' : 'open', owner?.scope);
     const result = row!;
     const dossier = owner!;
-    const about: Pick<JournalEvent, 'target' | 'unitId' | 'citizens'> = { target: { type: 'result', id: result.id }, unitId: result.unitId, citizens: await citizensOf(ctx, dossier) };
+    const about: Pick<JournalEvent, 'target' | 'unitId' | 'citizens'> = { target: { type: 'result', id: result.id }, unitId: result.unitId, citizens: await citizensOf(ctx.tx, dossier) };
     const content = await sealedResult(ctx.tx, result.id);
     if (!content) throw purged();
     const checked = openVerified(ctx.keys, result.id, content, result.sha256);
@@ -299,7 +304,7 @@ export async function reusableResults(ctx: Ctx, dossierId: string) {
  */
 export async function reuseResult(ctx: Ctx, dossierId: string, input: { resultId: string; component?: string }) {
   const target = await uploadTarget(ctx, dossierId);
-  const citizens = await citizensOf(ctx, target);
+  const citizens = await citizensOf(ctx.tx, target);
   const refused = (refusal: string) =>
     notFound().recording({
       type: 'document.reuse',

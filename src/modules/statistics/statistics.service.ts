@@ -1,14 +1,16 @@
 import ExcelJS from 'exceljs';
 import { and, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
-import { hasPermission } from '../../authz/actor.ts';
+import { mayReadStatistics } from './statistics.policy.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { addDays, type IsoDate } from '../calendar/index.ts';
-import { dossiers } from '../dossiers/dossiers.tables.ts';
-import { OPEN_STATUSES } from '../dossiers/index.ts';
-import { procedureCatalogue } from '../procedures/procedures.tables.ts';
-import { findUnit, getProvince } from '../units/index.ts';
-import { units } from '../units/units.tables.ts';
+import { OPEN_STATUSES, dossiersView } from '../dossiers/index.ts';
+import { findUnit, getProvince, unitsView } from '../units/index.ts';
+import { catalogueView } from '../procedures/index.ts';
+
+const dossiers = dossiersView('dossiers');
+const procedureCatalogue = catalogueView('procedure_catalogue');
+const units = unitsView('units');
 
 export interface StatisticsQuery {
   /** first and last day of the period, Vietnam dates, inclusive */
@@ -30,7 +32,7 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   if (query.from > query.to) throw invalid('period', 'Ngày bắt đầu phải trước ngày kết thúc.', 'The period starts after it ends.');
   if (addDays(query.from, 366) <= query.to) throw invalid('period_too_long', 'Chọn một khoảng tối đa một năm.', 'Choose at most one year.');
   const unit = query.unitId ? await findUnit(ctx.tx, query.unitId) : await getProvince(ctx.tx);
-  if (!unit || !hasPermission(actor, 'statistics.read', unit.path)) throw notFound();
+  if (!unit || !mayReadStatistics(actor, unit.path)) throw notFound();
 
   const start = vietnamMidnight(query.from);
   const end = vietnamMidnight(addDays(query.to, 1));

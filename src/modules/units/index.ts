@@ -1,2 +1,4 @@
 export { unitPolicy } from './units.policy.ts';
 export { findUnit, getProvince, importProvince, insertOrgUnit, provinceNames } from './units.service.ts';
+export { unitsView } from './units.repo.ts';
+export type { UnitKind, UnitRow } from './units.tables.ts';

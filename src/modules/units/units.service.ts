@@ -93,7 +93,7 @@ const uniqueViolation = (err: unknown) => [err, (err as { cause?: unknown })?.ca
 type OrgUnitInput = { code: string; name: string; kind: Exclude<UnitKind, 'province' | 'commune'> };
 
 /** Adds an organisational unit under a parent; the caller has decided who may. */
-export async function insertOrgUnit(tx: Executor, parent: UnitRow, input: OrgUnitInput, now: Date): Promise<UnitRow> {
+export async function insertOrgUnit(tx: Executor, parent: Pick<UnitRow, 'id' | 'path'>, input: OrgUnitInput, now: Date): Promise<UnitRow> {
   const taken = () => conflict('unit_code_taken', 'Mã đơn vị đã tồn tại.', 'This unit code is already in use.');
   // whatever its case (migration 0020); the unique index settles two requests racing for one code
   const [clash] = await tx.select({ id: units.id }).from(units).where(sql`lower(${units.code}) = lower(${input.code})`);
