@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
-import type { Ctx } from './platform/context.ts';
+import type { Ctx, InTx } from './platform/context.ts';
 import type { Keys } from './platform/crypto.ts';
 import type { Database } from './platform/db.ts';
 import type { Scheduler } from './platform/jobs.ts';
@@ -57,6 +57,8 @@ declare module 'fastify' {
     scheduler: Scheduler | null;
     /** Runs a service call in one transaction: the change and its journal entries commit together. */
     inTx<T>(req: FastifyRequest, fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+    /** For the few services that must commit between steps (sign-in, a lookup's write-ahead record, a download): they take this. */
+    transactions(req: FastifyRequest): InTx;
   }
 }
 
@@ -124,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw err;
     }
   });
+  app.decorate('transactions', (req: FastifyRequest): InTx => (fn) => app.inTx(req, fn));
 
   app.setErrorHandler((raw, req, reply) => {
     const error = hasZodFastifySchemaValidationErrors(raw)

@@ -37,7 +37,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
-    const { token, session } = await signIn((fn) => app.inTx(req, fn), { ...req.body, previousToken: req.cookies[SESSION_COOKIE] ?? null });
+    const { token, session } = await signIn(app.transactions(req), { ...req.body, previousToken: req.cookies[SESSION_COOKIE] ?? null });
     setSessionCookie(reply, token, secure);
     return { stage: session.stage };
   });
@@ -51,7 +51,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
-    const { token, session } = await verifySecondFactor((fn) => app.inTx(req, fn), req.session!, req.body);
+    const { token, session } = await verifySecondFactor(app.transactions(req), req.session!, req.body);
     setSessionCookie(reply, token, secure);
     return { stage: session.stage };
   });
@@ -65,7 +65,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
-    const { token, session } = await changeOwnPassword((fn) => app.inTx(req, fn), req.session!, req.body);
+    const { token, session } = await changeOwnPassword(app.transactions(req), req.session!, req.body);
     setSessionCookie(reply, token, secure);
     return { stage: session.stage };
   });

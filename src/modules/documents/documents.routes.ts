@@ -1,12 +1,9 @@
-import type { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { InTx } from '../../platform/context.ts';
+import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorBody, errorResponses } from '../../platform/schemas.ts';
 import { listDocuments, openDocument, uploadDocument } from './documents.service.ts';
-import { tooLarge } from './inspect.ts';
 import { ALLOWED_LABELS, DOCUMENT_KINDS, DOCUMENT_TYPE_NAMES } from './types.ts';
 
 export const documentSchema = z.object({
@@ -27,58 +24,9 @@ const reasonQuery = z.strictObject({
   reason: z.string().trim().min(3, 'Hãy ghi lý do xem/tải tài liệu / give the reason').max(500),
 });
 
-/**
- * Reads the request body after the session and the right were checked (the content-type parser below hands the
- * stream over untouched), stopping as soon as it passes the limit: a refused upload is never held whole in memory.
- */
-export function readLimited(stream: Readable | undefined, max: number): Promise<Buffer> {
-  if (!stream || typeof (stream as Partial<Readable>).on !== 'function') return Promise.resolve(Buffer.alloc(0));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        cleanup();
-        stream.pause();
-        reject(tooLarge(max));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new AppError(400, 'upload_aborted', 'Tải lên bị gián đoạn.', 'The upload was interrupted.'));
-    };
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-    stream.once('close', onClose);
-  });
-}
-
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
-  // Uploads are the raw bytes of one file, typed by their Content-Type (see README: why not multipart). In this
-  // plugin only, every body is left as a stream for the handler, which reads it once the session and the right to
-  // the dossier are checked; the declared type is checked by the service, with a clear message.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-
-  const inTx = (req: FastifyRequest): InTx => (fn) => app.inTx(req, fn);
+  // the declared type is checked by the service, with a clear message
+  acceptRawBodies(app);
 
   app.post('/api/dossiers/:id/documents', {
     config: { access: 'signedIn' },
@@ -98,21 +46,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: documentSchema, ...errorResponses, 413: errorBody, 415: errorBody },
     },
   }, async (req, reply) => {
-    const length = Number(req.headers['content-length']);
-    try {
-      return await uploadDocument(inTx(req), req.params.id, {
-        name: req.query.name,
-        kind: req.query.kind,
-        component: req.query.component,
-        contentType: req.headers['content-type'],
-        contentLength: Number.isFinite(length) ? length : undefined,
-        read: (max) => readLimited(req.body as Readable | undefined, max),
-      });
-    } catch (err) {
-      // the rest of an oversized body is not read: close the connection after the answer
-      if (err instanceof AppError && err.statusCode === 413) void reply.header('connection', 'close');
-      throw err;
-    }
+    return withRawUpload(req, reply, (upload) =>
+      uploadDocument(app.transactions(req), req.params.id, { name: req.query.name, kind: req.query.kind, component: req.query.component, ...upload }),
+    );
   });
 
   app.get('/api/dossiers/:id/documents', {
@@ -140,7 +76,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     }, async (req, reply) => {
       try {
-        const file = await openDocument(inTx(req), req.params.id, mode, req.query.reason);
+        const file = await openDocument(app.transactions(req), req.params.id, mode, req.query.reason);
         void reply
           .header('content-type', file.mediaType)
           .header('content-disposition', file.contentDisposition)

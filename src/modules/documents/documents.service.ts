@@ -7,7 +7,8 @@ import { OPEN_STATUSES, citizensOf, dossierRef, type DossierRef } from '../dossi
 import { record, type JournalEvent } from '../journal/index.ts';
 import { documentPolicy, seatedOn } from './documents.policy.ts';
 import { documentContents, documents, type DocumentRow } from './documents.tables.ts';
-import { checkFileName, declaredType, inspectContent, tooLarge } from './inspect.ts';
+import { checkFileName, declaredType, inspectContent } from './inspect.ts';
+import { tooLarge, type RawUpload } from '../../platform/upload.ts';
 import type { DocumentKind, DocumentType } from './types.ts';
 import { sealedResult } from '../results/index.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
@@ -55,16 +56,10 @@ export function present(row: DocumentRow, by: { fullName: string; username: stri
 
 // ——— Upload ———
 
-export interface UploadInput {
+export interface UploadInput extends RawUpload {
   name: string;
   kind: DocumentKind;
   component?: string;
-  /** the Content-Type the client declared */
-  contentType?: string;
-  /** the Content-Length it announced, if any: refused at once when over the limit */
-  contentLength?: number;
-  /** reads the body, failing as soon as it passes `max` bytes */
-  read(max: number): Promise<Buffer>;
 }
 
 /**

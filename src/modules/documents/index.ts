@@ -1,5 +1,5 @@
 export { seatedOn } from './documents.policy.ts';
-export { documentSchema, readLimited } from './documents.routes.ts';
+export { documentSchema } from './documents.routes.ts';
 export { insertReusedDocument, openVerified, purged, receiveFile, uploadTarget, visibleOwner } from './documents.service.ts';
 export type { UploadInput } from './documents.service.ts';
 export { contentDisposition, downloadName, stampedCopy } from './watermark.ts';

@@ -9,6 +9,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { AppError, invalid } from '../../platform/errors.ts';
+import { tooLarge } from '../../platform/upload.ts';
 import { ALLOWED_LABELS, DOCUMENT_TYPES, isDocumentType, type DocumentType, type Sniffed } from './types.ts';
 
 export const MAX_NAME_LENGTH = 200;
@@ -21,15 +22,8 @@ export const PDF_DECODE_BUDGET = 64 * 1024 * 1024;
 
 const refuse = (code: string, vi: string, en: string) => invalid(code, vi, en);
 
-export const tooLarge = (maxBytes: number) =>
-  new AppError(413, 'file_too_large', `Tệp vượt quá giới hạn ${formatMb(maxBytes)} MB.`, `The file is larger than the ${formatMb(maxBytes)} MB limit.`);
-
 export const unsupportedType = () =>
   new AppError(415, 'unsupported_type', `Chỉ nhận tệp ${ALLOWED_LABELS}.`, `Only these file types are accepted: ${ALLOWED_LABELS}.`);
-
-function formatMb(bytes: number): string {
-  return String(Math.round((bytes / 1024 / 1024) * 10) / 10).replace('.', ',');
-}
 
 /** The media type the client declared (Content-Type), without parameters; refused unless it is an allowed one. */
 export function declaredType(contentType: string | undefined): DocumentType {

@@ -52,7 +52,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       body: lookupBody,
       response: { 200: lookupResult, ...errorResponses, ...lookupFailures },
     },
-  }, async (req) => lookUp((fn) => app.inTx(req, fn), app.npd, { kind: 'officer', actor: req.actor! }, { dossier: { id: req.params.id }, ...req.body }));
+  }, async (req) => lookUp(app.transactions(req), app.npd, { kind: 'officer', actor: req.actor! }, { dossier: { id: req.params.id }, ...req.body }));
 
   app.get('/api/dossiers/:id/lookups', {
     config: { access: 'signedIn' },
@@ -261,6 +261,6 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) => {
     const { dossierCode, ...rest } = req.body;
-    return lookUp((fn) => app.inTx(req, fn), app.npd, { kind: 'client', client: req.integrationClient! }, { dossier: { code: dossierCode }, ...rest });
+    return lookUp(app.transactions(req), app.npd, { kind: 'client', client: req.integrationClient! }, { dossier: { code: dossierCode }, ...rest });
   });
 };

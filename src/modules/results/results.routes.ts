@@ -1,9 +1,8 @@
-import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors.ts';
 import { errorBody, errorResponses } from '../../platform/schemas.ts';
-import { documentSchema, readLimited } from '../documents/index.ts';
+import { documentSchema } from '../documents/index.ts';
+import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
 import { keyRoutes, keyStatus } from './keys.routes.ts';
 import { issueResult, listResults, openResult, reusableResults, reuseResult, verifyResultCode, type ResultMode } from './results.service.ts';
 
@@ -41,8 +40,7 @@ export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
 };
 
 const rawBodyRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  acceptRawBodies(app);
 
   app.post('/api/dossiers/:id/results', {
     config: { access: 'signedIn' },
@@ -57,18 +55,7 @@ const rawBodyRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: result, ...errorResponses, 413: errorBody, 415: errorBody },
     },
   }, async (req, reply) => {
-    const length = Number(req.headers['content-length']);
-    try {
-      return await issueResult((fn) => app.inTx(req, fn), req.params.id, {
-        name: req.query.name,
-        contentType: req.headers['content-type'],
-        contentLength: Number.isFinite(length) ? length : undefined,
-        read: (max) => readLimited(req.body as Readable | undefined, max),
-      });
-    } catch (err) {
-      if (err instanceof AppError && err.statusCode === 413) void reply.header('connection', 'close');
-      throw err;
-    }
+    return withRawUpload(req, reply, (upload) => issueResult(app.transactions(req), req.params.id, { name: req.query.name, ...upload }));
   });
 };
 
@@ -99,7 +86,7 @@ const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.any(), ...errorResponses, 500: errorBody },
       },
     }, async (req, reply) => {
-      const file = await openResult((fn) => app.inTx(req, fn), req.params.code.toUpperCase(), mode, req.query.reason);
+      const file = await openResult(app.transactions(req), req.params.code.toUpperCase(), mode, req.query.reason);
       void reply
         .header('content-type', file.mediaType)
         .header('content-disposition', file.contentDisposition)
