@@ -27,7 +27,7 @@ import { insertAccount, insertGrant, loadActor } from '../src/modules/accounts/a
 import { accounts } from '../src/modules/accounts/accounts.tables.ts';
 import { newTotpKey, totpCode, totpKeyToStorage, totpStep } from '../src/modules/auth/totp.ts';
 import { loadWorkCalendar, seedCalendar } from '../src/modules/calendar/calendar.service.ts';
-import { addDays, isWorkingDay, vietnamDate, weekday, type WorkCalendar } from '../src/modules/calendar/deadline.ts';
+import { isWorkingDay, type WorkCalendar } from '../src/modules/calendar/deadline.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
 import type { RuleName } from '../src/modules/monitoring/detection.ts';
@@ -51,6 +51,7 @@ import { APP_ROLE, assumeAppRole, migrate, openPglite, openPostgres, type Databa
 import { systemInTx } from '../src/system.ts';
 import { isoBirthDate, startNpdSim, type SampleCitizen } from '../test/npd-sim.ts';
 import { sessions } from '../src/modules/sessions/sessions.tables.ts';
+import { addDays, vietnamDate, weekday } from '../common/vietnam-time.ts';
 
 // ——— arguments and a seeded random source ———
 const { values: argv } = parseArgs({

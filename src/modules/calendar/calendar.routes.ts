@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
 import * as calendar from './calendar.service.ts';
 import type { CalendarDayRow } from './calendar.tables.ts';
-import { CALENDAR_YEARS, inCalendarYears, isIsoDate, MAX_WORKING_DAYS, weekday } from './deadline.ts';
+import { CALENDAR_YEARS, inCalendarYears, isIsoDate, MAX_WORKING_DAYS } from './deadline.ts';
+import { startOfVietnamDay, weekday } from '../../../common/vietnam-time.ts';
 
 const outsideYears = `Ngày phải trong các năm ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}, những năm lịch làm việc tính được.`;
 const isoDate = z
   .string()
   .refine(isIsoDate, 'Ngày có dạng YYYY-MM-DD và phải có thật.')
-  .refine((d) => inCalendarYears(new Date(`${d}T12:00:00+07:00`)), outsideYears);
+  .refine((d) => inCalendarYears(startOfVietnamDay(d)), outsideYears);
 const dayKind = z.enum(['holiday', 'working']);
 const daySchema = z.object({ date: z.string(), weekday: z.number(), kind: dayKind, name: z.string() });
 const presentDay = (d: CalendarDayRow) => ({ date: d.day, weekday: weekday(d.day), kind: d.kind, name: d.name });

@@ -6,8 +6,9 @@ import { record } from '../journal/index.ts';
 import { getProvince, type UnitRow } from '../units/index.ts';
 import { calendarPolicy } from './calendar.policy.ts';
 import { calendarDays, calendarYears } from './calendar.tables.ts';
-import { computeDeadline, isWeekend, vietnamDate, type Deadline, type IsoDate, type Pause, type WorkCalendar } from './deadline.ts';
+import { computeDeadline, isWeekend, type Deadline, type Pause, type WorkCalendar } from './deadline.ts';
 import { BUILT_IN_CALENDAR, type CalendarDayInput } from './holidays.ts';
+import { vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
 
 async function requireProvince(tx: Executor): Promise<UnitRow> {
   const province = await getProvince(tx);

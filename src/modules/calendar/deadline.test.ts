@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, classifyDeadline, computeDeadline, isIsoDate, isWorkingDay, metDeadline, type Pause, type WorkCalendar } from './deadline.ts';
+import { classifyDeadline, computeDeadline, isIsoDate, isWorkingDay, metDeadline, type Pause, type WorkCalendar } from './deadline.ts';
 import { BUILT_IN_CALENDAR } from './holidays.ts';
+import { addDays } from '../../../common/vietnam-time.ts';
 
 const days = Object.values(BUILT_IN_CALENDAR).flatMap((y) => y.days);
 const calendar: WorkCalendar = {

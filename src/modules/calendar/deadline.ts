@@ -1,3 +1,5 @@
+import { addDays, endOfVietnamDay, vietnamDate, vietnamParts, weekday, type IsoDate } from '../../../common/vietnam-time.ts';
+
 /**
  * Deadlines in working days (issue 4, item 3), as pure functions of a calendar: no clock, no database.
  *
@@ -13,11 +15,6 @@
  *   the day itself not counted). A pause that starts after the due day has ended extends nothing: it was late already.
  */
 
-/** A calendar date, `YYYY-MM-DD`, in Vietnam. */
-export type IsoDate = string;
-
-/** Asia/Ho_Chi_Minh has been UTC+7 all year, without daylight saving, since 1975. */
-export const VIETNAM_UTC_OFFSET_MS = 7 * 3_600_000;
 /** Received at or after this hour, a dossier counts from the next working day. */
 export const RECEIPT_CUTOFF_HOUR = 15;
 /** The longest time limit accepted, in working days (no catalogued procedure comes near it). */
@@ -29,7 +26,6 @@ export const MAX_WORKING_DAYS = 365;
  */
 export const CALENDAR_YEARS = { first: 2000, last: 2100 } as const;
 
-const DAY_MS = 86_400_000;
 /** No real calendar has this many days off in a row; a calendar that does is refused rather than looped on. */
 const MAX_DAYS_OFF_IN_A_ROW = 60;
 
@@ -49,37 +45,16 @@ export function isIsoDate(text: string): boolean {
 
 /** Whether an instant falls, in Vietnam, in CALENDAR_YEARS (false for an invalid date). */
 export function inCalendarYears(at: Date): boolean {
-  const year = new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS).getUTCFullYear();
+  const { year } = vietnamParts(at);
   return year >= CALENDAR_YEARS.first && year <= CALENDAR_YEARS.last;
 }
 
-/** The date in Vietnam of an instant. */
-export function vietnamDate(at: Date): IsoDate {
-  return new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-function vietnamHour(at: Date): number {
-  return new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS).getUTCHours();
-}
-
-export function addDays(day: IsoDate, days: number): IsoDate {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** 0 = Sunday … 6 = Saturday. */
-export function weekday(day: IsoDate): number {
-  return new Date(`${day}T00:00:00Z`).getUTCDay();
-}
 
 export function isWeekend(day: IsoDate): boolean {
   const d = weekday(day);
   return d === 0 || d === 6;
 }
 
-/** The instant a day ends in Vietnam (midnight at its close): a deadline on that day is met before it. */
-export function endOfVietnamDay(day: IsoDate): Date {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS - VIETNAM_UTC_OFFSET_MS);
-}
 
 export function isWorkingDay(day: IsoDate, calendar: WorkCalendar): boolean {
   if (calendar.workingWeekends.has(day)) return true;
@@ -99,7 +74,7 @@ export function nextWorkingDay(day: IsoDate, calendar: WorkCalendar): IsoDate {
 /** The day a receipt (or a supplement's arrival) counts from: its own day before 15:00 on a working day, else the next working day. */
 export function countingDay(at: Date, calendar: WorkCalendar): IsoDate {
   const day = vietnamDate(at);
-  return isWorkingDay(day, calendar) && vietnamHour(at) < RECEIPT_CUTOFF_HOUR ? day : nextWorkingDay(day, calendar);
+  return isWorkingDay(day, calendar) && vietnamParts(at).hour < RECEIPT_CUTOFF_HOUR ? day : nextWorkingDay(day, calendar);
 }
 
 /** The `n`-th working day after `day` (`day` itself when n is 0). */

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
-import { VIETNAM_UTC_OFFSET_MS } from '../calendar/index.ts';
 import { loadPdf, MAX_IMAGE_PIXELS } from './inspect.ts';
 import { DOCUMENT_TYPES, type DocumentType } from './types.ts';
+import { formatVietnamDate, formatVietnamTime } from '../../../common/vietnam-time.ts';
 
 export interface Stamp {
   fullName: string;
@@ -20,8 +20,7 @@ export interface Stamp {
 
 /** dd/mm/yyyy HH:mm in Vietnam time. */
 export function vietnamDateTime(at: Date): { date: string; time: string } {
-  const v = new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS).toISOString();
-  return { date: `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}`, time: v.slice(11, 16) };
+  return { date: formatVietnamDate(at), time: formatVietnamTime(at) };
 }
 
 /** The two lines every watermark carries. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
-import { vietnamDate } from '../calendar/index.ts';
 import { dossierCounters } from './dossiers.tables.ts';
+import { vietnamDate } from '../../../common/vietnam-time.ts';
 
 /**
  * The next dossier code of a unit for the day of `at` (Circular 01/2018/TT-VPCP: `<unit code>-YYMMDD-NNNN`). The

@@ -7,7 +7,7 @@ import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { foldVietnamese, likeContains } from '../../platform/text.ts';
 import { birthYearOf, isValidPersonalId, loadActor, officersView } from '../accounts/index.ts';
-import { classifyDeadline, endOfVietnamDay, loadWorkCalendar, provinceDeadline, vietnamDate, type DeadlineStatus, type IsoDate } from '../calendar/index.ts';
+import { classifyDeadline, loadWorkCalendar, provinceDeadline, type DeadlineStatus } from '../calendar/index.ts';
 import { record } from '../journal/index.ts';
 import { findUnit, getProvince, unitsView, type UnitRow } from '../units/index.ts';
 import { nextDossierCode } from './dossier-code.ts';
@@ -16,6 +16,7 @@ import { DOSSIER_PERMISSIONS, dossierPolicy, mayBeAssigned, mayReceiveAt, seated
 import { dossierEvents, dossierPauses, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
 import { catalogueView, offersView, versionsView } from '../procedures/index.ts';
+import { endOfVietnamDay, vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
 
 const accounts = officersView('accounts');
 const units = unitsView('units');

@@ -13,13 +13,13 @@ import QRCode from 'qrcode';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict } from '../../platform/errors.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
-import { VIETNAM_UTC_OFFSET_MS, vietnamDate, type IsoDate } from '../calendar/deadline.ts';
 import { record } from '../journal/record.ts';
 import { procedureCatalogue, procedureVersions, type RequiredDocument } from '../procedures/procedures.tables.ts';
 import { units, type UnitRow } from '../units/units.tables.ts';
 import { dossierPolicy } from './dossiers.policy.ts';
 import { dossierEvents, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
 import type { Channel } from './workflow.ts';
+import { VIETNAM_UTC_OFFSET_MS, vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
 
 export const FORMS = ['receipt', 'supplement', 'refusal', 'apology'] as const;
 export type FormKind = (typeof FORMS)[number];

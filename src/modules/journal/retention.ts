@@ -7,12 +7,7 @@ import type { Executor } from '../../platform/db.ts';
 import { record } from './record.ts';
 import { journal, journalArchives, journalIndex, type JournalRow } from './journal.tables.ts';
 import { buildArchive, verifyArchive, type JournalArchive } from './exports.ts';
-
-/** The month (1st day, Vietnam time) an instant falls in, as YYYY-MM-DD. */
-export function monthOf(at: Date): string {
-  const local = new Date(at.getTime() + 7 * 3600_000);
-  return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-01`;
-}
+import { startOfVietnamDay, vietnamMonth } from '../../../common/vietnam-time.ts';
 
 function addMonths(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -22,13 +17,13 @@ function addMonths(month: string, n: number): string {
 
 /** The journal's partitions for this month and the next exist before their first entry (daily job and start-up). */
 export async function ensureJournalPartitions(tx: Executor, now: Date): Promise<void> {
-  const month = monthOf(now);
+  const month = vietnamMonth(now);
   for (const m of [month, addMonths(month, 1)]) await tx.execute(sql`SELECT journal_month_partition(${m}::date)`);
 }
 
 /** The months past retention that still have a partition, oldest first (PGlite and PostgreSQL alike). */
 export async function monthsToArchive(tx: Executor, now: Date, retentionMonths: number): Promise<string[]> {
-  const keepFrom = addMonths(monthOf(now), -retentionMonths);
+  const keepFrom = addMonths(vietnamMonth(now), -retentionMonths);
   const result = (await tx.execute(
     sql`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'journal'::regclass ORDER BY c.relname`,
   )) as unknown as { rows: { name: string }[] };
@@ -55,7 +50,7 @@ export async function archiveMonth(ctx: Ctx, month: string, outDir: string, veri
     .select({ entry: journal, idx: journalIndex.idx })
     .from(journal)
     .leftJoin(journalIndex, eq(journalIndex.seq, journal.seq))
-    .where(and(gte(journal.at, new Date(`${month}T00:00:00+07:00`)), lt(journal.at, new Date(`${next}T00:00:00+07:00`))))
+    .where(and(gte(journal.at, startOfVietnamDay(month)), lt(journal.at, startOfVietnamDay(next))))
     .orderBy(asc(journalIndex.idx));
   if (rows.some((r) => r.idx === null)) throw new Error(`${month.slice(0, 7)} has entries the sequencer has not integrated yet; try again in a minute`);
   const integrated = rows as { entry: JournalRow; idx: number }[];

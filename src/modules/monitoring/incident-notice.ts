@@ -32,7 +32,7 @@ import {
 import { CELL_PADDING, docxRule, NO_BORDERS, NO_CELL_BORDERS, stateHeaderDocx } from '../../platform/print/docx.ts';
 import { OFFICIAL_FONT } from '../../platform/print/fonts.ts';
 import { stateHeader } from '../../platform/print/state-header.ts';
-import { VIETNAM_UTC_OFFSET_MS, vietnamDate } from '../calendar/deadline.ts';
+import { VIETNAM_UTC_OFFSET_MS, vietnamDate } from '../../../common/vietnam-time.ts';
 
 export interface IncidentNoticeInput {
   code: string;

@@ -10,6 +10,7 @@ import { caseForIncident } from './alerts.service.ts';
 import { incidentNoticeDocx } from './incident-notice.ts';
 import { incidentCitizens, incidents, monitoringAlerts, monitoringCases, type IncidentStatus } from './monitoring.tables.ts';
 import { officersView } from '../accounts/index.ts';
+import { formatVietnamDate, formatVietnamTime, vietnamParts } from '../../../common/vietnam-time.ts';
 
 const accounts = officersView('accounts');
 const units = unitsView('units');
@@ -42,7 +43,7 @@ export async function openIncident(ctx: Ctx, input: IncidentInput) {
   const detectedAt = input.detectedAt ?? (fromCase ? fromCase.row.openedAt : now);
   if (detectedAt > now) throw invalid('detected_in_future', 'Thời điểm phát hiện không thể ở tương lai.', 'The detection time cannot be in the future.');
   const id = crypto.randomUUID();
-  const year = new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
+  const { year } = vietnamParts(now);
   const [{ n } = { n: 0 }] = await ctx.tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(incidents).where(like(incidents.code, `SC-${year}-%`));
   const code = `SC-${year}-${String(n + 1).padStart(4, '0')}`;
   await ctx.tx.insert(incidents).values({
@@ -169,7 +170,7 @@ export async function incidentNoticeFile(ctx: Ctx, id: string): Promise<{ name: 
     account: concerned ?? null,
     alerts: alerts.map((a) => ({ at: a.at, explanationVi: a.explanationVi, severity: a.severity })),
     affected,
-    measures: suspensions.map((s) => `Tạm dừng quyền tra cứu CSDLQG về dân cư của tài khoản từ ${formatVietnamTime(s.suspendedAt)}${s.liftedAt ? ` đến ${formatVietnamTime(s.liftedAt)}` : ' (đang có hiệu lực)'}: ${s.reason}`),
+    measures: suspensions.map((s) => `Tạm dừng quyền tra cứu CSDLQG về dân cư của tài khoản từ ${formatVietnamMoment(s.suspendedAt)}${s.liftedAt ? ` đến ${formatVietnamMoment(s.liftedAt)}` : ' (đang có hiệu lực)'}: ${s.reason}`),
     contact: { fullName: author!.fullName, position: author!.position, phone: author!.phone, email: author!.email },
     signer: { position: 'THỦ TRƯỞNG ĐƠN VỊ', fullName: '' },
   });
@@ -177,7 +178,4 @@ export async function incidentNoticeFile(ctx: Ctx, id: string): Promise<{ name: 
   return { name: `${i.code}-thong-bao.docx`, bytes };
 }
 
-const formatVietnamTime = (at: Date) => {
-  const local = new Date(at.getTime() + 7 * 3600_000).toISOString();
-  return `${local.slice(11, 16)} ngày ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
-};
+const formatVietnamMoment = (at: Date) => `${formatVietnamTime(at)} ngày ${formatVietnamDate(at)}`;

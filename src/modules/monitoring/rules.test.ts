@@ -6,7 +6,7 @@ import type { Role } from '../../authz/roles.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { accounts } from '../accounts/accounts.tables.ts';
 import { seedCalendar } from '../calendar/calendar.service.ts';
-import { addDays, isWorkingDay, type IsoDate, type WorkCalendar } from '../calendar/deadline.ts';
+import { isWorkingDay, type WorkCalendar } from '../calendar/deadline.ts';
 import { BUILT_IN_CALENDAR } from '../calendar/holidays.ts';
 import { dossiers as dossiersTable } from '../dossiers/dossiers.tables.ts';
 import { record } from '../journal/record.ts';
@@ -16,6 +16,7 @@ import { units as unitsTable, type UnitKind } from '../units/units.tables.ts';
 import { RULE_NAMES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings } from './detection.ts';
 import { callerKey, FAILED_OUTCOMES, REFUSAL_TYPES, refusalOf, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal, type CredentialReset } from './history.ts';
 import { DEFAULT_RULES, evaluate } from './rules/index.ts';
+import { addDays, type IsoDate } from '../../../common/vietnam-time.ts';
 
 // ——— A fake history over plain arrays: the same questions, answered by filtering ———
 

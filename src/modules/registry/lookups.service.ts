@@ -6,7 +6,6 @@ import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/text.ts';
 import { isValidPersonalId, officersView } from '../accounts/index.ts';
-import { vietnamDate } from '../calendar/index.ts';
 import { dossierForLookup, dossiersView, subjectsOf, type DossierSubject, type LookupDossier } from '../dossiers/index.ts';
 import { lookupRefusal, lookupStageOf, type LookupRefusal, type LookupScope } from './registry.policy.ts';
 import { record } from '../journal/index.ts';
@@ -17,6 +16,7 @@ import type { LookupOutcome, LookupService } from './registry.schemas.ts';
 import { npdLookupCounts, npdLookups } from './registry.tables.ts';
 import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream } from './suspensions.service.ts';
 import { versionsView } from '../procedures/index.ts';
+import { startOfVietnamDay, vietnamDate } from '../../../common/vietnam-time.ts';
 
 const accounts = officersView('accounts');
 const dossiers = dossiersView('dossiers');
@@ -243,7 +243,7 @@ async function countAndCheck(ctx: Ctx, caller: LookupCaller, refuse: (err: AppEr
   const limits = ctx.config.npd.limits;
   const now = ctx.clock.now();
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const day = new Date(`${vietnamDate(now)}T00:00:00+07:00`);
+  const day = startOfVietnamDay(vietnamDate(now));
   const own = caller.kind === 'officer' ? `account:${caller.actor.accountId}` : `client:${caller.client.id}`;
   const unit = `unit:${caller.kind === 'officer' ? caller.actor.unitId : caller.client.unitId}`;
   const counted = await ctx.tx

@@ -3,10 +3,10 @@ import { and, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import { mayReadStatistics } from './statistics.policy.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
-import { addDays, type IsoDate } from '../calendar/index.ts';
 import { OPEN_STATUSES, dossiersView } from '../dossiers/index.ts';
 import { findUnit, getProvince, unitsView } from '../units/index.ts';
 import { catalogueView } from '../procedures/index.ts';
+import { addDays, startOfVietnamDay, type IsoDate } from '../../../common/vietnam-time.ts';
 
 const dossiers = dossiersView('dossiers');
 const procedureCatalogue = catalogueView('procedure_catalogue');
@@ -20,7 +20,6 @@ export interface StatisticsQuery {
   unitId?: string;
 }
 
-const vietnamMidnight = (day: IsoDate) => new Date(`${day}T00:00:00+07:00`);
 
 /**
  * R22, Decision 766/QĐ-TTg: per procedure and per receiving unit, the dossiers received in the period, settled in it
@@ -34,8 +33,8 @@ export async function dossierStatistics(ctx: Ctx, query: StatisticsQuery) {
   const unit = query.unitId ? await findUnit(ctx.tx, query.unitId) : await getProvince(ctx.tx);
   if (!unit || !mayReadStatistics(actor, unit.path)) throw notFound();
 
-  const start = vietnamMidnight(query.from);
-  const end = vietnamMidnight(addDays(query.to, 1));
+  const start = startOfVietnamDay(query.from);
+  const end = startOfVietnamDay(addDays(query.to, 1));
   const now = ctx.clock.now();
   const inPeriod = (column: typeof dossiers.receivedAt | typeof dossiers.settledAt) => sql`${column} >= ${start} AND ${column} < ${end}`;
   const open = inArray(dossiers.status, [...OPEN_STATUSES]);

@@ -1,7 +1,7 @@
-import { vietnamDate } from '../../calendar/deadline.ts';
 import type { MonitoredEvent } from '../detection.ts';
 import { enTime, officerName, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
+import { vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /** A second live session of the account from another device (R16), as the journal records it. */
 export const concurrentSession: Rule = {

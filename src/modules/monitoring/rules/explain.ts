@@ -1,5 +1,5 @@
-import { VIETNAM_UTC_OFFSET_MS } from '../../calendar/deadline.ts';
 import type { AccountFacts, AccountRef, ClientFacts } from '../history.ts';
+import { VIETNAM_UTC_OFFSET_MS } from '../../../../common/vietnam-time.ts';
 
 /** How the alerts' explanations name people and write times, numbers and spans, in Vietnamese and in English. */
 

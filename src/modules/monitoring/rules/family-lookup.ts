@@ -1,6 +1,6 @@
-import { vietnamDate } from '../../calendar/deadline.ts';
 import { capitalize, enTime, officerName, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
+import { vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /** The family name: the first word of the full name, compared without regard to case or Unicode form. */
 const familyName = (fullName: string) => fullName.normalize('NFC').trim().split(/\s+/)[0]!.toLocaleLowerCase('vi');

@@ -1,7 +1,8 @@
-import { isWorkingDay, vietnamDate, weekday } from '../../calendar/deadline.ts';
+import { isWorkingDay } from '../../calendar/deadline.ts';
 import { callerKey } from '../history.ts';
 import { capitalize, clock, enTime, local, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
+import { vietnamDate, weekday } from '../../../../common/vietnam-time.ts';
 
 const VI_WEEKDAYS = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'];
 const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

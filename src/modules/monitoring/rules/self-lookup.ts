@@ -1,6 +1,6 @@
-import { vietnamDate } from '../../calendar/deadline.ts';
 import { capitalize, enTime, officerName, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
+import { vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /** An officer looking up their own personal ID. */
 export const selfLookup: Rule = {

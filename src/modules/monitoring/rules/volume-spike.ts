@@ -1,8 +1,8 @@
-import { VIETNAM_UTC_OFFSET_MS, vietnamDate } from '../../calendar/deadline.ts';
 import { callerKey } from '../history.ts';
 import { bucket, DAY, latestPerKey, uniqueCallers } from './batch.ts';
 import { capitalize, enNumber, enSpan, enTime, viNumber, viSpan, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
+import { VIETNAM_UTC_OFFSET_MS, vietnamDate } from '../../../../common/vietnam-time.ts';
 
 const startOfVietnamDay = (at: Date) => new Date(Date.parse(`${vietnamDate(at)}T00:00:00Z`) - VIETNAM_UTC_OFFSET_MS);
 

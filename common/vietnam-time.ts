@@ -1,0 +1,62 @@
+/**
+ * Vietnam time, for the server and the web alike: every date shown or computed is Vietnam's. Asia/Ho_Chi_Minh has
+ * been UTC+7 all year, without daylight saving, since 1975, so the arithmetic is a fixed offset (no time-zone
+ * database, identical in Node and every browser).
+ */
+
+/** A calendar date, `YYYY-MM-DD`, in Vietnam. */
+export type IsoDate = string;
+
+export const VIETNAM_UTC_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The instant moved so that its UTC fields read Vietnam's wall clock. */
+const wallClock = (at: Date) => new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS);
+
+export function vietnamParts(at: Date) {
+  const v = wallClock(at);
+  return { year: v.getUTCFullYear(), month: v.getUTCMonth() + 1, day: v.getUTCDate(), hour: v.getUTCHours(), minute: v.getUTCMinutes(), weekday: v.getUTCDay() };
+}
+
+/** The date in Vietnam of an instant. */
+export function vietnamDate(at: Date): IsoDate {
+  return wallClock(at).toISOString().slice(0, 10);
+}
+
+/** The first day of the month an instant falls in, in Vietnam, as YYYY-MM-DD. */
+export function vietnamMonth(at: Date): IsoDate {
+  return `${vietnamDate(at).slice(0, 7)}-01`;
+}
+
+/** The instant a day begins in Vietnam (its midnight). */
+export function startOfVietnamDay(day: IsoDate): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - VIETNAM_UTC_OFFSET_MS);
+}
+
+/** The instant a day ends in Vietnam (midnight at its close): a deadline on that day is met before it. */
+export function endOfVietnamDay(day: IsoDate): Date {
+  return new Date(startOfVietnamDay(day).getTime() + DAY_MS);
+}
+
+export function addDays(day: IsoDate, days: number): IsoDate {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(day: IsoDate): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay();
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** dd/mm/yyyy, as Vietnamese documents write dates. */
+export function formatVietnamDate(at: Date): string {
+  const p = vietnamParts(at);
+  return `${two(p.day)}/${two(p.month)}/${p.year}`;
+}
+
+/** HH:mm on Vietnam's clock. */
+export function formatVietnamTime(at: Date): string {
+  const p = vietnamParts(at);
+  return `${two(p.hour)}:${two(p.minute)}`;
+}
