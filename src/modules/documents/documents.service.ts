@@ -6,11 +6,11 @@ import { AppError, conflict, forbidden } from '../../platform/errors.ts';
 import { OPEN_STATUSES, citizensOf, dossierRef, type DossierRef } from '../dossiers/index.ts';
 import { record, type JournalEvent } from '../journal/index.ts';
 import { documentPolicy, seatedOn } from './documents.policy.ts';
+import { sealedResult } from './documents.repo.ts';
 import { documentContents, documents, type DocumentRow } from './documents.tables.ts';
 import { checkFileName, declaredType, inspectContent } from './inspect.ts';
 import { tooLarge, type RawUpload } from '../../platform/upload.ts';
 import type { DocumentKind, DocumentType } from './types.ts';
-import { sealedResult } from '../results/index.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
 import { officersView } from '../accounts/index.ts';
 

@@ -23,3 +23,14 @@ export const documentContents = pgTable('document_contents', {
   wrappedKey: bytea('wrapped_key').notNull(),
   ciphertext: bytea('ciphertext').notNull(),
 });
+
+/**
+ * The sealed bytes of electronic results (Keys.sealDocument under the result's id). Documents keep every sealed file:
+ * a result reused as a later dossier's component is served from here, without a copy, and the results module, built
+ * on documents, stores and reads its files through documents' face.
+ */
+export const resultContents = pgTable('result_contents', {
+  resultId: uuid('result_id').primaryKey(),
+  wrappedKey: bytea('wrapped_key').notNull(),
+  ciphertext: bytea('ciphertext').notNull(),
+});

@@ -4,4 +4,4 @@ export { insertReusedDocument, openVerified, purged, receiveFile, uploadTarget, 
 export type { UploadInput } from './documents.service.ts';
 export { contentDisposition, downloadName, stampedCopy } from './watermark.ts';
 export type { Stamp } from './watermark.ts';
-export { documentsView, purgeDossierPapers } from './documents.repo.ts';
+export { documentsView, heldResultsView, purgeDossierPapers, sealedResult, storeResultContent } from './documents.repo.ts';

@@ -1,2 +1,1 @@
-export { sealedResult } from './content.ts';
 export { verifyResult } from './statement.ts';

@@ -3,11 +3,10 @@ import { and, arrayContains, asc, desc, eq, inArray, isNotNull, ne, sql } from '
 import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { contentDisposition, documentsView, downloadName, insertReusedDocument, openVerified, purged, receiveFile, stampedCopy, uploadTarget, visibleOwner, type Stamp, type UploadInput } from '../documents/index.ts';
+import { contentDisposition, documentsView, heldResultsView, sealedResult, storeResultContent, downloadName, insertReusedDocument, openVerified, purged, receiveFile, stampedCopy, uploadTarget, visibleOwner, type Stamp, type UploadInput } from '../documents/index.ts';
 import { record, signNote, type JournalEvent } from '../journal/index.ts';
-import { sealedResult } from './content.ts';
 import { issuerSeat, resultPolicy } from './results.policy.ts';
-import { resultContents, results, unitSigningKeys, type ResultRow } from './results.tables.ts';
+import { results, unitSigningKeys, type ResultRow } from './results.tables.ts';
 import { trustedAt, unitKeys, unitSigner, unitVerifierKey } from './signing.ts';
 import { formatStatement, holderSubject, verifyResult } from './statement.ts';
 import { officersView } from '../accounts/index.ts';
@@ -17,6 +16,7 @@ import { unitsView } from '../units/index.ts';
 
 const accounts = officersView('accounts');
 const documents = documentsView('documents');
+const held = heldResultsView('held');
 const dossiers = dossiersView('dossiers');
 const procedureCatalogue = catalogueView('procedure_catalogue');
 const units = unitsView('units');
@@ -104,7 +104,7 @@ export async function issueResult(inTx: InTx, dossierId: string, input: Omit<Upl
         issuedAt: now,
       })
       .returning();
-    await ctx.tx.insert(resultContents).values({ resultId: id, wrappedKey: sealed.wrappedKey, ciphertext: sealed.ciphertext });
+    await storeResultContent(ctx.tx, id, sealed);
     await record(ctx, {
       type: 'result.issue',
       target: { type: 'result', id },
@@ -265,7 +265,7 @@ export async function reusableResults(ctx: Ctx, dossierId: string) {
     })
     .from(results)
     // only results whose bytes are still held
-    .innerJoin(resultContents, eq(resultContents.resultId, results.id))
+    .innerJoin(held, eq(held.resultId, results.id))
     .innerJoin(units, eq(units.id, results.unitId))
     .leftJoin(procedureCatalogue, eq(procedureCatalogue.code, results.procedureCode))
     .where(and(arrayContains(results.citizens, [ctx.keys.citizenDigest(target.applicantPersonalId)]), ne(results.dossierId, dossierId)))
@@ -318,8 +318,8 @@ export async function reuseResult(ctx: Ctx, dossierId: string, input: { resultId
   if (!result) throw refused('unknown_result');
   if (!result.citizens.includes(ctx.keys.citizenDigest(target.applicantPersonalId))) throw refused('other_citizen');
   if (result.dossierId === dossierId) throw invalid('own_result', 'Đây là kết quả của chính hồ sơ này.', 'This is the result of this very dossier.');
-  const [held] = await ctx.tx.select({ id: resultContents.resultId }).from(resultContents).where(eq(resultContents.resultId, result.id));
-  if (!held) throw purged();
+  const [kept] = await ctx.tx.select().from(held).where(eq(held.resultId, result.id));
+  if (!kept) throw purged();
   const [already] = await ctx.tx
     .select({ id: documents.id })
     .from(documents)

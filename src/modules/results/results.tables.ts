@@ -44,9 +44,3 @@ export const results = pgTable('results', {
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
 });
 export type ResultRow = typeof results.$inferSelect;
-
-export const resultContents = pgTable('result_contents', {
-  resultId: uuid('result_id').primaryKey(),
-  wrappedKey: bytea('wrapped_key').notNull(),
-  ciphertext: bytea('ciphertext').notNull(),
-});
