@@ -1,57 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLE_NAMES, ROLES } from '../../authz/roles.ts';
-import { errorResponses, idParams, reasonBody, unitRef } from '../../platform/schemas.ts';
+import { errorResponses, idParams, reasonBody } from '../../platform/schemas.ts';
+import { accountDetail, accountStatus, accountSummary, accountWithPassword, editableFields, resetRequest, roleName } from './accounts.schemas.ts';
 import * as accounts from './accounts.service.ts';
 import * as resets from './credential-resets.service.ts';
-
-const status = z.enum(['active', 'locked', 'left']);
-const summary = z.object({
-  id: z.string(),
-  username: z.string(),
-  fullName: z.string(),
-  position: z.string(),
-  unit: unitRef,
-  status,
-  lastSignInAt: z.string().nullable(),
-  otpEnabled: z.boolean(),
-});
-const detail = summary.extend({
-  personalId: z.string(),
-  email: z.string(),
-  phone: z.string(),
-  statusReason: z.string().nullable(),
-  mustChangePassword: z.boolean(),
-  passwordChangedAt: z.string(),
-  passwordExpiresAt: z.string(),
-  otpRequired: z.boolean(),
-  createdAt: z.string(),
-  roles: z.array(z.object({ id: z.string(), role: z.string(), unit: unitRef, grantedAt: z.string(), revocable: z.boolean() })),
-  sessions: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string(), userAgent: z.string(), current: z.boolean(), concurrent: z.boolean() })),
-  abilities: z.record(z.string(), z.boolean()),
-});
-const editable = {
-  fullName: z.string().trim().min(2).max(120),
-  position: z.string().trim().max(120),
-  email: z.email().max(200).or(z.literal('')),
-  phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/, 'Số điện thoại chỉ gồm chữ số'),
-};
-const withPassword = z.object({ account: detail.nullable(), oneTimePassword: z.string() });
-const resetRequest = z.object({
-  id: z.string(),
-  kind: z.enum(['password', 'otp']),
-  reason: z.string(),
-  status: z.enum(['pending', 'approved', 'refused', 'expired']),
-  requestedAt: z.string(),
-  expiresAt: z.string(),
-  account: z.object({ id: z.string(), username: z.string(), fullName: z.string(), unit: unitRef }),
-  requestedBy: z.object({ id: z.string(), username: z.string(), fullName: z.string() }),
-  delivery: z.enum(['approver', 'email']).nullable(),
-  email: z.string().nullable(),
-  decidedAt: z.string().nullable(),
-  abilities: z.object({ read: z.boolean(), approve: z.boolean(), refuse: z.boolean() }),
-});
-const role = z.enum(ROLE_NAMES as [string, ...string[]]);
 
 export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/roles', {
@@ -71,11 +24,11 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.strictObject({
         q: z.string().trim().max(100).optional(),
         unitId: z.uuid().optional(),
-        status: status.optional(),
+        status: accountStatus.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
         offset: z.coerce.number().int().min(0).default(0),
       }),
-      response: { 200: z.object({ total: z.number(), items: z.array(summary.extend({ roles: z.array(z.string()) })) }), ...errorResponses },
+      response: { 200: z.object({ total: z.number(), items: z.array(accountSummary.extend({ roles: z.array(z.string()) })) }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.listAccounts(ctx, req.query)));
 
@@ -88,9 +41,9 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
         username: z.string().trim().regex(/^[a-z0-9._-]{3,40}$/i, 'Tên đăng nhập: 3–40 ký tự chữ không dấu, số, . _ -'),
         personalId: z.string().regex(/^\d{12}$/, 'Số định danh gồm 12 chữ số'),
         unitId: z.uuid(),
-        ...editable,
+        ...editableFields,
       }),
-      response: { 200: withPassword, ...errorResponses },
+      response: { 200: accountWithPassword, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.issueAccount(ctx, req.body)));
 
@@ -109,13 +62,13 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['accounts'],
       summary: 'R16: accounts signed in from two devices at once in the last 30 days (possible account sharing)',
-      response: { 200: z.object({ items: z.array(z.object({ account: summary, at: z.string(), ip: z.string(), userAgent: z.string() })) }), ...errorResponses },
+      response: { 200: z.object({ items: z.array(z.object({ account: accountSummary, at: z.string(), ip: z.string(), userAgent: z.string() })) }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.listSharingSignals(ctx)));
 
   app.get('/api/accounts/:id', {
     config: { access: 'signedIn' },
-    schema: { tags: ['accounts'], summary: 'One account, with what the caller may do to it', params: idParams, response: { 200: detail, ...errorResponses } },
+    schema: { tags: ['accounts'], summary: 'One account, with what the caller may do to it', params: idParams, response: { 200: accountDetail, ...errorResponses } },
   }, async (req) => app.inTx(req, (ctx) => accounts.getAccount(ctx, req.params.id)));
 
   app.patch('/api/accounts/:id', {
@@ -124,8 +77,8 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['accounts'],
       summary: 'Edit an account’s contact details',
       params: idParams,
-      body: z.strictObject(editable).partial().refine((b) => Object.keys(b).length > 0, 'Không có gì để sửa'),
-      response: { 200: detail, ...errorResponses },
+      body: z.strictObject(editableFields).partial().refine((b) => Object.keys(b).length > 0, 'Không có gì để sửa'),
+      response: { 200: accountDetail, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.updateAccount(ctx, req.params.id, req.body)));
 
@@ -137,7 +90,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const [action, summaryText, act] of lifecycle) {
     app.post(`/api/accounts/:id/${action}`, {
       config: { access: 'accounts.manage' },
-      schema: { tags: ['accounts'], summary: summaryText, params: idParams, body: reasonBody, response: { 200: detail, ...errorResponses } },
+      schema: { tags: ['accounts'], summary: summaryText, params: idParams, body: reasonBody, response: { 200: accountDetail, ...errorResponses } },
     }, async (req) => app.inTx(req, (ctx) => act(ctx, req.params.id, req.body.reason)));
   }
 
@@ -185,17 +138,17 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'R18: move the officer to another unit one also administers; every role is revoked and sessions end at once',
       params: idParams,
       body: reasonBody.extend({ unitId: z.uuid() }),
-      response: { 200: z.object({ account: detail }), ...errorResponses },
+      response: { 200: z.object({ account: accountDetail }), ...errorResponses },
     },
   }, async (req) => ({ account: await app.inTx(req, (ctx) => accounts.transferAccount(ctx, req.params.id, req.body)) }));
 
   app.post('/api/accounts/:id/roles', {
     config: { access: 'roles.grant' },
-    schema: { tags: ['accounts'], summary: 'Grant a role at a unit', params: idParams, body: z.strictObject({ role, unitId: z.uuid() }), response: { 200: detail, ...errorResponses } },
+    schema: { tags: ['accounts'], summary: 'Grant a role at a unit', params: idParams, body: z.strictObject({ role: roleName, unitId: z.uuid() }), response: { 200: accountDetail, ...errorResponses } },
   }, async (req) => app.inTx(req, (ctx) => accounts.grantRole(ctx, req.params.id, req.body as { role: keyof typeof ROLES; unitId: string })));
 
   app.delete('/api/accounts/:id/roles/:grantId', {
     config: { access: 'roles.grant' },
-    schema: { tags: ['accounts'], summary: 'Revoke a role grant', params: z.strictObject({ id: z.uuid(), grantId: z.uuid() }), response: { 200: detail, ...errorResponses } },
+    schema: { tags: ['accounts'], summary: 'Revoke a role grant', params: z.strictObject({ id: z.uuid(), grantId: z.uuid() }), response: { 200: accountDetail, ...errorResponses } },
   }, async (req) => app.inTx(req, (ctx) => accounts.revokeRole(ctx, req.params.id, req.params.grantId)));
 };

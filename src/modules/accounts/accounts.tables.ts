@@ -1,6 +1,5 @@
 import { bigint, boolean, char, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-export type AccountStatus = 'active' | 'locked' | 'left';
+import type { AccountStatus, CredentialResetDelivery, CredentialResetKind, CredentialResetStatus } from './accounts.schemas.ts';
 
 export const accounts = pgTable('accounts', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -49,9 +48,6 @@ export const roleGrants = pgTable('role_grants', {
 
 export type AccountRow = typeof accounts.$inferSelect;
 
-export type CredentialResetKind = 'password' | 'otp';
-export type CredentialResetStatus = 'pending' | 'approved' | 'refused' | 'expired';
-
 /** Issue 13 (finding 4): a password or one-time-code reset waits here for a second admin's approval. */
 export const credentialResetRequests = pgTable('credential_reset_requests', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -65,7 +61,7 @@ export const credentialResetRequests = pgTable('credential_reset_requests', {
   decidedBy: uuid('decided_by'),
   decidedAt: timestamp('decided_at', { withTimezone: true }),
   decisionReason: text('decision_reason'),
-  delivery: text('delivery').$type<'approver' | 'email'>(),
+  delivery: text('delivery').$type<CredentialResetDelivery>(),
 });
 
 export type CredentialResetRow = typeof credentialResetRequests.$inferSelect;

@@ -9,33 +9,7 @@ import { createClient, listClients, revokeClient } from './integrations.service.
 import { dossierLookups, lookUp, lookupDossier } from './lookups.service.ts';
 import { reconcile } from './reconcile.ts';
 import { activeSuspension, liftSuspension, listSuspensions, suspendLookups, upstreamState } from './suspensions.service.ts';
-import { LOOKUP_OUTCOMES, LOOKUP_SERVICES } from './registry.schemas.ts';
-
-const pem = (label: string) => z.string().trim().min(1).max(20_000).describe(`${label} (PEM)`);
-const person = z.object({ fullName: z.string(), username: z.string() });
-const connection = z.object({
-  id: z.string(),
-  fingerprint: z.string().describe('SHA-256 of the client certificate'),
-  certificateExpiresAt: z.string(),
-  setBy: person,
-  setAt: z.string(),
-  replacedAt: z.string().nullable(),
-});
-const lookupBody = z.strictObject({
-  personalId: z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits'),
-  service: z.enum(LOOKUP_SERVICES).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),
-});
-const lookupResult = z.object({
-  lookupId: z.string().describe('also the MaYeuCau sent to the NPD'),
-  service: z.enum(LOOKUP_SERVICES),
-  subject: z.string().describe('applicant, or the related person’s relation'),
-  outcome: z.enum(LOOKUP_OUTCOMES),
-  purpose: z.string(),
-  fields: z.partialRecord(z.enum(NPD_FIELD_NAMES), z.unknown()).describe('only the fields the procedure version declares'),
-  matchesDossier: z.boolean().nullable(),
-});
-const lookupFailures = { 502: errorBody, 503: errorBody, 504: errorBody };
-const period = z.strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+import { connection, integrationClient, lookupBody, lookupFailures, lookupResult, pem, period, person, SUSPENSION_SCOPES, UNANSWERED_EXPLANATIONS } from './registry.schemas.ts';
 
 /** Issue 5: the NPD gateway (lookups, connection, kill switch, reconciliation, integration keys). Thin: services decide. */
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -100,7 +74,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
         200: z.object({
           configured: z.boolean(),
           disconnectedSince: z.string().nullable(),
-          suspension: z.object({ scope: z.enum(['system', 'unit', 'account']), reason: z.string(), unitName: z.string().nullable().describe('the suspended unit, for a unit-wide cut') }).nullable(),
+          suspension: z.object({ scope: z.enum(SUSPENSION_SCOPES), reason: z.string(), unitName: z.string().nullable().describe('the suspended unit, for a unit-wide cut') }).nullable(),
         }),
         ...errorResponses,
       },
@@ -157,7 +131,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
           items: z.array(
             z.object({
               id: z.string(),
-              scope: z.enum(['system', 'unit', 'account']),
+              scope: z.enum(SUSPENSION_SCOPES),
               unit: z.object({ id: z.string(), name: z.string() }).nullable(),
               account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
               reason: z.string(),
@@ -179,7 +153,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['npd'],
       summary: 'Suspend lookups at once for the whole system, a unit subtree or an account, with a reason (R43)',
-      body: z.strictObject({ scope: z.enum(['system', 'unit', 'account']), unitId: z.uuid().optional(), accountId: z.uuid().optional(), reason: reasonBody.shape.reason }),
+      body: z.strictObject({ scope: z.enum(SUSPENSION_SCOPES), unitId: z.uuid().optional(), accountId: z.uuid().optional(), reason: reasonBody.shape.reason }),
       response: { 200: z.object({ id: z.string() }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => suspendLookups(ctx, req.body)));
@@ -206,7 +180,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
           records: z.number(),
           matched: z.number(),
           unrecorded: z.array(z.object({ at: z.string(), service: z.string(), requestId: z.string(), unitCode: z.string(), officer: z.string(), outcome: z.string() })).describe('requests the NPD received that the gateway never recorded'),
-          unanswered: z.array(z.object({ id: z.string(), startedAt: z.string(), outcome: z.string().nullable(), explanation: z.enum(['unfinished', 'not_sent', 'missing_at_npd']) })),
+          unanswered: z.array(z.object({ id: z.string(), startedAt: z.string(), outcome: z.string().nullable(), explanation: z.enum(UNANSWERED_EXPLANATIONS) })),
         }),
         ...errorResponses,
         503: errorBody,
@@ -214,18 +188,9 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req) => app.inTx(req, (ctx) => reconcile(ctx, app.npd, new Date(req.query.from), new Date(req.query.to))));
 
-  const client = z.object({
-    id: z.string(),
-    name: z.string(),
-    unit: z.object({ id: z.string(), name: z.string() }),
-    procedures: z.array(z.string()),
-    fields: z.array(z.string()),
-    createdAt: z.string(),
-    revokedAt: z.string().nullable(),
-  });
   app.get('/api/integrations', {
     config: { access: 'integrations.manage' },
-    schema: { tags: ['npd'], summary: 'Other provincial systems allowed to call the gateway (R35)', response: { 200: z.object({ items: z.array(client) }), ...errorResponses } },
+    schema: { tags: ['npd'], summary: 'Other provincial systems allowed to call the gateway (R35)', response: { 200: z.object({ items: z.array(integrationClient) }), ...errorResponses } },
   }, async (req) => app.inTx(req, async (ctx) => ({ items: await listClients(ctx) })));
 
   app.post('/api/integrations', {

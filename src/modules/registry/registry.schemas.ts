@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { errorBody } from '../../platform/schemas.ts';
+import { NPD_FIELD_NAMES } from '../procedures/index.ts';
+
 /** The NPD's two services (R24: a procedure version declares which it may use) and what a lookup may answer. */
 export const LOOKUP_SERVICES = ['verify', 'find'] as const;
 export type LookupService = (typeof LOOKUP_SERVICES)[number];
@@ -5,3 +9,45 @@ export type LookupService = (typeof LOOKUP_SERVICES)[number];
 /** verify answers matched, mismatch or not_found; find answers found, not_found or ambiguous. */
 export const LOOKUP_OUTCOMES = ['matched', 'mismatch', 'not_found', 'found', 'ambiguous'] as const;
 export type LookupOutcome = (typeof LOOKUP_OUTCOMES)[number];
+
+/** What the kill switch cuts (R43): every lookup, those of a unit subtree, or one account's. */
+export const SUSPENSION_SCOPES = ['system', 'unit', 'account'] as const;
+export type SuspensionScope = (typeof SUSPENSION_SCOPES)[number];
+
+/** Why a lookup we recorded is missing from the NPD's log (reconciliation, R35). */
+export const UNANSWERED_EXPLANATIONS = ['unfinished', 'not_sent', 'missing_at_npd'] as const;
+
+export const pem = (label: string) => z.string().trim().min(1).max(20_000).describe(`${label} (PEM)`);
+export const person = z.object({ fullName: z.string(), username: z.string() });
+export const connection = z.object({
+  id: z.string(),
+  fingerprint: z.string().describe('SHA-256 of the client certificate'),
+  certificateExpiresAt: z.string(),
+  setBy: person,
+  setAt: z.string(),
+  replacedAt: z.string().nullable(),
+});
+export const lookupBody = z.strictObject({
+  personalId: z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits'),
+  service: z.enum(LOOKUP_SERVICES).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),
+});
+export const lookupResult = z.object({
+  lookupId: z.string().describe('also the MaYeuCau sent to the NPD'),
+  service: z.enum(LOOKUP_SERVICES),
+  subject: z.string().describe('applicant, or the related person’s relation'),
+  outcome: z.enum(LOOKUP_OUTCOMES),
+  purpose: z.string(),
+  fields: z.partialRecord(z.enum(NPD_FIELD_NAMES), z.unknown()).describe('only the fields the procedure version declares'),
+  matchesDossier: z.boolean().nullable(),
+});
+export const lookupFailures = { 502: errorBody, 503: errorBody, 504: errorBody };
+export const period = z.strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+export const integrationClient = z.object({
+  id: z.string(),
+  name: z.string(),
+  unit: z.object({ id: z.string(), name: z.string() }),
+  procedures: z.array(z.string()),
+  fields: z.array(z.string()),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});

@@ -1,6 +1,6 @@
 import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/columns.ts';
-import type { LookupService } from './registry.schemas.ts';
+import type { LookupService, SuspensionScope } from './registry.schemas.ts';
 
 /** The NPD connection, sealed (migration 0013); `sealed` is cleared when a rotation replaces it. */
 export const npdConnections = pgTable('npd_connections', {
@@ -12,8 +12,6 @@ export const npdConnections = pgTable('npd_connections', {
   setAt: timestamp('set_at', { withTimezone: true }).notNull(),
   replacedAt: timestamp('replaced_at', { withTimezone: true }),
 });
-
-export type SuspensionScope = 'system' | 'unit' | 'account';
 
 export const npdSuspensions = pgTable('npd_suspensions', {
   id: uuid('id').primaryKey(),

@@ -7,7 +7,8 @@ import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { findAccountById, officersView } from '../accounts/index.ts';
 import { record } from '../journal/index.ts';
 import { findUnit, getProvince, unitsView } from '../units/index.ts';
-import { npdSuspensions, npdUpstream, type SuspensionScope } from './registry.tables.ts';
+import type { SuspensionScope } from './registry.schemas.ts';
+import { npdSuspensions, npdUpstream } from './registry.tables.ts';
 
 const units = unitsView('units');
 

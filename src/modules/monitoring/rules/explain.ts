@@ -1,5 +1,5 @@
 import type { AccountFacts, AccountRef, ClientFacts } from '../history.ts';
-import { VIETNAM_UTC_OFFSET_MS } from '../../../../common/vietnam-time.ts';
+import { formatVietnamDate, formatVietnamTime, vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /** How the alerts' explanations name people and write times, numbers and spans, in Vietnamese and in English. */
 
@@ -23,16 +23,8 @@ export const clientName = (f: ClientFacts | undefined, id: string): Name => {
 
 export const capitalize = (text: string) => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 const pad = (n: number) => String(n).padStart(2, '0');
-/** The instant shifted to Vietnam time, to be read with the getUTC… methods. */
-export const local = (at: Date) => new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS);
-export const viTime = (at: Date) => {
-  const d = local(at);
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} ngày ${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
-};
-export const enTime = (at: Date) => {
-  const d = local(at);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} ICT`;
-};
+export const viTime = (at: Date) => `${formatVietnamTime(at)} ngày ${formatVietnamDate(at)}`;
+export const enTime = (at: Date) => `${vietnamDate(at)} ${formatVietnamTime(at)} ICT`;
 export const viNumber = (x: number) => x.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
 export const enNumber = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 1 });
 export const viSpan = (minutes: number) => (minutes >= 120 && minutes % 60 === 0 ? `${minutes / 60} giờ` : `${minutes} phút`);

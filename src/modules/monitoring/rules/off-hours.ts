@@ -1,8 +1,8 @@
 import { isWorkingDay } from '../../calendar/deadline.ts';
 import { callerKey } from '../history.ts';
-import { capitalize, clock, enTime, local, viTime } from './explain.ts';
+import { capitalize, clock, enTime, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
-import { vietnamDate, weekday } from '../../../../common/vietnam-time.ts';
+import { vietnamDate, vietnamParts, weekday } from '../../../../common/vietnam-time.ts';
 
 const VI_WEEKDAYS = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'];
 const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -26,8 +26,8 @@ export const offHours: Rule = {
     const calendar = await b.calendar();
     const judged = officers.flatMap((e) => {
       const day = vietnamDate(e.at);
-      const d = local(e.at);
-      const hour = d.getUTCHours() + d.getUTCMinutes() / 60;
+      const d = vietnamParts(e.at);
+      const hour = d.hour + d.minute / 60;
       if (isWorkingDay(day, calendar) && hour >= p.startHour! && hour < p.endHour!) return [];
       const why = !isWorkingDay(day, calendar) ? (calendar.holidays.has(day) ? 'holiday' : 'weekend') : 'hours';
       return [{ e, day, why }];

@@ -2,9 +2,7 @@ import { callerKey } from '../history.ts';
 import { bucket, DAY, latestPerKey, uniqueCallers } from './batch.ts';
 import { capitalize, enNumber, enSpan, enTime, viNumber, viSpan, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
-import { VIETNAM_UTC_OFFSET_MS, vietnamDate } from '../../../../common/vietnam-time.ts';
-
-const startOfVietnamDay = (at: Date) => new Date(Date.parse(`${vietnamDate(at)}T00:00:00Z`) - VIETNAM_UTC_OFFSET_MS);
+import { startOfVietnamDay, vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /**
  * Lookups in a sliding window against the caller's own usual level: the mean per active window (a window of the
@@ -34,7 +32,7 @@ export const volumeSpike: Rule = {
     if (over.length === 0) return [];
     // the usual level, asked only for callers above the minimum: the days before today (Vietnam), so that today's
     // behaviour never dilutes its own yardstick and the level stays the same all day
-    const today = startOfVietnamDay(new Date(Math.min(...over.map((o) => o.e.at.getTime()))));
+    const today = startOfVietnamDay(vietnamDate(new Date(Math.min(...over.map((o) => o.e.at.getTime())))));
     const usualOf = await b.history.activity(uniqueCallers(over.map((o) => o.e)), new Date(today.getTime() - p.baselineDays! * DAY), today, W);
     const judged = over.flatMap((o) => {
       const activity = usualOf.get(callerKey(o.e));
