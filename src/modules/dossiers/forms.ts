@@ -7,19 +7,23 @@
 import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { PageSizes, PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict } from '../../platform/errors.ts';
-import { accounts } from '../accounts/accounts.tables.ts';
-import { record } from '../journal/record.ts';
-import { procedureCatalogue, procedureVersions, type RequiredDocument } from '../procedures/procedures.tables.ts';
-import { units, type UnitRow } from '../units/units.tables.ts';
+import { record } from '../journal/index.ts';
 import { dossierPolicy } from './dossiers.policy.ts';
 import { dossierEvents, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
 import type { Channel } from './workflow.ts';
 import { VIETNAM_UTC_OFFSET_MS, vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
+import { officersView } from '../accounts/index.ts';
+import { catalogueView, versionsView, type RequiredDocument } from '../procedures/index.ts';
+import { unitsView, type UnitInfo } from '../units/index.ts';
+
+const accounts = officersView('accounts');
+const procedureCatalogue = catalogueView('procedure_catalogue');
+const procedureVersions = versionsView('procedure_versions');
+const units = unitsView('units');
 
 export const FORMS = ['receipt', 'supplement', 'refusal', 'apology'] as const;
 export type FormKind = (typeof FORMS)[number];
@@ -32,9 +36,9 @@ export interface PrintedForm {
 
 // ——— Loading what a form says ———
 
-const desk = alias(units, 'desk');
-const processingUnit = alias(units, 'processing_unit');
-const receiver = alias(accounts, 'receiver');
+const desk = unitsView('desk');
+const processingUnit = unitsView('processing_unit');
+const receiver = officersView('receiver');
 
 /** The workflow steps a form reports, newest first. */
 const FORM_EVENTS = ['request_supplement', 'not_accept', 'stop', 'apologize'] as const;
@@ -91,7 +95,7 @@ async function loadFormData(ctx: Ctx, id: string): Promise<FormData> {
 }
 
 /** The unit and the units above it, the province first. */
-async function unitChain(ctx: Ctx, unitId: string): Promise<UnitRow[]> {
+async function unitChain(ctx: Ctx, unitId: string): Promise<UnitInfo[]> {
   const [unit] = await ctx.tx.select().from(units).where(eq(units.id, unitId));
   if (!unit) throw new Error(`unit ${unitId} not found`);
   const chain = await ctx.tx.select().from(units).where(inArray(units.id, unit.path.split('/').filter(Boolean)));
@@ -116,7 +120,7 @@ const inSentence = (s: string) => s.charAt(0).toLocaleLowerCase('vi') + s.slice(
  * The desk issues the receipt and the refusal to receive (its one-stop desk, "Bộ phận Một cửa"); the processing
  * unit issues the supplement request, the apology and the notice that processing stopped.
  */
-function issuerOf(chain: UnitRow[], as: 'desk' | 'office'): Issuer {
+function issuerOf(chain: UnitInfo[], as: 'desk' | 'office'): Issuer {
   const unit = chain[chain.length - 1]!;
   const admin = [...chain].reverse().find((u) => u.kind === 'province' || u.kind === 'commune') ?? chain[0]!;
   const province = chain[0]!;

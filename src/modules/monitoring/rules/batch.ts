@@ -1,4 +1,4 @@
-import type { WorkCalendar } from '../../calendar/deadline.ts';
+import type { WorkCalendar } from '../../calendar/index.ts';
 import type { MonitoredEvent } from '../detection.ts';
 import { callerKey, FAILED_OUTCOMES, type AccountFacts, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type WindowCount } from '../history.ts';
 import { clientName, officerName, type Name } from './explain.ts';

@@ -1,4 +1,4 @@
-import { isWorkingDay } from '../../calendar/deadline.ts';
+import { isWorkingDay } from '../../calendar/index.ts';
 import { callerKey } from '../history.ts';
 import { capitalize, clock, enTime, viTime } from './explain.ts';
 import { alert, type Rule } from './rule.ts';
