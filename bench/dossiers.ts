@@ -26,8 +26,8 @@ import { loadConfig } from '../src/platform/config.ts';
 import type { Ctx } from '../src/platform/context.ts';
 import { Keys } from '../src/platform/crypto.ts';
 import { migrate, openPglite, openPostgres } from '../src/platform/db.ts';
-import { foldVietnamese } from '../src/platform/text.ts';
 import { systemInTx } from '../src/system.ts';
+import { foldVietnamese } from '../common/text.ts';
 
 const postgres = Boolean(process.env.DATABASE_URL);
 const DOSSIERS = Number(process.env.DOSSIERS ?? (postgres ? 1_000_000 : 100_000));

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { Keys } from './crypto.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 import { migrate, MigrationChangedError, openPglite } from './db.ts';
-import { foldVietnamese } from './text.ts';
+import { foldVietnamese } from '../../common/text.ts';
 
 describe('configuration', () => {
   it('has working defaults: port 8080, ./data, province 19, 10 idle minutes', () => {

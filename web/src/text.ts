@@ -1,7 +1,7 @@
 // The same folding as the server's search, so the unit filter and the account search agree.
-export { foldVietnamese } from '../../src/platform/text.ts';
+export { foldVietnamese } from '../../common/text.ts';
 // The server's check of a citizen's personal ID, so the reception form flags a typo before it is sent.
-export { birthYearOf, isValidPersonalId } from '../../src/modules/accounts/personal-id.ts';
+export { birthYearOf, isValidPersonalId } from '../../common/personal-id.ts';
 
 const BROWSERS: [RegExp, string][] = [
   [/Edg\/(\d+)/, 'Edge'],

@@ -6,15 +6,16 @@ import { requireActor } from '../../platform/context.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { foldVietnamese, likeContains } from '../../platform/text.ts';
+import { likeContains } from '../../platform/text.ts';
 import { record } from '../journal/index.ts';
 import { findUnit, unitPolicy, unitsView } from '../units/index.ts';
 import { accountPolicy, canGrant, canTransferTo, type AccountScope } from './accounts.policy.ts';
 import type { AccountStatus } from './accounts.schemas.ts';
 import { accounts, passwordHistory, roleGrants, type AccountRow } from './accounts.tables.ts';
 import { assertStrongPassword, generateOneTimePassword, hashPassword, verifyPassword } from './passwords.ts';
-import { isValidPersonalId } from './personal-id.ts';
 import { concurrentSessionsSince, endAccountSessions, endSessionsWithoutOtp, liveSessions, presentSession } from '../sessions/index.ts';
+import { isValidPersonalId } from '../../../common/personal-id.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 const units = unitsView('units');
 

@@ -4,4 +4,3 @@ export { acceptOtpStep, enableOtp, grantsView, markSignedIn, officersView, react
 export type { AccountStatus } from './accounts.schemas.ts';
 export { RESET_TAKES_EFFECT } from './credential-resets.service.ts';
 export { assertStrongPassword, generateOneTimePassword, verifyDecoy, verifyPassword } from './passwords.ts';
-export { birthYearOf, isValidPersonalId } from './personal-id.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
 import { invalid } from '../../platform/errors.ts';
-import { foldVietnamese } from '../../platform/text.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 // argon2id (OWASP's m=19 MiB, t=2, p=1); the enum is const, so its value is written out (2 = argon2id).
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;

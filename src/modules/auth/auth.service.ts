@@ -4,7 +4,6 @@ import { type Role, otpRequired } from '../../authz/roles.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
-import { foldVietnamese } from '../../platform/text.ts';
 import { assertStrongPassword, acceptOtpStep, changePassword, enableOtp, findAccountById, findAccountByUsername, grantsOf, grantsView, hashRecoveryCode, insertAccount, insertGrant, markSignedIn, passwordExpired, storeOtpSeed, useRecoveryCode, verifyDecoy, verifyPassword, type AccountInput } from '../accounts/index.ts';
 import { record, type JournalEvent } from '../journal/index.ts';
 import { getProvince } from '../units/index.ts';
@@ -12,6 +11,7 @@ import { setupTokens } from './auth.tables.ts';
 import { accountBudget, addressBudget, failuresOf, forgiveAttempts, reserveAttempt, returnAttempt, type ThrottleRefusal } from './throttle.ts';
 import { newRecoveryCodes, newTotpKey, normalizeRecoveryCode, totpKeyFromText, totpKeyToStorage, totpKeyToText, totpUri, verifyTotp } from './totp.ts';
 import { type SessionRow, type SessionStage, advanceSession, createSession, endAccountSessions, endPresentedSession, sessionRef } from '../sessions/index.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 const roleGrants = grantsView('role_grants');
 

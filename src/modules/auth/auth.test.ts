@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, startTestSystem, type TestSystem } from '../../../test/harness.ts';
 import { accounts, roleGrants } from '../accounts/accounts.tables.ts';
 import { journal } from '../journal/journal.tables.ts';
-import { maskOldSessionIds } from './journal-session-ids.ts';
 import { totpCode, totpStep } from './totp.ts';
 import { sessionRef } from '../sessions/index.ts';
 import { sessions } from '../sessions/sessions.tables.ts';
+import { maskOldSessionIds } from '../../../common/journal-session-ids.ts';
 
 let sys: TestSystem;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { type IsoDate } from '../../../common/vietnam-time.ts';
+import type { IsoDate } from '../../../common/vietnam-time.ts';
 
 export type CalendarDayKind = 'holiday' | 'working';
 

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import { and, arrayContains, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
-import { type AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { scopeOf, type Actor } from '../../authz/actor.ts';
 import { rowOf } from '../../platform/views.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { foldVietnamese, likeContains } from '../../platform/text.ts';
-import { birthYearOf, isValidPersonalId, loadActor, officersView } from '../accounts/index.ts';
+import { likeContains } from '../../platform/text.ts';
+import { loadActor, officersView } from '../accounts/index.ts';
 import { classifyDeadline, loadWorkCalendar, provinceDeadline, type DeadlineStatus } from '../calendar/index.ts';
 import { record } from '../journal/index.ts';
 import { findUnit, getProvince, unitsView, type UnitRow } from '../units/index.ts';
@@ -17,6 +17,8 @@ import { dossierEvents, dossierPauses, dossierPersons, dossiers, type DossierRow
 import { CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
 import { catalogueView, offersView, versionsView } from '../procedures/index.ts';
 import { endOfVietnamDay, vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
+import { birthYearOf, isValidPersonalId } from '../../../common/personal-id.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 const accounts = officersView('accounts');
 const units = unitsView('units');

@@ -1,4 +1,4 @@
-import { type LookupService } from '../registry/index.ts';
+import type { LookupService } from '../registry/index.ts';
 /**
  * Issue 6: what the detector hands to the detection rules, and what they give back. The detector follows the
  * journal (every lookup, refusal and sign-in is in it, in commit order) and turns each entry into a MonitoredEvent;

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import { and, arrayContains, asc, count, eq, getTableColumns, like, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
-import { foldVietnamese, likeContains } from '../../platform/text.ts';
+import { likeContains } from '../../platform/text.ts';
 import { record } from '../journal/index.ts';
 import { procedureCatalogue, type CatalogueLevel, type CatalogueRow, type ProcessingTime } from './procedures.tables.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 const REFERENCE_FILE = new URL('../../../reference/procedures-2026.json', import.meta.url);
 

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
-import { foldVietnamese, likeContains } from '../../platform/text.ts';
+import { likeContains } from '../../platform/text.ts';
 import { record } from '../journal/index.ts';
 import { findUnit, getProvince, type UnitRow } from '../units/index.ts';
 import { findCatalogued, searchCatalogue, type CatalogueQuery } from './catalogue.service.ts';
@@ -20,6 +20,7 @@ import {
   type VersionRow,
 } from './procedures.tables.ts';
 import { SUGGESTED_VERSIONS, type VersionContent } from './suggested-versions.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 export interface VersionInput extends Omit<VersionContent, 'lookupStages'> {
   /** Left out: the default (the desk while receiving, the assigned officer while processing). */

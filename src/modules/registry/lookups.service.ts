@@ -4,8 +4,7 @@ import type { Actor } from '../../authz/actor.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
-import { foldVietnamese } from '../../platform/text.ts';
-import { isValidPersonalId, officersView } from '../accounts/index.ts';
+import { officersView } from '../accounts/index.ts';
 import { dossierForLookup, dossiersView, subjectsOf, type DossierSubject, type LookupDossier } from '../dossiers/index.ts';
 import { lookupRefusal, lookupStageOf, type LookupRefusal, type LookupScope } from './registry.policy.ts';
 import { record } from '../journal/index.ts';
@@ -17,6 +16,8 @@ import { npdLookupCounts, npdLookups } from './registry.tables.ts';
 import { activeSuspension, DISCONNECTED_PROBE_MS, markUpstream } from './suspensions.service.ts';
 import { versionsView } from '../procedures/index.ts';
 import { startOfVietnamDay, vietnamDate } from '../../../common/vietnam-time.ts';
+import { isValidPersonalId } from '../../../common/personal-id.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 const accounts = officersView('accounts');
 const dossiers = dossiersView('dossiers');

@@ -5,10 +5,10 @@ import type { Ctx } from '../../platform/context.ts';
 import { requireActor } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db.ts';
 import { conflict, invalid } from '../../platform/errors.ts';
-import { foldVietnamese } from '../../platform/text.ts';
 import { record } from '../journal/index.ts';
 import { unitPolicy } from './units.policy.ts';
 import { units, type UnitKind, type UnitRow } from './units.tables.ts';
+import { foldVietnamese } from '../../../common/text.ts';
 
 interface AdminUnits2025 {
   provinces: { code: string; name: string; fullName: string; fullNameEn: string; unitType: string }[];

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { maskOldSessionIds } from '../../../src/modules/auth/journal-session-ids.ts';
+import { maskOldSessionIds } from '../../../common/journal-session-ids.ts';
 import { get, query, saveFile, type AccountSummary, type JournalStatus } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
