@@ -30,8 +30,6 @@ import { loadWorkCalendar, seedCalendar } from '../src/modules/calendar/calendar
 import { isWorkingDay, type WorkCalendar } from '../src/modules/calendar/deadline.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
-import type { RuleName } from '../src/modules/monitoring/detection.ts';
-import { RULE_NAMES } from '../src/modules/monitoring/detection.ts';
 import { detect } from '../src/modules/monitoring/detector.ts';
 import { sqlHistory } from '../src/modules/monitoring/history.ts';
 import { DEFAULT_RULES, evaluate } from '../src/modules/monitoring/rules/index.ts';
@@ -52,6 +50,7 @@ import { systemInTx } from '../src/system.ts';
 import { isoBirthDate, startNpdSim, type SampleCitizen } from '../test/npd-sim.ts';
 import { sessions } from '../src/modules/sessions/sessions.tables.ts';
 import { addDays, vietnamDate, weekday } from '../common/vietnam-time.ts';
+import { type RuleName, RULE_NAMES } from '../common/detection-rules.ts';
 
 // ——— arguments and a seeded random source ———
 const { values: argv } = parseArgs({

@@ -29,7 +29,7 @@ import { record } from '../src/modules/journal/record.ts';
 import { ensureJournalPartitions } from '../src/modules/journal/retention.ts';
 import { integrate, journalSigner } from '../src/modules/journal/sequencer.ts';
 import { detect, detectorLag, lookupEvent } from '../src/modules/monitoring/detector.ts';
-import { RULE_NAMES, type MonitoredEvent, type RuleName } from '../src/modules/monitoring/detection.ts';
+import type { MonitoredEvent } from '../src/modules/monitoring/detection.ts';
 import { sqlHistory, type History } from '../src/modules/monitoring/history.ts';
 import { monitoringAlerts } from '../src/modules/monitoring/monitoring.tables.ts';
 import { DEFAULT_RULES, evaluate } from '../src/modules/monitoring/rules/index.ts';
@@ -46,6 +46,7 @@ import type { Ctx } from '../src/platform/context.ts';
 import { Keys } from '../src/platform/crypto.ts';
 import { APP_ROLE, assumeAppRole, migrate, openPglite, openPostgres, type Database } from '../src/platform/db.ts';
 import { systemInTx } from '../src/system.ts';
+import { RULE_NAMES, type RuleName } from '../common/detection-rules.ts';
 
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 30);

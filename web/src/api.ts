@@ -1,6 +1,6 @@
 import type { Lang } from './i18n.ts';
-import type { Channel, DossierAction, DossierStatus } from '../../src/modules/dossiers/workflow.ts';
-import type { RuleName, Severity } from '../../src/modules/monitoring/detection.ts';
+import type { RuleName, Severity } from '../../common/detection-rules.ts';
+import type { Channel, DossierAction, DossierStatus } from '../../common/dossier-workflow.ts';
 
 /** An error answered by the server ({ error: { code, message, messageEn, details } }) or a network failure. */
 export class ApiError extends Error {

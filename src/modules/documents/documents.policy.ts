@@ -1,6 +1,7 @@
 import type { Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
-import { OPEN_STATUSES, dossierPolicy, seated, type DossierScope } from '../dossiers/index.ts';
+import { dossierPolicy, seated, type DossierScope } from '../dossiers/index.ts';
+import { OPEN_STATUSES } from '../../../common/dossier-workflow.ts';
 
 /**
  * The papers of a dossier follow the dossier (R05, R18): whoever may see the dossier sees its documents (anyone

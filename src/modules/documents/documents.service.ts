@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { requireActor, type Ctx, type InTx } from '../../platform/context.ts';
 import { sha256, type Keys, type SealedDocument } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden } from '../../platform/errors.ts';
-import { OPEN_STATUSES, citizensOf, dossierRef, type DossierRef } from '../dossiers/index.ts';
+import { citizensOf, dossierRef, type DossierRef } from '../dossiers/index.ts';
 import { record, type JournalEvent } from '../journal/index.ts';
 import { documentPolicy, seatedOn } from './documents.policy.ts';
 import { sealedResult } from './documents.repo.ts';
@@ -13,6 +13,7 @@ import { tooLarge, type RawUpload } from '../../platform/upload.ts';
 import type { DocumentKind, DocumentType } from './types.ts';
 import { contentDisposition, downloadName, stampedCopy, type Stamp } from './watermark.ts';
 import { officersView } from '../accounts/index.ts';
+import { OPEN_STATUSES } from '../../../common/dossier-workflow.ts';
 
 const accounts = officersView('accounts');
 

@@ -1,7 +1,7 @@
 import { hasPermission, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
 import type { Permission } from '../../authz/roles.ts';
-import { DOSSIER_ACTIONS, TRANSITIONS, type DossierAction, type DossierStatus } from './workflow.ts';
+import { DOSSIER_ACTIONS, TRANSITIONS, type DossierAction, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 /** A dossier as the policy sees it: where it was received, where it is processed, its status. */
 export interface DossierScope {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../platform/schemas.ts';
 import { actOnDossier, getDossier, listDossiers, receiveDossier } from './dossiers.service.ts';
-import { CHANNELS, DOSSIER_ACTIONS, DOSSIER_STATUSES } from './workflow.ts';
+import { CHANNELS, DOSSIER_ACTIONS, DOSSIER_STATUSES } from '../../../common/dossier-workflow.ts';
 
 const isoDate = z.iso.date();
 const personalId = z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits');

@@ -14,11 +14,11 @@ import { nextDossierCode } from './dossier-code.ts';
 import { citizensOf, deskView, dossierScopeOf, processingUnitView } from './dossiers.repo.ts';
 import { DOSSIER_PERMISSIONS, dossierPolicy, mayBeAssigned, mayReceiveAt, seated, statusAllows } from './dossiers.policy.ts';
 import { dossierEvents, dossierPauses, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
-import { CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from './workflow.ts';
 import { catalogueView, offersView, versionsView } from '../procedures/index.ts';
 import { endOfVietnamDay, vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
 import { birthYearOf, isValidPersonalId } from '../../../common/personal-id.ts';
 import { foldVietnamese } from '../../../common/text.ts';
+import { CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, type Channel, type DossierAction, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 const accounts = officersView('accounts');
 const units = unitsView('units');

@@ -1,5 +1,5 @@
 import { bigserial, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { Channel, DossierStatus } from './workflow.ts';
+import type { Channel, DossierStatus } from '../../../common/dossier-workflow.ts';
 
 export const dossierCounters = pgTable(
   'dossier_counters',

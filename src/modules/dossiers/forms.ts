@@ -14,11 +14,11 @@ import { conflict } from '../../platform/errors.ts';
 import { record } from '../journal/index.ts';
 import { dossierPolicy } from './dossiers.policy.ts';
 import { dossierEvents, dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
-import type { Channel } from './workflow.ts';
 import { VIETNAM_UTC_OFFSET_MS, vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
 import { officersView } from '../accounts/index.ts';
 import { catalogueView, versionsView, type RequiredDocument } from '../procedures/index.ts';
 import { unitsView, type UnitInfo } from '../units/index.ts';
+import type { Channel } from '../../../common/dossier-workflow.ts';
 
 const accounts = officersView('accounts');
 const procedureCatalogue = catalogueView('procedure_catalogue');

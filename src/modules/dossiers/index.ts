@@ -7,5 +7,3 @@ export { dossierForLookup } from './dossiers.service.ts';
 export type { DossierSubject, LookupDossier } from './dossiers.service.ts';
 export type { DossierRow } from './dossiers.tables.ts';
 export { purgeExpiredDossiers } from './retention.ts';
-export { OPEN_STATUSES } from './workflow.ts';
-export type { DossierStatus } from './workflow.ts';

@@ -3,10 +3,10 @@ import type { Role } from '../../authz/roles.ts';
 import { offerBirthRegistration, receive } from '../../../test/dossier-fixtures.ts';
 import { startTestSystem, type Client, type TestSystem } from '../../../test/harness.ts';
 import type { UnitRow } from '../units/units.tables.ts';
-import { DOSSIER_ACTIONS, DOSSIER_STATUSES, TRANSITIONS, type DossierAction, type DossierStatus } from './workflow.ts';
+import { DOSSIER_ACTIONS, DOSSIER_STATUSES, TRANSITIONS, type DossierAction, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 /**
- * The workflow's rules written out independently of workflow.ts: who may take each step, and from which seat (the
+ * The workflow's rules written out independently of common/dossier-workflow.ts: who may take each step, and from which seat (the
  * receiving desk or the processing unit). The matrix below tries every action with every role placed at every kind
  * of unit, and every action in every status.
  */

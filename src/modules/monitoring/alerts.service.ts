@@ -8,9 +8,10 @@ import { conflict, notFound } from '../../platform/errors.ts';
 import { holdersOf, officersView } from '../accounts/index.ts';
 import { record } from '../journal/index.ts';
 import { suspendAccountAutomatically } from '../registry/index.ts';
-import { SEVERITIES, type AlertDraft, type Severity } from './detection.ts';
+import type { AlertDraft } from './detection.ts';
 import { monitoringAlerts, monitoringCaseNotes, monitoringCases, notifications, type CaseRow, type CaseStatus } from './monitoring.tables.ts';
 import { unitsView } from '../units/index.ts';
+import { SEVERITIES, type Severity } from '../../../common/detection-rules.ts';
 
 const accounts = officersView('accounts');
 const units = unitsView('units');

@@ -5,11 +5,12 @@ import { journalState, mayReadJournal, record } from '../journal/index.ts';
 import { listSuspensions, lookupsView, upstreamState } from '../registry/index.ts';
 import { getProvince, unitsView } from '../units/index.ts';
 import { detectorLag, ruleSettings } from './detector.ts';
-import { RULE_NAMES, type RuleName, type RuleSettings } from './detection.ts';
+import type { RuleSettings } from './detection.ts';
 import { mayTuneRules } from './monitoring.policy.ts';
 import { incidents, monitoringCases, monitoringRules } from './monitoring.tables.ts';
 import { DEFAULT_RULES } from './rules/index.ts';
 import { officersView } from '../accounts/index.ts';
+import { RULE_NAMES, type RuleName } from '../../../common/detection-rules.ts';
 
 const accounts = officersView('accounts');
 const npdLookups = lookupsView('npd_lookups');

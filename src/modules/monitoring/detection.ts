@@ -1,3 +1,4 @@
+import type { RuleName, Severity } from '../../../common/detection-rules.ts';
 import type { LookupService } from '../registry/index.ts';
 /**
  * Issue 6: what the detector hands to the detection rules, and what they give back. The detector follows the
@@ -29,26 +30,6 @@ export type MonitoredEvent =
   | { kind: 'sign_in'; seq: number; at: Date; accountId: string; ip: string; outcome: 'success' | 'failure' }
   | { kind: 'concurrent_session'; seq: number; at: Date; accountId: string; ip: string };
 
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const RULE_NAMES = [
-  'volume_spike',
-  'peer_outlier',
-  'off_hours',
-  'many_citizens_in_dossier',
-  'citizen_many_accounts',
-  'self_lookup',
-  'colleague_lookup',
-  'family_lookup',
-  'enumeration',
-  'first_use',
-  'new_address',
-  'concurrent_session',
-  'repeated_refusals',
-  'lookup_after_reset',
-] as const;
-export type RuleName = (typeof RULE_NAMES)[number];
 
 /** A rule's configuration: on or off, its severity, and its thresholds (each rule documents its own). */
 export interface RuleSettings {

@@ -1,12 +1,13 @@
 import { and, asc, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.ts';
 import { storeAlerts } from './alerts.service.ts';
-import type { MonitoredEvent, RuleName, RuleSettings } from './detection.ts';
+import type { MonitoredEvent, RuleSettings } from './detection.ts';
 import { REFUSAL_TYPES, refusalOf, sqlHistory } from './history.ts';
 import { monitoringCursor, monitoringRules } from './monitoring.tables.ts';
 import { DEFAULT_RULES, evaluate } from './rules/index.ts';
 import { entriesView, positionsView, type JournalRow } from '../journal/index.ts';
 import { lookupsView, type LookupRow } from '../registry/index.ts';
+import type { RuleName } from '../../../common/detection-rules.ts';
 
 const journal = entriesView('journal');
 const journalIndex = positionsView('journal_index');

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { errorResponses, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
 import { getCase, listCases, listNotifications, markNotificationsRead, triageCase } from './alerts.service.ts';
 import { listRules, saveRule, securityDashboard } from './dashboard.service.ts';
-import { RULE_NAMES, SEVERITIES } from './detection.ts';
 import { getIncident, incidentNoticeFile, listIncidents, moveIncident, openIncident } from './incidents.service.ts';
+import { RULE_NAMES, SEVERITIES } from '../../../common/detection-rules.ts';
 
 const STATUSES = ['new', 'investigating', 'dismissed', 'confirmed'] as const;
 const person = z.object({ fullName: z.string(), username: z.string() });

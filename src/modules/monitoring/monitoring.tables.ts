@@ -1,5 +1,5 @@
 import { bigint, bigserial, boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { RuleName, Severity } from './detection.ts';
+import type { RuleName, Severity } from '../../../common/detection-rules.ts';
 
 /** Migration 0014. */
 export const monitoringRules = pgTable('monitoring_rules', {

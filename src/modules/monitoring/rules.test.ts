@@ -13,10 +13,11 @@ import { record } from '../journal/record.ts';
 import { journal } from '../journal/journal.tables.ts';
 import { integrationClients, npdLookups } from '../registry/registry.tables.ts';
 import { units as unitsTable, type UnitKind } from '../units/units.tables.ts';
-import { RULE_NAMES, type AlertDraft, type MonitoredEvent, type RuleName, type RuleSettings } from './detection.ts';
+import type { AlertDraft, MonitoredEvent, RuleSettings } from './detection.ts';
 import { callerKey, FAILED_OUTCOMES, REFUSAL_TYPES, refusalOf, sqlHistory, type AccountFacts, type CitizenCaller, type Caller, type ClientFacts, type DossierFacts, type History, type LookupFact, type Refusal, type CredentialReset } from './history.ts';
 import { DEFAULT_RULES, evaluate } from './rules/index.ts';
 import { addDays, type IsoDate } from '../../../common/vietnam-time.ts';
+import { RULE_NAMES, type RuleName } from '../../../common/detection-rules.ts';
 
 // ——— A fake history over plain arrays: the same questions, answered by filtering ———
 

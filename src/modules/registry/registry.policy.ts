@@ -1,8 +1,9 @@
 import { hasPermission, isWithin, provinceOf, type Actor } from '../../authz/actor.ts';
 import { definePolicy } from '../../authz/policy.ts';
 import type { Permission } from '../../authz/roles.ts';
-import { dossierPolicy, OPEN_STATUSES, type DossierScope, type DossierStatus } from '../dossiers/index.ts';
+import { dossierPolicy, type DossierScope } from '../dossiers/index.ts';
 import type { LookupSeat, LookupStage, LookupStages } from '../procedures/index.ts';
+import { OPEN_STATUSES, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 /* Looking up the citizens of a dossier in the NPD (R01, R13, R35, issue 13): decided here, once, for the gateway, the
  * lookups panel's GET and the abilities the web shows. */

@@ -3,10 +3,11 @@ import { and, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import { mayReadStatistics } from './statistics.policy.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
-import { OPEN_STATUSES, dossiersView } from '../dossiers/index.ts';
+import { dossiersView } from '../dossiers/index.ts';
 import { findUnit, getProvince, unitsView } from '../units/index.ts';
 import { catalogueView } from '../procedures/index.ts';
 import { addDays, startOfVietnamDay, type IsoDate } from '../../../common/vietnam-time.ts';
+import { OPEN_STATUSES } from '../../../common/dossier-workflow.ts';
 
 const dossiers = dossiersView('dossiers');
 const procedureCatalogue = catalogueView('procedure_catalogue');

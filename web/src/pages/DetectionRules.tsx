@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { SEVERITIES } from '../../../src/modules/monitoring/detection.ts';
-import { put, type DetectionRule, type RuleName, type RuleSettings, type Severity } from '../api.ts';
+import { put, type DetectionRule, type RuleSettings } from '../api.ts';
 import { ErrorBox, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { isMessageKey, useI18n } from '../i18n.ts';
 import { SeverityBadge } from './SecurityCases.tsx';
+import { SEVERITIES, type RuleName, type Severity } from '../../../common/detection-rules.ts';
 
 const MAX_PARAM = 1_000_000;
 

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { DOSSIER_ACTIONS, TRANSITIONS } from '../../../src/modules/dossiers/workflow.ts';
-import { get, post, query, type AccountSummary, type DossierAction, type DossierDetail, type DossierStatus } from '../api.ts';
+import { get, post, query, type AccountSummary, type DossierDetail } from '../api.ts';
 import { DialogActions, ErrorBox, Field, Loading, Modal, Notice, usePageTitle, useApi } from '../components.tsx';
 import { formatDate, formatDateTime, isMessageKey, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
@@ -11,6 +10,7 @@ import { DossierDocuments } from './DossierDocuments.tsx';
 import { DossierLookups } from './DossierLookups.tsx';
 import { DossierResults } from './DossierResults.tsx';
 import { DeadlineBadge, DossierStatusBadge, DueDate, formatDueDate, useUnitName } from './Dossiers.tsx';
+import { DOSSIER_ACTIONS, TRANSITIONS, type DossierAction, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 /** Actions that change where the dossier is processed. */
 const MOVES: readonly DossierAction[] = ['assign', 'transfer'];

@@ -1,11 +1,11 @@
 import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { DOSSIER_STATUSES } from '../../../src/modules/dossiers/workflow.ts';
-import { query, type DeadlineStatus, type DossierQueue, type DossierStatus, type DossierSummary, type Me } from '../api.ts';
+import { query, type DeadlineStatus, type DossierQueue, type DossierSummary, type Me } from '../api.ts';
 import { ErrorBox, Field, Loading, usePageTitle, useApi } from '../components.tsx';
 import { formatDate, formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useMe } from '../session.ts';
 import { unitsStore } from '../stores.ts';
+import { DOSSIER_STATUSES, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 const PAGE_SIZE = 25;
 

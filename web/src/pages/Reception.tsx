@@ -1,6 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { CHANNELS } from '../../../src/modules/dossiers/workflow.ts';
-import { get, post, query, type Channel, type DossierDetail, type OfferedProcedure, type UnitRef } from '../api.ts';
+import { get, post, query, type DossierDetail, type OfferedProcedure, type UnitRef } from '../api.ts';
 import { ErrorBox, Field, Loading, Notice, usePageTitle } from '../components.tsx';
 import { useI18n, type Translate } from '../i18n.ts';
 import { Link } from '../router.tsx';
@@ -8,6 +7,7 @@ import { useMe } from '../session.ts';
 import { rolesStore } from '../stores.ts';
 import { birthYearOf, isValidPersonalId } from '../text.ts';
 import { formatDueDate } from './Dossiers.tsx';
+import { CHANNELS, type Channel } from '../../../common/dossier-workflow.ts';
 
 /** Thủ tục đăng ký khai sinh: the father and the mother are the related persons. */
 const BIRTH_REGISTRATION = '1.001193';

@@ -1,6 +1,5 @@
 import { useCallback, useId, useMemo, useState } from 'react';
-import { SEVERITIES } from '../../../src/modules/monitoring/detection.ts';
-import { get, type OfferedProcedure, type SecurityDashboard, type Severity } from '../api.ts';
+import { get, type OfferedProcedure, type SecurityDashboard } from '../api.ts';
 import { ErrorBox, Loading, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, formatDateTimeSeconds, useI18n } from '../i18n.ts';
 import { usePollWhileActive } from '../polling.ts';
@@ -10,6 +9,7 @@ import { useUnitName } from './Dossiers.tsx';
 import { Countdown } from './Incidents.tsx';
 import { WitnessStatus } from './Journal.tsx';
 import { capitalized, targetOf } from './NpdSuspensions.tsx';
+import { SEVERITIES, type Severity } from '../../../common/detection-rules.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

@@ -1,4 +1,4 @@
-import type { AlertDraft, MonitoredEvent, RuleName, RuleSettings } from '../detection.ts';
+import type { AlertDraft, MonitoredEvent, RuleSettings } from '../detection.ts';
 import type { History } from '../history.ts';
 import { Batch } from './batch.ts';
 import { citizenManyAccounts } from './citizen-many-accounts.ts';
@@ -16,6 +16,7 @@ import { repeatedRefusals } from './repeated-refusals.ts';
 import { mergeByKey, type Params, type Rule } from './rule.ts';
 import { selfLookup } from './self-lookup.ts';
 import { volumeSpike } from './volume-spike.ts';
+import type { RuleName } from '../../../../common/detection-rules.ts';
 
 /**
  * Issue 6 item 1: the detection rules, one file each with its defaults. Every parameter is a number; its unit is in

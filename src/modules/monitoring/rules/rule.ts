@@ -1,6 +1,7 @@
-import { SEVERITIES, type AlertDraft, type RuleName, type RuleSettings, type Severity } from '../detection.ts';
+import type { AlertDraft, RuleSettings } from '../detection.ts';
 import type { Caller } from '../history.ts';
 import { unique, type Batch } from './batch.ts';
+import { SEVERITIES, type RuleName, type Severity } from '../../../../common/detection-rules.ts';
 
 export type Params = Record<string, number>;
 

@@ -1,4 +1,5 @@
-import type { Permission } from '../../authz/roles.ts';
+/** The permissions a dossier's transitions ask for (a part of the server's roles table, authz/roles.ts). */
+export type DossierPermission = 'dossiers.receive' | 'dossiers.process' | 'dossiers.approve';
 
 /** The national public-service portal's statuses of a dossier. */
 export const DOSSIER_STATUSES = [
@@ -33,7 +34,7 @@ export interface Transition {
   from: readonly DossierStatus[];
   /** null: the status stays (a transfer between units, an apology) */
   to: DossierStatus | null;
-  permission: Permission;
+  permission: DossierPermission;
   seat: Seat;
   /** a reason is written on the form the citizen receives (refusal, supplement request, apology…) */
   reason: boolean;
