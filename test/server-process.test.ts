@@ -62,7 +62,7 @@ describe('R25/R36 crash: kill -9 during a burst of writes', () => {
     await database.close();
     expect(result.rows[0]!.n).toBeGreaterThanOrEqual(answered);
     expect(waiting.rows[0]!.n).toBe(0);
-  }, 90_000);
+  }, 180_000); // two cold starts of the real server and a journal verify: over 90 s on a loaded 2-core machine
 });
 
 describe('R15: logs', () => {

@@ -1,3 +1,4 @@
+import type { components, paths } from './api/schema.ts';
 import type { Lang } from './i18n.ts';
 import type { RuleName, Severity } from '../../common/detection-rules.ts';
 import type { Channel, DossierAction, DossierStatus } from '../../common/dossier-workflow.ts';
@@ -158,451 +159,102 @@ export function query(params: Record<string, string | number | undefined>): stri
   return text ? `?${text}` : '';
 }
 
-// ——— Shapes of the answers (see /api/docs) ———
+// ——— Shapes of the answers: generated from the server's OpenAPI document (npm run openapi), never written by hand ———
 
-export type Stage = 'otp' | 'password_change' | 'otp_enrollment' | 'full';
-export interface UnitRef {
-  id: string;
-  code: string;
-  name: string;
-}
-export interface Me {
-  stage: Stage;
-  csrfToken: string;
-  idleTimeoutSeconds: number;
-  session: { id: string; idleExpiresAt: string; expiresAt: string };
-  account: {
-    id: string;
-    username: string;
-    fullName: string;
-    unit: UnitRef;
-    otpEnabled: boolean;
-    otpRequired: boolean;
-    passwordExpiresAt: string;
-  };
-  roles: { role: string; nameVi: string; nameEn: string; unit: UnitRef }[];
-  permissions: string[];
-}
-export interface SessionInfo {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  idleExpiresAt?: string;
-  expiresAt?: string;
-  ip: string;
-  userAgent: string;
-  current?: boolean;
-  concurrent: boolean;
-}
-export type UnitKind = 'province' | 'commune' | 'department' | 'desk' | 'office';
-export interface Unit {
-  id: string;
-  code: string;
-  name: string;
-  fullName: string;
-  kind: UnitKind;
-  unitType: string | null;
-  parentId: string | null;
-  abilities?: { read: boolean; addChild: boolean; issueAccount: boolean; rename: boolean };
-}
-export interface RoleInfo {
-  role: string;
-  nameVi: string;
-  nameEn: string;
-  permissions: string[];
-  grantedBy: string;
-}
-export type AccountStatus = 'active' | 'locked' | 'left';
-export interface AccountSummary {
-  id: string;
-  username: string;
-  fullName: string;
-  position: string;
-  unit: UnitRef;
-  status: AccountStatus;
-  lastSignInAt: string | null;
-  otpEnabled: boolean;
-  roles: string[];
-}
-export type AccountAbility = 'read' | 'update' | 'lock' | 'unlock' | 'transfer' | 'leave' | 'resetPassword' | 'resetOtp' | 'grantRoles' | 'endSessions';
-export interface AccountDetail extends Omit<AccountSummary, 'roles'> {
-  personalId: string;
-  email: string;
-  phone: string;
-  statusReason: string | null;
-  mustChangePassword: boolean;
-  passwordChangedAt: string;
-  passwordExpiresAt: string;
-  otpRequired: boolean;
-  createdAt: string;
-  roles: { id: string; role: string; unit: UnitRef; grantedAt: string; revocable: boolean }[];
-  sessions: SessionInfo[];
-  abilities: Partial<Record<AccountAbility, boolean>>;
-}
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+/** The JSON a route answers on success, as the server declares it (openapi.json). */
+export type Answer<P extends keyof paths, M extends keyof paths[P] = 'get' & keyof paths[P]> = paths[P][M] extends { responses: { 200: infer R } } ? Json<R> : never;
+/** The JSON body a route accepts. */
+export type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+type Item<T> = T extends { items: (infer I)[] } ? I : never;
 
-export interface RequiredDocument {
-  name: string;
-  required: boolean;
-  copies: number;
-}
-export interface ProcedureVersion {
-  id: string;
-  version: number;
-  processingDays: number;
-  documents: RequiredDocument[];
-  purpose: string;
-  npdFields: string[];
-  retentionYears: number | null;
-}
+export type UnitRef = components['schemas']['UnitRef'];
+export type Me = Answer<'/api/auth/me'>;
+export type Stage = Me['stage'];
+export type SessionInfo = Item<Answer<'/api/sessions'>>;
+export type Unit = Answer<'/api/units/{id}', 'patch'>;
+export type UnitKind = Unit['kind'];
+export type RoleInfo = Item<Answer<'/api/roles'>>;
+export type AccountSummary = Item<Answer<'/api/accounts'>>;
+export type AccountStatus = AccountSummary['status'];
+export type AccountDetail = Answer<'/api/accounts/{id}'>;
+export type AccountAbility = keyof AccountDetail['abilities'];
+export type ResetRequest = Item<Answer<'/api/accounts/reset-requests'>>;
+export type SharingSignal = Item<Answer<'/api/accounts/sharing-signals'>>;
+export type OtpEnrollment = Answer<'/api/auth/otp/enrollment', 'post'>;
+
+export type JournalEntry = Item<Answer<'/api/journal/entries'>>;
+export type EntryWithProof = Answer<'/api/journal/entries/{seq}'>;
+/** The journal's publication, as GET /api/journal/checkpoint answers it. */
+export type JournalStatus = Answer<'/api/journal/checkpoint'>;
+
 /** A procedure the province offers, with its current version (GET /api/procedures/offered). */
-export interface OfferedProcedure {
-  id: string;
-  code: string;
-  name: string;
-  field: string;
-  level: 'province' | 'commune';
-  status: 'offered' | 'withdrawn';
-  currentVersion: number;
-  current: ProcedureVersion;
-}
+export type OfferedProcedure = Item<Answer<'/api/procedures/offered'>>;
+export type ProcedureVersion = OfferedProcedure['current'];
+export type RequiredDocument = ProcedureVersion['documents'][number];
+/** A field of the National Population Database a procedure may declare (GET /api/procedures/npd-fields). */
+export type NpdFieldInfo = Item<Answer<'/api/procedures/npd-fields'>>;
 
 export type { Channel, DossierAction, DossierStatus };
-export type DeadlineStatus = 'on_track' | 'due_soon' | 'overdue' | 'paused';
-export type DossierQueue = 'desk' | 'processing' | 'mine';
-
-export interface DossierSummary {
-  id: string;
-  code: string;
-  status: DossierStatus;
-  channel: Channel;
-  procedure: { code: string; name: string; version: number };
-  applicant: { personalId: string; fullName: string };
-  desk: { id: string; name: string };
-  processingUnit: { id: string; name: string } | null;
-  assignee: { id: string; fullName: string; username: string } | null;
-  receivedAt: string;
-  dueAt: string | null;
-  apologyDueAt: string | null;
-  deadlineStatus: DeadlineStatus | null;
-}
-export interface DossierPerson {
-  relation: string;
-  personalId: string;
-  fullName: string;
-  birthDate: string | null;
-}
-export interface DossierDetail extends Omit<DossierSummary, 'applicant'> {
-  statusReason: string | null;
-  /** The procedure's rules as they were when the dossier was received: its papers name the components. */
-  rules: { offeredProcedureId: string; documents: RequiredDocument[]; purpose: string; npdFields: string[]; retentionYears: number | null };
-  receivedPapers: string[];
-  applicant: { personalId: string; fullName: string; birthDate: string; phone: string; email: string; address: string };
-  workingDays: number;
-  settledAt: string | null;
-  returnedAt: string | null;
-  persons: DossierPerson[];
-  pauses: { kind: string; from: string; to: string | null }[];
-  timeline: {
-    at: string;
-    action: string;
-    fromStatus: string | null;
-    toStatus: string;
-    actor: { fullName: string; username: string } | null;
-    unit: string | null;
-    note: string | null;
-  }[];
-  abilities: Partial<Record<DossierAction, boolean>>;
-}
-
-export type DocumentKind = 'digitized' | 'reused' | 'from_npd';
+export type DossierSummary = Item<Answer<'/api/dossiers'>>;
+export type DeadlineStatus = NonNullable<DossierSummary['deadlineStatus']>;
+export type DossierQueue = NonNullable<NonNullable<paths['/api/dossiers']['get']['parameters']['query']>['queue']>;
+export type DossierDetail = Answer<'/api/dossiers/{id}'>;
+export type DossierPerson = DossierDetail['persons'][number];
 /** A paper of a dossier, stored encrypted; its bytes are only read through view/download with a reason. */
-export interface DossierDocument {
-  id: string;
-  dossierId: string;
-  kind: DocumentKind;
-  component: string | null;
-  /** kind reused: the electronic result this component is (its file is named <result code>.pdf). */
-  reusedResultId: string | null;
-  name: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  uploadedAt: string;
-  uploadedBy: { fullName: string; username: string } | null;
-}
-
+export type DossierDocument = Item<Answer<'/api/dossiers/{id}/documents'>>;
+export type DocumentKind = DossierDocument['kind'];
 /** An electronic result (Decree 45/2020): coded <dossier code>-KQ<n>, its SHA-256 signed by the processing unit. */
-export interface DossierResult {
-  id: string;
-  code: string;
-  dossierId: string;
-  seq: number;
-  unit: { id: string; name: string };
-  procedureCode: string;
-  name: string;
-  mediaType: 'application/pdf';
-  size: number;
-  sha256: string;
-  issuedAt: string;
-  issuedBy: { fullName: string; username: string } | null;
-  /** The signed statement (C2SP signed note, Ed25519). */
-  statement: string;
-  verifierKey: string;
-}
-export interface DossierResults {
-  items: DossierResult[];
-  abilities: { issue: boolean; original: boolean };
-}
+export type DossierResults = Answer<'/api/dossiers/{id}/results'>;
+export type DossierResult = Item<DossierResults>;
 /** GET /api/results/{code}/verify (public). */
-export interface ResultVerification {
-  code: string;
-  signatureValid: boolean;
-  /** null when no sha256 was given, or the signature does not verify. */
-  fileMatches: boolean | null;
-  issuedAt: string;
-  unit: { id: string; name: string };
-  verifierKey: string | null;
-  statement: string | null;
-  /** The unit's key that signed it, by its id (a later rotation does not change it). */
-  key: { id: string; generation: number; status: ResultKeyStatus; revokedAt: string | null; compromisedSince: string | null } | null;
-  /** The signature is valid and its key was not revoked as compromised at the issue time. */
-  trusted: boolean;
-}
-/** current signs new results; retired was replaced and still verifies what it signed; revoked was declared stolen. */
-export type ResultKeyStatus = 'current' | 'retired' | 'revoked';
+export type ResultVerification = Answer<'/api/results/{code}/verify'>;
 /** GET /api/units/{id}/result-keys (those who manage the unit's keys), also the answer of rotate and revoke. */
-export interface UnitResultKeys {
-  unit: { id: string; code: string; name: string };
-  /** newest generation first */
-  keys: {
-    id: string;
-    generation: number;
-    status: ResultKeyStatus;
-    createdAt: string;
-    revokedAt: string | null;
-    compromisedSince: string | null;
-    verifierKey: string;
-    revocations: { revokedAt: string; revokedBy: { fullName: string; username: string } | null; reason: string; compromisedSince: string }[];
-  }[];
-}
+export type UnitResultKeys = Answer<'/api/units/{id}/result-keys'>;
+/** current signs new results; retired was replaced and still verifies what it signed; revoked was declared stolen. */
+export type ResultKeyStatus = UnitResultKeys['keys'][number]['status'];
 /** One of the applicant's earlier results (GET /api/dossiers/{id}/reusable-results). */
-export interface ReusableResult {
-  id: string;
-  code: string;
-  procedure: { code: string; name: string };
-  unit: { id: string; name: string };
-  issuedAt: string;
-  name: string;
-  size: number;
-  sha256: string;
-  attached: boolean;
-}
+export type ReusableResult = Item<Answer<'/api/dossiers/{id}/reusable-results'>>;
+export type Statistics = Answer<'/api/statistics'>;
 
 // ——— The NPD gateway (issue 5) ———
 
-/** A field of the National Population Database a procedure may declare (GET /api/procedures/npd-fields). */
-export interface NpdFieldInfo {
-  key: string;
-  vi: string;
-  en: string;
-  lawItem: number;
-  sensitive: boolean;
-}
-export type LookupService = 'verify' | 'find';
-export type LookupOutcome = 'matched' | 'mismatch' | 'not_found' | 'found' | 'ambiguous';
 /** POST /api/dossiers/{id}/lookups: held in the page only, never stored. */
-export interface LookupResult {
-  lookupId: string;
-  service: LookupService;
-  /** "applicant", or the related person's relation as written in the dossier. */
-  subject: string;
-  outcome: LookupOutcome;
-  purpose: string;
-  /** Only the fields the procedure version declares, by their key (ho_ten, noi_thuong_tru…). */
-  fields: Record<string, unknown>;
-  matchesDossier: boolean | null;
-}
+export type LookupResult = Answer<'/api/dossiers/{id}/lookups', 'post'>;
+export type LookupService = LookupResult['service'];
+export type LookupOutcome = LookupResult['outcome'];
+export type DossierLookups = Answer<'/api/dossiers/{id}/lookups'>;
 /** One lookup of a dossier: who, when, outcome, which fields; never the values. */
-export interface LookupRecord {
-  id: string;
-  service: string;
-  subject: string;
-  startedAt: string;
-  completedAt: string | null;
-  /** A LookupOutcome, "error:<kind>", or null while unfinished. */
-  outcome: string | null;
-  fieldsReturned: string[];
-  by: { fullName: string; username: string } | null;
-  clientId: string | null;
-}
-export interface DossierLookups {
-  mayLookUp: boolean;
-  purpose: string;
-  fields: string[];
-  items: LookupRecord[];
-}
-export type SuspensionScope = 'system' | 'unit' | 'account';
+export type LookupRecord = Item<DossierLookups>;
 /** GET /api/npd/status: whether lookups work for the signed-in officer now. */
-export interface NpdStatus {
-  configured: boolean;
-  disconnectedSince: string | null;
-  suspension: { scope: SuspensionScope; reason: string; unitName: string | null } | null;
-}
+export type NpdStatus = Answer<'/api/npd/status'>;
+export type NpdConnectionStatus = Answer<'/api/npd/connection'>;
 /** What anyone ever sees of the NPD connection (R34): never the settings themselves. */
-export interface NpdConnection {
-  id: string;
-  fingerprint: string;
-  certificateExpiresAt: string;
-  setBy: { fullName: string; username: string };
-  setAt: string;
-  replacedAt: string | null;
-}
-export interface NpdConnectionStatus {
-  current: NpdConnection | null;
-  history: NpdConnection[];
-}
-export interface NpdSuspension {
-  id: string;
-  scope: SuspensionScope;
-  unit: { id: string; name: string } | null;
-  account: { id: string; fullName: string; username: string } | null;
-  reason: string;
-  suspendedBy: { fullName: string; username: string } | null;
-  suspendedAt: string;
-  liftedBy: { fullName: string; username: string } | null;
-  liftedAt: string | null;
-  liftReason: string | null;
-}
-export interface NpdSuspensions {
-  disconnectedSince: string | null;
-  items: NpdSuspension[];
-}
-export type UnansweredExplanation = 'unfinished' | 'not_sent' | 'missing_at_npd';
+export type NpdConnection = NpdConnectionStatus['history'][number];
+export type NpdSuspensions = Answer<'/api/npd/suspensions'>;
+export type NpdSuspension = Item<NpdSuspensions>;
+export type SuspensionScope = NpdSuspension['scope'];
 /** GET /api/npd/reconciliation: the NPD's own log against our lookup records (R35, R36). */
-export interface Reconciliation {
-  from: string;
-  to: string;
-  npdRequests: number;
-  records: number;
-  matched: number;
-  unrecorded: { at: string; service: string; requestId: string; unitCode: string; officer: string; outcome: string }[];
-  unanswered: { id: string; startedAt: string; outcome: string | null; explanation: UnansweredExplanation }[];
-}
+export type Reconciliation = Answer<'/api/npd/reconciliation'>;
+export type UnansweredExplanation = Reconciliation['unanswered'][number]['explanation'];
 /** Another provincial system allowed to call the gateway with its own key (R35). */
-export interface IntegrationClient {
-  id: string;
-  name: string;
-  unit: { id: string; name: string };
-  procedures: string[];
-  fields: string[];
-  createdAt: string;
-  revokedAt: string | null;
-}
+export type IntegrationClient = Item<Answer<'/api/integrations'>>;
 
 // ——— Monitoring and response (issue 6) ———
 
 export type { RuleName, Severity };
-export type CaseStatus = 'new' | 'investigating' | 'dismissed' | 'confirmed';
-export type IncidentStatus = 'open' | 'notified' | 'closed';
-export interface PersonRef {
-  fullName: string;
-  username: string;
-}
-/** A case of the triage queue: the alerts about one account (or integration key), grouped (GET /api/monitoring/cases). */
-export interface CaseSummary {
-  id: string;
-  status: CaseStatus;
-  severity: Severity;
-  account: { id: string; fullName: string; username: string } | null;
-  clientId: string | null;
-  unit: { id: string; name: string } | null;
-  openedAt: string;
-  updatedAt: string;
-  alerts: number;
-}
-export interface CaseAlert {
-  id: string;
-  rule: RuleName;
-  severity: Severity;
-  /** when the behaviour happened; raisedAt is when the detector saw it */
-  at: string;
-  raisedAt: string;
-  explanationVi: string;
-  explanationEn: string;
-  details: Record<string, unknown>;
-  /** how many citizens it concerns (never who) */
-  citizens: number;
-}
-export interface CaseDetail extends CaseSummary {
-  mayTriage: boolean;
-  items: CaseAlert[];
-  notes: { at: string; status: CaseStatus | null; note: string; by: PersonRef | null }[];
-}
-export interface RuleSettings {
-  enabled: boolean;
-  severity: Severity;
-  params: Record<string, number>;
-}
-export interface DetectionRule extends RuleSettings {
-  rule: RuleName;
-  defaults: RuleSettings;
-}
-export interface Incident {
-  id: string;
-  code: string;
-  caseId: string | null;
-  unit: { id: string; name: string };
-  title: string;
-  description: string;
-  status: IncidentStatus;
-  detectedAt: string;
-  /** 72 hours after detection */
-  notifyBy: string;
-  /** whole hours left to notify the authority (negative: late); null once notified */
-  hoursLeft: number | null;
-  overdue: boolean;
-  notifiedAt: string | null;
-  openedBy: PersonRef;
-  openedAt: string;
-  closedAt: string | null;
-  affected: number;
-}
-export interface IncidentDetail extends Incident {
-  mayManage: boolean;
-}
-/** The journal's publication, as GET /api/journal/checkpoint answers it. */
-export interface JournalStatus {
-  checkpoint: { size: number; root: string; note: string; at: string } | null;
-  witness: { url: string; size: number; at: string | null } | null;
-  failClosed: boolean;
-}
+/** A case of the triage queue: the alerts about one account (or integration key), grouped. */
+export type CaseSummary = Item<Answer<'/api/monitoring/cases'>>;
+export type CaseStatus = CaseSummary['status'];
+export type CaseDetail = Answer<'/api/monitoring/cases/{id}'>;
+export type CaseAlert = Item<CaseDetail>;
+export type RuleList = Answer<'/api/monitoring/rules'>;
+export type DetectionRule = Item<RuleList>;
+export type RuleSettings = DetectionRule['defaults'];
+export type IncidentDetail = Answer<'/api/incidents/{id}'>;
+export type Incident = Item<Answer<'/api/incidents'>>;
+export type IncidentStatus = Incident['status'];
 /** GET /api/monitoring/dashboard: counts only, no citizen. Days and hours are Vietnam time. */
-export interface SecurityDashboard {
-  /** days with lookups only, "YYYY-MM-DD" */
-  perDay: { day: string; lookups: number; refusedAtNpd: number }[];
-  /** hours with lookups only, "YYYY-MM-DDTHH" */
-  perHour: { hour: string; lookups: number }[];
-  byUnit: { unit: { id: string; name: string }; lookups: number }[];
-  byProcedure: { code: string; lookups: number }[];
-  /** lookups in the last 24 hours against the account's daily average over the 29 days before */
-  topAccounts: { account: { id: string; fullName: string; username: string }; today: number; baseline: number }[];
-  openCases: Partial<Record<Severity, number>>;
-  openIncidents: { id: string; code: string; title: string; notifyBy: string; notified: boolean; overdue: boolean }[];
-  killSwitch: { active: NpdSuspension[]; recent: NpdSuspension[]; disconnectedSince: string | null };
-  journal: JournalStatus;
-  /** the journal position the detector has read, and how many entries it is behind */
-  detector: { position: number; behind: number };
-}
-export interface AppNotification {
-  id: number;
-  at: string;
-  kind: string;
-  target: { type: string; id: string };
-  textVi: string;
-  textEn: string;
-  read: boolean;
-}
-export interface Notifications {
-  unread: number;
-  items: AppNotification[];
-}
+export type SecurityDashboard = Answer<'/api/monitoring/dashboard'>;
+export type Notifications = Answer<'/api/notifications'>;
+export type AppNotification = Item<Notifications>;

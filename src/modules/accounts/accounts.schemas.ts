@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLE_NAMES } from '../../authz/roles.ts';
 import { unitRef } from '../../platform/schemas.ts';
+import { sessionSchema } from '../sessions/index.ts';
 
 /** left: the officer left the service (every role revoked); a locked account may be unlocked. */
 export const ACCOUNT_STATUSES = ['active', 'locked', 'left'] as const;
@@ -36,7 +37,7 @@ export const accountDetail = accountSummary.extend({
   otpRequired: z.boolean(),
   createdAt: z.string(),
   roles: z.array(z.object({ id: z.string(), role: z.string(), unit: unitRef, grantedAt: z.string(), revocable: z.boolean() })),
-  sessions: z.array(z.object({ id: z.string(), createdAt: z.string(), lastSeenAt: z.string(), ip: z.string(), userAgent: z.string(), current: z.boolean(), concurrent: z.boolean() })),
+  sessions: z.array(sessionSchema),
   abilities: z.record(z.string(), z.boolean()),
 });
 /** The fields an account's administrator may set when issuing it and edit later. */

@@ -8,22 +8,10 @@ import { record } from '../journal/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { completeSetup, confirmOtpEnrollment, changeOwnPassword, setupStatus, signIn, startOtpEnrollment, verifySecondFactor } from './auth.service.ts';
 import { SESSION_COOKIE, setSessionCookie } from './auth.plugin.ts';
-import { endSession, findSession, liveSessions, presentSession, sessionRef } from '../sessions/index.ts';
+import { endSession, findSession, liveSessions, presentSession, sessionRef, sessionSchema } from '../sessions/index.ts';
 
 const stageBody = z.object({ stage: z.enum(['otp', 'password_change', 'otp_enrollment', 'full']) });
 const password = z.string().min(1).max(256);
-const sessionSchema = z.object({
-  id: z.string(),
-  stage: z.string(),
-  createdAt: z.string(),
-  lastSeenAt: z.string(),
-  idleExpiresAt: z.string(),
-  expiresAt: z.string(),
-  ip: z.string(),
-  userAgent: z.string(),
-  current: z.boolean(),
-  concurrent: z.boolean(),
-});
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const secure = app.config.secureCookies;

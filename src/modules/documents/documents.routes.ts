@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
 import { AppError } from '../../platform/errors.ts';
-import { errorBody, errorResponses } from '../../platform/schemas.ts';
+import { errorBody, errorResponses, fileAnswer } from '../../platform/schemas.ts';
 import { listDocuments, openDocument, uploadDocument } from './documents.service.ts';
 import { ALLOWED_LABELS, DOCUMENT_KINDS, DOCUMENT_TYPE_NAMES } from './types.ts';
 
@@ -72,7 +72,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
             : 'Download a document, with the reason: journaled; the file name carries the officer and time, PDFs and images a watermark',
         params: z.strictObject({ id: z.uuid() }),
         querystring: reasonQuery,
-        response: { 200: z.any(), ...errorResponses, 500: errorBody },
+        response: { 200: fileAnswer('the document, in the type it was uploaded as', DOCUMENT_TYPE_NAMES), ...errorResponses, 500: errorBody },
       },
     }, async (req, reply) => {
       try {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses } from '../../platform/schemas.ts';
+import { errorResponses, fileAnswer, PDF } from '../../platform/schemas.ts';
 import { FORMS, printForm } from './forms.ts';
 
 /** `attachment` with an ASCII name for old clients and the RFC 5987 `filename*` for the others. */
@@ -16,7 +16,7 @@ export const formRoutes: FastifyPluginAsyncZod = async (app) => {
       summary:
         'Print a dossier’s form as PDF (Circular 03/2025/TT-VPCP): receipt (form 01, A5, QR code of the dossier code), supplement (02), refusal (03, or 05 when processing stopped), apology (04); 409 when the dossier has no such form. Journaled.',
       params: z.strictObject({ id: z.uuid(), form: z.enum(FORMS) }),
-      response: { 200: z.any(), ...errorResponses },
+      response: { 200: fileAnswer('the form', [PDF]), ...errorResponses },
     },
   }, async (req, reply) => {
     const pdf = await app.inTx(req, (ctx) => printForm(ctx, req.params.id, req.params.form));

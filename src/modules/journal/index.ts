@@ -2,6 +2,7 @@ export { NoteError, openNote, parseVerifierKey, signNote, verifierKey } from './
 export type { NoteSigner } from './checkpoint.ts';
 export { journalFailClosed, journalState } from './state.ts';
 export { mayReadJournal } from './journal.policy.ts';
+export { journalStatus } from './journal.schemas.ts';
 export { record } from './record.ts';
 export type { JournalEvent } from './record.ts';
 export { archiveMonth, ensureJournalPartitions, monthsToArchive } from './retention.ts';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorResponses } from '../../platform/schemas.ts';
 import { consistency, entryWithProof, exportSelection, latestCheckpoint, searchJournal } from './journal.service.ts';
 import { SELECTION_FORMAT } from './exports.ts';
+import { checkpoint, journalStatus } from './journal.schemas.ts';
 
 const entry = z.object({
   seq: z.number(),
@@ -39,7 +40,6 @@ const filter = {
   to: z.iso.datetime().optional(),
 };
 const dates = <T extends { from?: string; to?: string }>({ from, to, ...rest }: T) => ({ ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
-const checkpoint = z.object({ size: z.number(), root: z.string(), note: z.string() });
 const hex = z.array(z.string());
 
 export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -97,11 +97,7 @@ export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['journal'],
       summary: 'The latest signed checkpoint, the witness status, and whether lookups must fail closed',
       response: {
-        200: z.object({
-          checkpoint: checkpoint.extend({ at: z.string() }).nullable(),
-          witness: z.object({ url: z.string(), size: z.number(), at: z.string().nullable() }).nullable(),
-          failClosed: z.boolean(),
-        }),
+        200: journalStatus,
         ...errorResponses,
       },
     },

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
+import { DOCX, errorResponses, fileAnswer, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
 import { getCase, listCases, listNotifications, markNotificationsRead, triageCase } from './alerts.service.ts';
 import { listRules, saveRule, securityDashboard } from './dashboard.service.ts';
 import { getIncident, incidentNoticeFile, listIncidents, moveIncident, openIncident } from './incidents.service.ts';
 import { RULE_NAMES, SEVERITIES } from '../../../common/detection-rules.ts';
+import { journalStatus } from '../journal/index.ts';
+import { suspension } from '../registry/index.ts';
 
 const STATUSES = ['new', 'investigating', 'dismissed', 'confirmed'] as const;
 const person = z.object({ fullName: z.string(), username: z.string() });
@@ -58,12 +60,28 @@ const incident = z.object({
   closedAt: z.string().nullable(),
   affected: z.number(),
 });
+const named = z.object({ id: z.string(), name: z.string() });
+/** Counts only: no citizen, no value (R34). Days and hours are Vietnam time. */
+const dashboard = z.object({
+  perDay: z.array(z.object({ day: z.string().describe('YYYY-MM-DD; days with lookups only'), lookups: z.number(), refusedAtNpd: z.number() })),
+  perHour: z.array(z.object({ hour: z.string().describe('YYYY-MM-DDTHH; the last 24 hours, hours with lookups only'), lookups: z.number() })),
+  byUnit: z.array(z.object({ unit: named, lookups: z.number() })),
+  byProcedure: z.array(z.object({ code: z.string(), lookups: z.number() })),
+  topAccounts: z
+    .array(z.object({ account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }), today: z.number(), baseline: z.number() }))
+    .describe('lookups in the last 24 hours against the account’s daily average over the 29 days before'),
+  openCases: z.partialRecord(z.enum(SEVERITIES), z.number()),
+  openIncidents: z.array(z.object({ id: z.string(), code: z.string(), title: z.string(), notifyBy: z.string(), notified: z.boolean(), hoursLeft: z.number().nullable(), overdue: z.boolean() })),
+  killSwitch: z.object({ active: z.array(suspension), recent: z.array(suspension), disconnectedSince: z.string().nullable() }),
+  journal: journalStatus,
+  detector: z.object({ position: z.number(), behind: z.number() }).describe('the journal position the detector has read, and how many entries it is behind'),
+});
 
 /** Issue 6: alerts, cases, rules, the security dashboard, incidents (R14, R16, R19, R21, R38, R41). */
 export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/monitoring/dashboard', {
     config: { access: 'monitoring.read' },
-    schema: { tags: ['monitoring'], summary: 'The security dashboard: lookups over time, by unit and procedure, top accounts against their baseline, open cases and incidents, kill switch, journal', response: { 200: z.unknown(), ...errorResponses } },
+    schema: { tags: ['monitoring'], summary: 'The security dashboard: lookups over time, by unit and procedure, top accounts against their baseline, open cases and incidents, kill switch, journal', response: { 200: dashboard, ...errorResponses } },
   }, async (req) => app.inTx(req, securityDashboard));
 
   app.get('/api/monitoring/cases', {
@@ -148,7 +166,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/incidents/:id/notice.docx', {
     config: { access: 'incidents.read' },
-    schema: { tags: ['monitoring'], summary: 'The notification to the authority, as a .docx in the format of Decree 30/2020 (the affected citizens in its annex); journaled', params: idParams },
+    schema: { tags: ['monitoring'], summary: 'The notification to the authority, as a .docx in the format of Decree 30/2020 (the affected citizens in its annex); journaled', params: idParams, response: { 200: fileAnswer('the notice', [DOCX]), ...errorResponses } },
   }, async (req, reply) => {
     const file = await app.inTx(req, (ctx) => incidentNoticeFile(ctx, req.params.id));
     return reply

@@ -5,6 +5,7 @@ export type { IntegrationClient } from './integrations.service.ts';
 export { ensureLookupPartitions, forgetOldCounts, identifyLookedUp } from './lookups.service.ts';
 export type { NpdConnectionSettings } from './npd-client.ts';
 export { reconcile } from './reconcile.ts';
+export { suspension } from './registry.schemas.ts';
 export type { LookupService } from './registry.schemas.ts';
 export { spawnSimulator } from './simulator.ts';
 export type { SimulatorProcess } from './simulator.ts';

@@ -9,7 +9,7 @@ import { createClient, listClients, revokeClient } from './integrations.service.
 import { dossierLookups, lookUp, lookupDossier } from './lookups.service.ts';
 import { reconcile } from './reconcile.ts';
 import { activeSuspension, liftSuspension, listSuspensions, suspendLookups, upstreamState } from './suspensions.service.ts';
-import { connection, integrationClient, lookupBody, lookupFailures, lookupResult, pem, period, person, SUSPENSION_SCOPES, UNANSWERED_EXPLANATIONS } from './registry.schemas.ts';
+import { connection, integrationClient, lookupBody, lookupFailures, lookupResult, pem, period, person, SUSPENSION_SCOPES, suspension, UNANSWERED_EXPLANATIONS } from './registry.schemas.ts';
 
 /** Issue 5: the NPD gateway (lookups, connection, kill switch, reconciliation, integration keys). Thin: services decide. */
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -128,20 +128,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       response: {
         200: z.object({
           disconnectedSince: z.string().nullable(),
-          items: z.array(
-            z.object({
-              id: z.string(),
-              scope: z.enum(SUSPENSION_SCOPES),
-              unit: z.object({ id: z.string(), name: z.string() }).nullable(),
-              account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
-              reason: z.string(),
-              suspendedBy: person.nullable(),
-              suspendedAt: z.string(),
-              liftedBy: person.nullable(),
-              liftedAt: z.string().nullable(),
-              liftReason: z.string().nullable(),
-            }),
-          ),
+          items: z.array(suspension),
         }),
         ...errorResponses,
       },

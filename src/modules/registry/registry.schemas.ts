@@ -27,6 +27,19 @@ export const connection = z.object({
   setAt: z.string(),
   replacedAt: z.string().nullable(),
 });
+/** A suspension of lookups, active or lifted, with who, when and why (R43). */
+export const suspension = z.object({
+  id: z.string(),
+  scope: z.enum(SUSPENSION_SCOPES),
+  unit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
+  reason: z.string(),
+  suspendedBy: person.nullable(),
+  suspendedAt: z.string(),
+  liftedBy: person.nullable(),
+  liftedAt: z.string().nullable(),
+  liftReason: z.string().nullable(),
+});
 export const lookupBody = z.strictObject({
   personalId: z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits'),
   service: z.enum(LOOKUP_SERVICES).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody, errorResponses } from '../../platform/schemas.ts';
+import { errorBody, errorResponses, fileAnswer, PDF } from '../../platform/schemas.ts';
 import { documentSchema } from '../documents/index.ts';
 import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
 import { keyRoutes, keyStatus } from './keys.routes.ts';
@@ -83,7 +83,7 @@ const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: modes[mode],
         params: codeParams,
         querystring: z.strictObject({ reason: z.string().trim().min(3, 'Hãy ghi lý do xem/tải kết quả / give the reason').max(500) }),
-        response: { 200: z.any(), ...errorResponses, 500: errorBody },
+        response: { 200: fileAnswer('the result', [PDF]), ...errorResponses, 500: errorBody },
       },
     }, async (req, reply) => {
       const file = await openResult(app.transactions(req), req.params.code.toUpperCase(), mode, req.query.reason);

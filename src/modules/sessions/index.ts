@@ -6,3 +6,4 @@ export {
 export type { EndReason, SessionCheck } from './sessions.service.ts';
 export { lacksRequiredOtp } from './sessions.policy.ts';
 export type { SessionRow, SessionStage } from './sessions.tables.ts';
+export { sessionSchema } from './sessions.schemas.ts';

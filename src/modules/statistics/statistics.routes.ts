@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses } from '../../platform/schemas.ts';
+import { errorResponses, fileAnswer, XLSX } from '../../platform/schemas.ts';
 import { dossierStatistics, statisticsWorkbook } from './statistics.service.ts';
 
 const query = z.strictObject({ from: z.iso.date(), to: z.iso.date(), unitId: z.uuid().optional() });
@@ -50,7 +50,7 @@ export const statisticsRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['statistics'],
       summary: 'The same statistics as an .xlsx workbook',
       querystring: query,
-      response: { 200: z.any(), ...errorResponses },
+      response: { 200: fileAnswer('the workbook', [XLSX]), ...errorResponses },
     },
   }, async (req, reply) => {
     const stats = await app.inTx(req, (ctx) => dossierStatistics(ctx, req.query));

@@ -1,24 +1,10 @@
 import { useState } from 'react';
-import { post, query, type UnitRef } from '../api.ts';
+import { post, query, type ResetRequest } from '../api.ts';
 import { ConfirmDialog, ErrorBox, Modal, Notice, OneTimePassword, useApi } from '../components.tsx';
 import { formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
 
 /** A password or one-time-code reset waiting for a second administrator (GET /api/accounts/reset-requests). */
-export interface ResetRequest {
-  id: string;
-  kind: 'password' | 'otp';
-  reason: string;
-  status: 'pending' | 'approved' | 'refused' | 'expired';
-  requestedAt: string;
-  expiresAt: string;
-  account: { id: string; username: string; fullName: string; unit: UnitRef };
-  requestedBy: { id: string; username: string; fullName: string };
-  delivery: 'approver' | 'email' | null;
-  email: string | null;
-  decidedAt: string | null;
-  abilities: { read: boolean; approve: boolean; refuse: boolean };
-}
 
 /**
  * Issue 13 (finding 4): the resets waiting for approval, in the units one manages (or of one account). What each viewer

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { put, type DetectionRule, type RuleSettings } from '../api.ts';
+import { put, type DetectionRule, type RuleList, type RuleSettings } from '../api.ts';
 import { ErrorBox, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { isMessageKey, useI18n } from '../i18n.ts';
 import { SeverityBadge } from './SecurityCases.tsx';
@@ -28,10 +28,6 @@ function useParamLabel(rule: RuleName) {
   };
 }
 
-interface RuleList {
-  items: DetectionRule[];
-  mayTune: boolean;
-}
 
 function RuleCard({ rule, mayEdit, onSaved }: { rule: DetectionRule; mayEdit: boolean; onSaved: (list: RuleList) => void }) {
   const { t } = useI18n();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { maskOldSessionIds } from '../../../common/journal-session-ids.ts';
-import { get, query, saveFile, type AccountSummary, type JournalStatus } from '../api.ts';
+import { get, query, saveFile, type AccountSummary, type EntryWithProof, type JournalEntry, type JournalStatus } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
 import { can, useMe } from '../session.ts';
@@ -14,50 +14,8 @@ const OTHER_TYPE = '__other';
 const WITNESS_NORMAL_LAG_MS = 60_000;
 
 export type JournalOutcome = 'success' | 'failure' | 'refused';
-export interface AccountRef {
-  id: string;
-  username: string;
-  fullName: string;
-}
-interface UnitName {
-  id: string;
-  name: string;
-}
-export interface JournalEntry {
-  seq: number;
-  position: number | null;
-  at: string;
-  type: string;
-  outcome: JournalOutcome | string;
-  actorAccountId: string | null;
-  actorUnitId: string | null;
-  actorRoles: string[];
-  targetType: string | null;
-  targetId: string | null;
-  unitId: string | null;
-  reason: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  /** Display names; optional so that a server without them still renders (ids are shown instead). */
-  actor?: AccountRef | null;
-  actorUnit?: UnitName | null;
-  unit?: UnitName | null;
-  /** How many citizens' hashed personal IDs the entry carries (never the IDs). */
-  citizens?: number | unknown[];
-}
-interface Checkpoint {
-  size: number;
-  root: string;
-  note: string;
-}
-interface EntryWithProof {
-  entry: JournalEntry;
-  leafHash: string | null;
-  checkpoint: Checkpoint | null;
-  inclusionProof: string[] | null;
-}
+export type AccountRef = Pick<AccountSummary, 'id' | 'username' | 'fullName'>;
+type UnitName = NonNullable<JournalEntry['unit']>;
 
 /** The readable name of an event type; unknown types show as they are. */
 export function eventLabel(type: string, t: Translate): string {
@@ -471,8 +429,7 @@ function EntryDialog({ listed, onClose, onFilter }: { listed: JournalEntry; onCl
   const roleName = useRoleName();
   const seq = listed.seq;
   const { data, error } = useApi<EntryWithProof>(`/api/journal/entries/${seq}`);
-  // The list carries the display names (actor, units); the single entry may not.
-  const e: JournalEntry | undefined = data && { actor: listed.actor, actorUnit: listed.actorUnit, unit: listed.unit, citizens: listed.citizens, ...data.entry };
+  const e = data?.entry;
   let status = '';
   let proven = false;
   if (data && e) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { post, type Stage } from '../api.ts';
+import { post, type OtpEnrollment, type Stage } from '../api.ts';
 import { CopyButton, ErrorBox, Field, Loading, Notice, PasswordInput, PasswordRules, usePageTitle } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
 import { AuthFrame } from '../layout.tsx';
@@ -161,11 +161,6 @@ export function PasswordChangeStep() {
   );
 }
 
-interface Enrollment {
-  secret: string;
-  uri: string;
-  qrSvg: string;
-}
 
 const groupBy4 = (secret: string) => secret.replace(/\s/g, '').match(/.{1,4}/g)?.join(' ') ?? secret;
 
@@ -174,7 +169,7 @@ export function EnrollmentStep() {
   const { t } = useI18n();
   const { refresh, syncCsrf, signOut } = useSession();
   usePageTitle(t('enroll.title'));
-  const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
+  const [enrollment, setEnrollment] = useState<OtpEnrollment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -186,7 +181,7 @@ export function EnrollmentStep() {
     setEnrollment(null);
     setCode('');
     try {
-      setEnrollment(await post<Enrollment>('/api/auth/otp/enrollment'));
+      setEnrollment(await post<OtpEnrollment>('/api/auth/otp/enrollment'));
     } catch (e) {
       setError(e);
     }

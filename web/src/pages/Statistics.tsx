@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { query, saveFile, type Unit } from '../api.ts';
+import { query, saveFile, type Statistics, type Unit } from '../api.ts';
 import { ErrorBox, Field, Loading, Notice, usePageTitle, useApi } from '../components.tsx';
 import { useI18n, type Translate } from '../i18n.ts';
 import { useMe } from '../session.ts';
@@ -8,47 +8,10 @@ import { UnitSelect } from '../UnitSelect.tsx';
 
 // ——— The answer of GET /api/statistics (see /api/docs) ———
 
-interface Counts {
-  received: number;
-  online: number;
-  /** received in the period with at least one document, all digitised, reused or from the population database */
-  digitized: number;
-  /** received in the period with at least one component reused from an earlier result */
-  reused: number;
-  settledOnTime: number;
-  settledLate: number;
-  inProgress: number;
-  overdue: number;
-  /** average days from receipt to settlement of the dossiers settled in the period */
-  settledDays: number | null;
-}
-interface UnitRow extends Counts {
-  unitId: string;
-  unitName: string;
-}
-interface ProcedureRow extends Counts {
-  code: string;
-  name: string;
-  field: string;
-}
-interface FieldRow extends Counts {
-  field: string;
-}
-interface Statistics {
-  unit: { id: string; name: string };
-  from: string;
-  to: string;
-  total: Counts;
-  indicators: {
-    onTimeRate: number | null;
-    averageSettledDays: number | null;
-    onlineShare: number | null;
-    digitizationRate: number | null;
-    reuseRate: number | null;
-  };
-  byProcedure: ProcedureRow[];
-  byUnit: UnitRow[];
-}
+type Counts = Statistics['total'];
+type ProcedureRow = Statistics['byProcedure'][number];
+type UnitRow = Statistics['byUnit'][number];
+type FieldRow = Counts & { field: string };
 
 // ——— The period ———
 
