@@ -1,84 +1,50 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, apiEvents, get, post, setCsrfToken, type Me } from './api.ts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { ApiError, apiEvents, get, post, queryClient, setCsrfToken, type Me } from './api/index.ts';
 import { ErrorBox, Loading, notFoundError } from './components.tsx';
 import { I18nContext, storedLang, storeLang, translator, useI18n, type Lang } from './i18n.ts';
 import { IdleGuard, LockScreen } from './idle.tsx';
-import { AuthFrame, Shell } from './layout.tsx';
-import { AccountDetailPage } from './pages/AccountDetail.tsx';
-import { AccountsPage } from './pages/Accounts.tsx';
-import { ChangePasswordPage } from './pages/ChangePassword.tsx';
-import { DetectionRulesPage } from './pages/DetectionRules.tsx';
-import { DossierDetailPage } from './pages/DossierDetail.tsx';
-import { DossiersPage } from './pages/Dossiers.tsx';
+import { AuthFrame } from './components/AuthFrame.tsx';
+import { Shell } from './layout.tsx';
 import { HomePage } from './pages/Home.tsx';
-import { IncidentDetailPage } from './pages/IncidentDetail.tsx';
-import { IncidentsPage } from './pages/Incidents.tsx';
-import { IntegrationsPage } from './pages/Integrations.tsx';
-import { JournalPage } from './pages/Journal.tsx';
-import { NpdConnectionPage } from './pages/NpdConnection.tsx';
-import { NpdReconciliationPage } from './pages/NpdReconciliation.tsx';
-import { NpdSuspensionsPage } from './pages/NpdSuspensions.tsx';
-import { ReceptionPage } from './pages/Reception.tsx';
-import { SecurityCasePage } from './pages/SecurityCase.tsx';
-import { SecurityCasesPage } from './pages/SecurityCases.tsx';
-import { SecurityDashboardPage } from './pages/SecurityDashboard.tsx';
-import { SessionsPage } from './pages/Sessions.tsx';
 import { SetupPage } from './pages/Setup.tsx';
 import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
-import { StatisticsPage } from './pages/Statistics.tsx';
 import { EnrollmentStep, OtpStep, PasswordChangeStep } from './pages/SignInSteps.tsx';
-import { UnitsPage } from './pages/Units.tsx';
-import { match, navigate, usePath } from './router.tsx';
-import { can, DOSSIER_PERMISSIONS, SessionContext, useSession, type SessionApi } from './session.ts';
-import { resetStores } from './stores.ts';
+import { resolve } from './routes.tsx';
+import { navigate, usePath } from './router.tsx';
+import { SessionContext, useSession, type SessionApi } from './session.ts';
 
 function SignedInPages() {
   const path = usePath();
   const { me } = useSession();
-  // Pages this officer cannot use (a bookmark, the address typed before signing in) lead home.
-  const elsewhere =
-    path === '/setup' ||
-    (path === '/accounts' && !can(me, 'accounts.read')) ||
-    (path === '/journal' && !can(me, 'journal.read')) ||
-    (path === '/reception' && !can(me, 'dossiers.receive')) ||
-    (path === '/dossiers' && !DOSSIER_PERMISSIONS.some((p) => can(me, p))) ||
-    (path === '/statistics' && !can(me, 'statistics.read')) ||
-    (path === '/npd/connection' && !can(me, 'npd.configure')) ||
-    ((path === '/npd/suspensions' || path === '/npd/reconciliation') && !can(me, 'npd.audit')) ||
-    ((path === '/security' || path.startsWith('/security/')) && !can(me, 'monitoring.read')) ||
-    ((path === '/incidents' || path.startsWith('/incidents/')) && !can(me, 'incidents.read')) ||
-    (path === '/integrations' && !can(me, 'integrations.manage'));
+  const found = resolve(path, me?.permissions ?? []);
+  // A page this officer cannot use (a bookmark, the address typed before signing in), or the setup page, leads home.
+  const elsewhere = path === '/setup' || !!found?.forbidden;
   useEffect(() => {
     if (elsewhere) navigate('/', { replace: true });
   }, [elsewhere]);
-  const account = match('/accounts/:id', path);
-  const dossier = match('/dossiers/:id', path);
-  const securityCase = match('/security/cases/:id', path);
-  const incident = match('/incidents/:id', path);
-  let page;
-  if (path === '/' || elsewhere) page = <HomePage />;
-  else if (path === '/sessions') page = <SessionsPage />;
-  else if (path === '/units') page = <UnitsPage />;
-  else if (path === '/accounts') page = <AccountsPage />;
-  else if (path === '/journal') page = <JournalPage />;
-  else if (account) page = <AccountDetailPage key={account.id} id={account.id!} />;
-  else if (path === '/reception') page = <ReceptionPage />;
-  else if (path === '/dossiers') page = <DossiersPage />;
-  else if (dossier) page = <DossierDetailPage key={dossier.id} id={dossier.id!} />;
-  else if (path === '/statistics') page = <StatisticsPage />;
-  else if (path === '/npd/connection') page = <NpdConnectionPage />;
-  else if (path === '/npd/suspensions') page = <NpdSuspensionsPage />;
-  else if (path === '/npd/reconciliation') page = <NpdReconciliationPage />;
-  else if (path === '/integrations') page = <IntegrationsPage />;
-  else if (path === '/security') page = <SecurityDashboardPage />;
-  else if (path === '/security/cases') page = <SecurityCasesPage />;
-  else if (securityCase) page = <SecurityCasePage key={securityCase.id} id={securityCase.id!} />;
-  else if (path === '/security/rules') page = <DetectionRulesPage />;
-  else if (path === '/incidents') page = <IncidentsPage />;
-  else if (incident) page = <IncidentDetailPage key={incident.id} id={incident.id!} />;
-  else if (path === '/password') page = <ChangePasswordPage />;
-  else page = <NotFound />;
+  useFocusOnNavigation(path);
+  const page = elsewhere ? <HomePage /> : found ? found.route.page(found.params) : <NotFound />;
   return <Shell>{page}</Shell>;
+}
+
+/** After a navigation, focus goes to the new page's heading, so a screen reader announces it (not on the first load). */
+function useFocusOnNavigation(path: string) {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const frame = requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      const target = heading ?? document.querySelector<HTMLElement>('main');
+      if (!target) return;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [path]);
 }
 
 function NotFound() {
@@ -127,7 +93,7 @@ export function App() {
 
   const clear = useCallback((why: SignInNotice) => {
     setCsrfToken('');
-    resetStores();
+    queryClient.clear();
     setMe(null);
     setLocked(false);
     setNotice(why);
@@ -193,11 +159,13 @@ export function App() {
   else content = <SignedInPages />;
 
   return (
-    <I18nContext.Provider value={i18n}>
-      <SessionContext.Provider value={session}>
-        {content}
-        {me && !locked && <IdleGuard timeoutSeconds={me.idleTimeoutSeconds} fullySignedIn={me.stage === 'full'} onLock={onLock} />}
-      </SessionContext.Provider>
-    </I18nContext.Provider>
+    <QueryClientProvider client={queryClient}>
+      <I18nContext.Provider value={i18n}>
+        <SessionContext.Provider value={session}>
+          {content}
+          {me && !locked && <IdleGuard timeoutSeconds={me.idleTimeoutSeconds} fullySignedIn={me.stage === 'full'} onLock={onLock} />}
+        </SessionContext.Provider>
+      </I18nContext.Provider>
+    </QueryClientProvider>
   );
 }

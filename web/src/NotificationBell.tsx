@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { get, post, type AppNotification, type Notifications } from './api.ts';
+import { get, post, type AppNotification, type Notifications } from './api/index.ts';
 import { ErrorBox } from './components.tsx';
 import { formatDateTime, useI18n } from './i18n.ts';
 import { usePollWhileActive } from './polling.ts';

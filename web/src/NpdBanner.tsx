@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { get, type NpdStatus } from './api.ts';
+import { get, type NpdStatus } from './api/index.ts';
 import { formatDateTime, useI18n } from './i18n.ts';
 import { usePollWhileActive } from './polling.ts';
 import { can, useMe } from './session.ts';

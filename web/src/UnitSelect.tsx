@@ -1,6 +1,7 @@
+import { useUnits } from './api/index.ts';
 import { useMemo } from 'react';
-import type { Unit } from './api.ts';
-import { buildTree, flattenTree, unitsStore } from './stores.ts';
+import type { Unit } from './api/index.ts';
+import { buildTree, flattenTree } from './units.ts';
 
 /** A select over the unit tree, indented by depth. */
 export function UnitSelect({
@@ -25,7 +26,7 @@ export function UnitSelect({
   required?: boolean;
   testId?: string;
 }) {
-  const { data: units } = unitsStore.use();
+  const { data: units } = useUnits();
   const options = useMemo(() => (units ? flattenTree(buildTree(units)) : []), [units]);
   return (
     <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} required={required} data-testid={testId}>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, get } from './api.ts';
+import { ApiError, get } from './api/index.ts';
 import type { Lang } from './i18n.ts';
 import { useI18n, type MessageKey } from './i18n.ts';
 

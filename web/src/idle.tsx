@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { apiEvents, get, post } from './api.ts';
+import { apiEvents, get, post } from './api/index.ts';
 import { Modal } from './components.tsx';
 import { describeDuration, useI18n } from './i18n.ts';
 

@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { del, patch, post, type AccountAbility, type AccountDetail, type SessionInfo } from '../api.ts';
+import { del, patch, post, useRoles, type AccountAbility, type AccountDetail, type SessionInfo } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, StatusBadge, usePageTitle, useApi, useSubmit, DialogActions } from '../components.tsx';
 import { formatDate, formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { can, useMe } from '../session.ts';
-import { rolesStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { ResetRequests } from './AccountResets.tsx';
 import { useRoleName } from './Accounts.tsx';
@@ -46,7 +45,7 @@ function EditDialog({ account, onClose, onSaved }: { account: AccountDetail; onC
 
 function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGranted: (a: AccountDetail) => void }) {
   const { t, lang } = useI18n();
-  const { data: roles } = rolesStore.use();
+  const { data: roles } = useRoles();
   const [role, setRole] = useState('');
   const [unitId, setUnitId] = useState(account.unit.id);
   const { busy, error, submit } = useSubmit(async () => {

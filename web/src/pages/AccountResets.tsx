@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { post, query, type ResetRequest } from '../api.ts';
+import { post, query, type ResetRequest } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Modal, Notice, OneTimePassword, useApi } from '../components.tsx';
 import { formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';

@@ -1,10 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { post, query, type AccountDetail, type AccountStatus, type AccountSummary } from '../api.ts';
+import { post, query, useRoles, type AccountDetail, type AccountStatus, type AccountSummary } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle, useApi, OfficerFields, DialogActions } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useMe } from '../session.ts';
-import { rolesStore } from '../stores.ts';
 import { describeUserAgent } from '../text.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { ResetRequests } from './AccountResets.tsx';
@@ -51,7 +50,7 @@ function SharingSignals() {
 
 export function useRoleName() {
   const { lang } = useI18n();
-  const { data: roles } = rolesStore.use();
+  const { data: roles } = useRoles();
   return (role: string) => {
     const found = roles?.find((r) => r.role === role);
     return found ? (lang === 'vi' ? found.nameVi : found.nameEn) : role;

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { put, type DetectionRule, type RuleList, type RuleSettings } from '../api.ts';
+import { put, type DetectionRule, type RuleList, type RuleSettings } from '../api/index.ts';
 import { ErrorBox, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { isMessageKey, useI18n } from '../i18n.ts';
 import { SeverityBadge } from './SecurityCases.tsx';

@@ -1,10 +1,9 @@
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { get, post, query, type AccountSummary, type DossierDetail } from '../api.ts';
+import { get, post, query, useRoles, useUnits, type AccountSummary, type DossierDetail } from '../api/index.ts';
 import { DialogActions, ErrorBox, Field, Loading, Modal, Notice, usePageTitle, useApi } from '../components.tsx';
 import { formatDate, formatDateTime, isMessageKey, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { can, useMe } from '../session.ts';
-import { rolesStore, unitsStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { DossierDocuments } from './DossierDocuments.tsx';
 import { DossierLookups } from './DossierLookups.tsx';
@@ -54,7 +53,7 @@ function earliestNewDate(dossier: DossierDetail): string {
  */
 function AssigneeSelect({ unitId, value, onChange }: { unitId: string; value: string; onChange: (id: string) => void }) {
   const { t } = useI18n();
-  const { data: roles } = rolesStore.use();
+  const { data: roles } = useRoles();
   const [officers, setOfficers] = useState<AccountSummary[] | null>(null);
   useEffect(() => {
     setOfficers(null);
@@ -90,7 +89,7 @@ function AssigneeSelect({ unitId, value, onChange }: { unitId: string; value: st
 function ActionDialog({ dossier, action, onClose, onDone }: { dossier: DossierDetail; action: DossierAction; onClose: () => void; onDone: (d: DossierDetail) => void }) {
   const { t } = useI18n();
   const me = useMe();
-  const { data: units } = unitsStore.use();
+  const { data: units } = useUnits();
   const needsReason = TRANSITIONS[action].reason;
   const moves = MOVES.includes(action);
   // The desk usually hands over to the unit it belongs to (a commune's one-stop desk to the commune).

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, openFile, post, query, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api.ts';
+import { get, openFile, post, query, uploadFile, type DocumentKind, type DossierDetail, type DossierDocument, type OfferedProcedure, type ReusableResult } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { useUnitName } from './Dossiers.tsx';

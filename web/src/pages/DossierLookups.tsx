@@ -1,14 +1,13 @@
 import { useState, type ReactNode } from 'react';
-import { post, type DossierDetail, type DossierLookups as Lookups, type LookupRecord, type LookupResult, type LookupService } from '../api.ts';
+import { post, useNpdFields, type DossierDetail, type DossierLookups as Lookups, type LookupRecord, type LookupResult, type LookupService } from '../api/index.ts';
 import { asApiError, ErrorBox, Notice, useApi } from '../components.tsx';
 import { formatDate, formatDateTime, isMessageKey, useI18n, type Translate } from '../i18n.ts';
 import { refreshNpdStatus } from '../NpdBanner.tsx';
-import { npdFieldsStore } from '../stores.ts';
 
 /** The name of an NPD field (ho_ten, noi_thuong_tru…) in the page's language; an unknown key shows as it is. */
 export function useNpdFieldLabel() {
   const { lang } = useI18n();
-  const { data: fields } = npdFieldsStore.use();
+  const { data: fields } = useNpdFields();
   return (key: string) => {
     const found = fields?.find((f) => f.key === key);
     return found ? (lang === 'vi' ? found.vi : found.en) : key;
@@ -234,7 +233,7 @@ function History({ items, citizens }: { items: LookupRecord[]; citizens: Citizen
 export function DossierLookups({ dossier }: { dossier: DossierDetail }) {
   const { t } = useI18n();
   const label = useNpdFieldLabel();
-  const { data: fieldInfo } = npdFieldsStore.use();
+  const { data: fieldInfo } = useNpdFields();
   const { data, error, reload } = useApi<Lookups>(`/api/dossiers/${dossier.id}/lookups`);
   const [pending, setPending] = useState<{ personalId: string; service: LookupService } | null>(null);
   const [result, setResult] = useState<{ result: LookupResult; citizen: Citizen } | null>(null);

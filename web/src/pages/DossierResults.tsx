@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, openFile, query, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../api.ts';
+import { get, openFile, query, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../api/index.ts';
 import { ConfirmDialog, CopyButton, ErrorBox, Field, Notice, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { formatSize } from './DossierDocuments.tsx';

@@ -1,10 +1,9 @@
 import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { query, type DeadlineStatus, type DossierQueue, type DossierSummary, type Me } from '../api.ts';
+import { query, useUnits, type DeadlineStatus, type DossierQueue, type DossierSummary, type Me } from '../api/index.ts';
 import { ErrorBox, Field, Loading, usePageTitle, useApi } from '../components.tsx';
 import { formatDate, formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useMe } from '../session.ts';
-import { unitsStore } from '../stores.ts';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../../common/dossier-workflow.ts';
 
 const PAGE_SIZE = 25;
@@ -52,7 +51,7 @@ export function DueDate({ dueAt, apologyDueAt }: { dueAt: string | null; apology
 
 /** The full name of a unit ("Phường Đức Xuân" rather than "Đức Xuân"), once the unit tree is loaded. */
 export function useUnitName() {
-  const { data: units } = unitsStore.use();
+  const { data: units } = useUnits();
   return (unit: { id: string; name: string }) => units?.find((u) => u.id === unit.id)?.fullName ?? unit.name;
 }
 

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { post, saveFile, type IncidentDetail } from '../api.ts';
+import { post, saveFile, type IncidentDetail } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';

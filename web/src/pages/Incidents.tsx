@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type MouseEvent } from 'react';
-import { post, type CaseDetail, type Incident, type IncidentDetail, type IncidentStatus } from '../api.ts';
+import { post, type CaseDetail, type Incident, type IncidentDetail, type IncidentStatus } from '../api/index.ts';
 import { DialogActions, ErrorBox, Field, Loading, Modal, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';

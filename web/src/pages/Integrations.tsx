@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { post, type IntegrationClient } from '../api.ts';
+import { post, useNpdFields, type IntegrationClient } from '../api/index.ts';
 import { ConfirmDialog, CopyButton, DialogActions, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle, useSubmit } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
-import { npdFieldsStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { useNpdFieldLabel } from './DossierLookups.tsx';
 
@@ -16,7 +15,7 @@ function parseCodes(text: string): { codes: string[]; invalid: string[] } {
 
 function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (created: { name: string; key: string }) => void }) {
   const { t, lang } = useI18n();
-  const { data: fieldInfo } = npdFieldsStore.use();
+  const { data: fieldInfo } = useNpdFields();
   const [name, setName] = useState('');
   const [unitId, setUnitId] = useState('');
   const [codesText, setCodesText] = useState('');

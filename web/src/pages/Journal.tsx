@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { maskOldSessionIds } from '../../../common/journal-session-ids.ts';
-import { get, query, saveFile, type AccountSummary, type EntryWithProof, type JournalEntry, type JournalStatus } from '../api.ts';
+import { get, query, saveFile, type AccountSummary, type EntryWithProof, type JournalEntry, type JournalStatus } from '../api/index.ts';
 import { CopyButton, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, journalEventTypes, useI18n, type MessageKey, type Translate } from '../i18n.ts';
 import { can, useMe } from '../session.ts';

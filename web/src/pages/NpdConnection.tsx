@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { put, type NpdConnection, type NpdConnectionStatus } from '../api.ts';
+import { put, type NpdConnection, type NpdConnectionStatus } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { get, query, type Reconciliation } from '../api.ts';
+import { get, query, type Reconciliation } from '../api/index.ts';
 import { ErrorBox, Field, Notice, usePageTitle, useSubmit } from '../components.tsx';
 import { formatDateTimeSeconds, isMessageKey, useI18n } from '../i18n.ts';
 import { LookupOutcomeBadge } from './DossierLookups.tsx';

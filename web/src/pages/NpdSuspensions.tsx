@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { post, type NpdSuspension, type NpdSuspensions, type SuspensionScope } from '../api.ts';
+import { post, useUnits, type NpdSuspension, type NpdSuspensions, type SuspensionScope } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, useI18n, type Translate } from '../i18n.ts';
 import { refreshNpdStatus } from '../NpdBanner.tsx';
 import { can, useMe } from '../session.ts';
-import { unitsStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 import { AccountPicker, accountLabel, type AccountRef } from './Journal.tsx';
 
@@ -63,7 +62,7 @@ function CurrentState({ data }: { data: NpdSuspensions }) {
 /** R43: the kill switch. The scope names its unit or account; the reason is shown to those it stops. */
 function SuspendForm({ onDone }: { onDone: (target: string) => void }) {
   const { t } = useI18n();
-  const { data: units } = unitsStore.use();
+  const { data: units } = useUnits();
   const [scope, setScope] = useState<SuspensionScope>('system');
   const [unitId, setUnitId] = useState('');
   const [accountText, setAccountText] = useState('');

@@ -1,10 +1,9 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { get, post, query, type DossierDetail, type OfferedProcedure, type UnitRef } from '../api.ts';
+import { get, post, query, useRoles, type DossierDetail, type OfferedProcedure, type UnitRef } from '../api/index.ts';
 import { ErrorBox, Field, Loading, Notice, usePageTitle } from '../components.tsx';
 import { useI18n, type Translate } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useMe } from '../session.ts';
-import { rolesStore } from '../stores.ts';
 import { birthYearOf, isValidPersonalId } from '../text.ts';
 import { formatDueDate } from './Dossiers.tsx';
 import { CHANNELS, type Channel } from '../../../common/dossier-workflow.ts';
@@ -50,7 +49,7 @@ const blank = (p: RelatedForm) => !p.personalId && !p.fullName.trim() && !p.birt
 /** The desks where this officer receives: the units of their roles that carry dossiers.receive. */
 function useDesks(): UnitRef[] | null {
   const me = useMe();
-  const { data: roles } = rolesStore.use();
+  const { data: roles } = useRoles();
   return useMemo(() => {
     if (!roles) return null;
     const receiving = new Set(roles.filter((r) => r.permissions.includes('dossiers.receive')).map((r) => r.role));

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { post, type CaseAlert, type CaseDetail, type CaseStatus } from '../api.ts';
+import { post, type CaseAlert, type CaseDetail, type CaseStatus } from '../api/index.ts';
 import { ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, useI18n, type MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';

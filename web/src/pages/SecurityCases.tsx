@@ -1,8 +1,10 @@
-import { useEffect, useState, type MouseEvent } from 'react';
-import { query, type CaseStatus, type CaseSummary, type Severity } from '../api.ts';
-import { ErrorBox, Field, Loading, useApi, usePageTitle } from '../components.tsx';
+import { useEffect, useState } from 'react';
+import { $api, query, type CaseStatus, type CaseSummary, type Severity } from '../api/index.ts';
+import { Field, usePageTitle } from '../components.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
+import { Loaded } from '../components/Loaded.tsx';
 import { formatDateTime, useI18n, type Translate } from '../i18n.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link } from '../router.tsx';
 import { useUnitName } from './Dossiers.tsx';
 
 export const CASE_STATUSES: CaseStatus[] = ['new', 'investigating', 'dismissed', 'confirmed'];
@@ -43,12 +45,15 @@ export function SecurityCasesPage() {
   useEffect(() => {
     history.replaceState(null, '', `/security/cases${query({ status })}`);
   }, [status]);
-  const { data, error, loading } = useApi<{ items: CaseSummary[] }>(`/api/monitoring/cases${query({ status })}`);
-
-  const open = (event: MouseEvent<HTMLTableRowElement>, id: string) => {
-    if ((event.target as HTMLElement).closest('a, button')) return;
-    navigate(`/security/cases/${id}`);
-  };
+  const cases = $api.useQuery('get', '/api/monitoring/cases', { params: { query: { status: status || undefined } } });
+  const columns: Column<CaseSummary>[] = [
+    { key: 'severity', label: t('cases.col.severity'), cell: (c) => <SeverityBadge severity={c.severity} /> },
+    { key: 'account', label: t('cases.col.account'), cell: (c) => <Link to={`/security/cases/${c.id}`}>{caseSubject(c, t)}</Link>, sortValue: (c) => caseSubject(c, t) },
+    { key: 'unit', label: t('cases.col.unit'), cell: (c) => (c.unit ? unitName(c.unit) : <span className="muted">{t('common.none')}</span>), sortValue: (c) => (c.unit ? unitName(c.unit) : null) },
+    { key: 'alerts', label: t('cases.col.alerts'), cell: (c) => c.alerts, sortValue: (c) => c.alerts, numeric: true },
+    { key: 'status', label: t('cases.col.status'), cell: (c) => <CaseStatusBadge status={c.status} /> },
+    { key: 'updated', label: t('cases.col.updated'), cell: (c) => formatDateTime(c.updatedAt), sortValue: (c) => c.updatedAt, nowrap: true },
+  ];
 
   return (
     <div className="page" data-testid="cases-page">
@@ -70,57 +75,24 @@ export function SecurityCasesPage() {
           )}
         </Field>
       </form>
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <section className={loading ? 'card table-card is-loading' : 'card table-card'} aria-busy={loading} aria-label={t('cases.count', { n: data.items.length })}>
-          {data.items.length === 0 ? (
-            <p className="muted" data-testid="cases-empty">
-              {t('cases.empty')}
-            </p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="cases-table">
-                <thead>
-                  <tr>
-                    <th>{t('cases.col.severity')}</th>
-                    <th>{t('cases.col.account')}</th>
-                    <th>{t('cases.col.unit')}</th>
-                    <th className="num">{t('cases.col.alerts')}</th>
-                    <th>{t('cases.col.status')}</th>
-                    <th>{t('cases.col.updated')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((c) => (
-                    <tr
-                      key={c.id}
-                      className={c.status === 'new' || c.status === 'investigating' ? 'row-clickable' : 'row-clickable row-closed'}
-                      onClick={(e) => open(e, c.id)}
-                      data-testid="case-row"
-                      data-status={c.status}
-                      data-severity={c.severity}
-                    >
-                      <td>
-                        <SeverityBadge severity={c.severity} />
-                      </td>
-                      <td>
-                        <Link to={`/security/cases/${c.id}`}>{caseSubject(c, t)}</Link>
-                      </td>
-                      <td>{c.unit ? unitName(c.unit) : <span className="muted">{t('common.none')}</span>}</td>
-                      <td className="num">{c.alerts}</td>
-                      <td>
-                        <CaseStatusBadge status={c.status} />
-                      </td>
-                      <td className="nowrap">{formatDateTime(c.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
-      )}
+      <Loaded query={cases}>
+        {(data) => (
+          <section className="card table-card" aria-label={t('cases.count', { n: data.items.length })}>
+            <DataTable
+              caption={t('cases.title')}
+              columns={columns}
+              rows={data.items}
+              rowKey={(c) => c.id}
+              rowHref={(c) => `/security/cases/${c.id}`}
+              rowProps={(c) => ({ className: c.status === 'new' || c.status === 'investigating' ? undefined : 'row-closed', 'data-testid': 'case-row', 'data-status': c.status, 'data-severity': c.severity })}
+              empty={t('cases.empty')}
+              emptyTestId="cases-empty"
+              busy={cases.isFetching}
+              testId="cases-table"
+            />
+          </section>
+        )}
+      </Loaded>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useId, useMemo, useState } from 'react';
-import { get, type OfferedProcedure, type SecurityDashboard } from '../api.ts';
+import { get, type OfferedProcedure, type SecurityDashboard } from '../api/index.ts';
 import { ErrorBox, Loading, useApi, usePageTitle } from '../components.tsx';
 import { formatDateTime, formatDateTimeSeconds, useI18n } from '../i18n.ts';
 import { usePollWhileActive } from '../polling.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { del, type SessionInfo } from '../api.ts';
+import { del, type SessionInfo } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Loading, usePageTitle, useApi } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { useSession } from '../session.ts';

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { post, type Stage } from '../api.ts';
+import { post, type Stage } from '../api/index.ts';
 import { ErrorBox, Field, Loading, Notice, PasswordInput, PasswordRules, usePageTitle, OfficerFields } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
-import { AuthFrame } from '../layout.tsx';
+import { AuthFrame } from '../components/AuthFrame.tsx';
 import { useSession } from '../session.ts';
 
 /** First start: the link printed on the server console (/setup#<token>) creates the first system administrator. */

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { post, type Stage } from '../api.ts';
+import { post, type Stage } from '../api/index.ts';
 import { ErrorBox, Field, Notice, PasswordInput, usePageTitle, useSubmit } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
-import { AuthFrame } from '../layout.tsx';
+import { AuthFrame } from '../components/AuthFrame.tsx';
 import { useSession } from '../session.ts';
 
 export type SignInNotice = 'idle' | 'ended' | 'signedOut' | null;

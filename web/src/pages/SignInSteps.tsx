@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { post, type OtpEnrollment, type Stage } from '../api.ts';
+import { post, type OtpEnrollment, type Stage } from '../api/index.ts';
 import { CopyButton, ErrorBox, Field, Loading, Notice, PasswordInput, PasswordRules, usePageTitle } from '../components.tsx';
 import { useI18n } from '../i18n.ts';
-import { AuthFrame } from '../layout.tsx';
+import { AuthFrame } from '../components/AuthFrame.tsx';
 import { useSession } from '../session.ts';
 
 /** Second step: a TOTP code, or a recovery code when the phone is lost. */

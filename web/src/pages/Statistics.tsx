@@ -1,9 +1,8 @@
 import { useEffect, useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { query, saveFile, type Statistics, type Unit } from '../api.ts';
+import { query, saveFile, useRoles, useUnits, type Statistics, type Unit } from '../api/index.ts';
 import { ErrorBox, Field, Loading, Notice, usePageTitle, useApi } from '../components.tsx';
 import { useI18n, type Translate } from '../i18n.ts';
 import { useMe } from '../session.ts';
-import { rolesStore, unitsStore } from '../stores.ts';
 import { UnitSelect } from '../UnitSelect.tsx';
 
 // ——— The answer of GET /api/statistics (see /api/docs) ———
@@ -114,8 +113,8 @@ function useFormat() {
 /** The units where this officer holds statistics.read, highest first; the page starts on the first. */
 function useScope() {
   const me = useMe();
-  const { data: roles, error: rolesError } = rolesStore.use();
-  const { data: units, error: unitsError } = unitsStore.use();
+  const { data: roles, error: rolesError } = useRoles();
+  const { data: units, error: unitsError } = useUnits();
   return useMemo(() => {
     if (!roles || !units) return { error: rolesError || unitsError, ready: false as const };
     const byId = new Map(units.map((u) => [u.id, u]));

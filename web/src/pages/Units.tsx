@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { get, patch, post, type Unit, type UnitKind, type UnitResultKeys } from '../api.ts';
+import { get, patch, post, queryClient, useUnits, type Unit, type UnitKind, type UnitResultKeys } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, usePageTitle, DialogActions } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { useMe } from '../session.ts';
-import { buildTree, unitsStore, type TreeNode } from '../stores.ts';
+import { buildTree, type TreeNode } from '../units.ts';
 import { foldVietnamese } from '../text.ts';
 
 const CHILD_KINDS: UnitKind[] = ['department', 'desk', 'office'];
@@ -260,7 +260,7 @@ export function UnitsPage() {
   const { t } = useI18n();
   usePageTitle(t('units.title'));
   const me = useMe();
-  const { data: units, error } = unitsStore.use();
+  const { data: units, error } = useUnits();
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<Set<string> | null>(null);
   const [adding, setAdding] = useState<Unit | null>(null);
@@ -374,7 +374,7 @@ export function UnitsPage() {
             setAdding(null);
             setAdded(unit.fullName);
             setExpanded(new Set([...open, adding.id]));
-            void unitsStore.fetch(true);
+            void queryClient.invalidateQueries({ queryKey: ['get', '/api/units'] });
           }}
         />
       )}
@@ -385,7 +385,7 @@ export function UnitsPage() {
           onClose={() => setRenaming(null)}
           onDone={() => {
             setRenaming(null);
-            void unitsStore.fetch(true);
+            void queryClient.invalidateQueries({ queryKey: ['get', '/api/units'] });
           }}
         />
       )}

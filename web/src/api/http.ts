@@ -1,0 +1,160 @@
+import type { Lang } from '../i18n.ts';
+
+/** An error answered by the server ({ error: { code, message, messageEn, details } }) or a network failure. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly messageVi: string;
+  readonly messageEn: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, messageVi: string, messageEn: string, details?: unknown) {
+    super(messageEn);
+    this.status = status;
+    this.code = code;
+    this.messageVi = messageVi;
+    this.messageEn = messageEn;
+    this.details = details;
+  }
+
+  text(lang: Lang): string {
+    return lang === 'vi' ? this.messageVi : this.messageEn;
+  }
+
+  /** Validation problems (code invalid_input) as { path, message } pairs. */
+  fieldProblems(): { path: string; message: string }[] {
+    if (!Array.isArray(this.details)) return [];
+    return this.details.filter((d): d is { path: string; message: string } => typeof d?.path === 'string' && typeof d?.message === 'string');
+  }
+}
+
+const networkError = () =>
+  new ApiError(0, 'network', 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.', 'Cannot reach the server. Check the network and try again.');
+
+/** otp_required: the account was granted a role that needs a one-time code; the next sign-in enrolls one. */
+const SESSION_END_CODES = ['session_idle_locked', 'not_signed_in', 'otp_required'] as const;
+export type SessionEndCode = (typeof SESSION_END_CODES)[number];
+const endsSession = (code: string): code is SessionEndCode => (SESSION_END_CODES as readonly string[]).includes(code);
+
+/** What the rest of the app wants to hear about: every answered request restarts the server's idle clock. */
+export const apiEvents: {
+  onTouch: () => void;
+  onSessionEnded: (code: SessionEndCode) => void;
+  onIncompleteSignIn: () => void;
+} = {
+  onTouch: () => {},
+  onSessionEnded: () => {},
+  onIncompleteSignIn: () => {},
+};
+
+let csrfToken = '';
+/** The token of the current session, from GET /api/auth/me; it changes with every sign-in step. */
+export function setCsrfToken(token: string) {
+  csrfToken = token;
+}
+
+/** The CSRF token of the session, on every request that may change something. */
+export const csrfHeader = (method: string): Record<string, string> => (method !== 'GET' && method !== 'HEAD' && csrfToken ? { 'x-csrf-token': csrfToken } : {});
+
+export interface RequestOptions {
+  /** A 401 is expected here (sign-in pages, start-up): do not treat it as the end of the session. */
+  quiet?: boolean;
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  Object.assign(headers, csrfHeader(method));
+  const response = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const payload: unknown = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.ok) {
+    apiEvents.onTouch();
+    return payload as T;
+  }
+  throw failureOf(response, payload, options);
+}
+
+export async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw networkError();
+  }
+}
+
+export function failureOf(response: Response, payload: unknown, options: RequestOptions): ApiError {
+  const error = (payload as { error?: { code?: string; message?: string; messageEn?: string; details?: unknown } } | null)?.error;
+  const failure = error?.code
+    ? new ApiError(response.status, error.code, error.message ?? '', error.messageEn ?? error.message ?? '', error.details)
+    : new ApiError(response.status, 'http_' + response.status, `Lỗi máy chủ (${response.status}).`, `Server error (${response.status}).`);
+  if (!options.quiet && response.status === 401 && endsSession(failure.code)) apiEvents.onSessionEnded(failure.code);
+  if (!options.quiet && failure.code === 'sign_in_incomplete') apiEvents.onIncompleteSignIn();
+  return failure;
+}
+
+/** Sends a file as the request body, typed by its own media type (the documents API takes one raw file). */
+export async function uploadFile<T>(path: string, file: File): Promise<T> {
+  const response = await send(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream', ...csrfHeader('POST') }, body: file });
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.ok) {
+    apiEvents.onTouch();
+    return payload as T;
+  }
+  throw failureOf(response, payload, {});
+}
+
+/** GETs a file (a document, a form): its bytes and the name the server gave it, or the server's error. */
+export async function fetchFile(path: string): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send(path, { method: 'GET' });
+  if (!response.ok) throw failureOf(response, await response.json().catch(() => null), {});
+  apiEvents.onTouch();
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+  return { blob: await response.blob(), fileName: encoded ? decodeURIComponent(encoded) : (plain ?? 'tep') };
+}
+
+/**
+ * GETs a file and hands it to the browser as a download (fetch + blob, so an error shows on the page and no URL,
+ * perhaps with a personal ID in it, lands in the browser's downloads list); answers the name the server gave it.
+ */
+export async function saveFile(path: string): Promise<string> {
+  const { blob, fileName } = await fetchFile(path);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return fileName;
+}
+
+/**
+ * A citizen's file, opened for the reason already in `path`: viewed in a new tab (opened from the click itself, so the
+ * browser does not take it for a pop-up) or saved; answers the saved file's name.
+ */
+export async function openFile(path: string, mode: 'view' | 'download' | 'original'): Promise<string | null> {
+  if (mode === 'view') {
+    window.open(path, '_blank', 'noopener');
+    return null;
+  }
+  return saveFile(path);
+}
+
+export const get = <T>(path: string, options?: RequestOptions) => api<T>('GET', path, undefined, options);
+export const post = <T>(path: string, body?: unknown, options?: RequestOptions) => api<T>('POST', path, body, options);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);
+
+/** Builds a query string from the defined, non-empty values. */
+export function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
