@@ -179,6 +179,12 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
     await page.getByRole('button', { name: 'Thêm đơn vị trực thuộc Phường Bắc Kạn', exact: true }).click();
     const dialog = page.getByTestId('add-unit-dialog');
     await dialog.locator('select[name=kind]').selectOption('desk');
+    // the server's own schema checks the form before anything is sent: the mistake shows beside its field
+    await dialog.locator('input[name=code]').fill('01843 MC');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => dialog.getByTestId('field-error').allTextContents()).toEqual(['Mã đơn vị: 2–40 ký tự chữ, số, dấu chấm hoặc gạch ngang', 'Tên đơn vị có ít nhất 2 ký tự']);
+    await expect.poll(() => dialog.locator('input[name=code]').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, '12a-add-unit-invalid-vi');
     await dialog.locator('input[name=code]').fill('01843.MC');
     await dialog.locator('input[name=name]').fill('Bộ phận Một cửa Phường Bắc Kạn');
     await shot(page, '12b-add-unit-vi');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorResponses, idParams } from '../../platform/schemas.ts';
 import { createUnit, listUnits, renameUnit } from './units.service.ts';
 import type { UnitRow } from './units.tables.ts';
+import { newUnitBody, renameUnitBody } from '../../../common/schemas/units.ts';
 
 const unitSchema = z.object({
   id: z.string(),
@@ -37,12 +38,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['units'],
       summary: 'Add an organisational unit (department, reception desk, office) under a unit',
-      body: z.strictObject({
-        parentId: z.uuid(),
-        code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9.\-]{1,39}$/, 'Mã đơn vị: 2–40 ký tự chữ, số, dấu chấm hoặc gạch ngang'),
-        name: z.string().trim().min(2).max(200),
-        kind: z.enum(['department', 'desk', 'office']),
-      }),
+      body: newUnitBody,
       response: { 200: unitSchema, ...errorResponses },
     },
   }, async (req) => present(await app.inTx(req, (ctx) => createUnit(ctx, req.body))));
@@ -53,7 +49,7 @@ export const unitRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['units'],
       summary: 'Rename an organisational unit',
       params: idParams,
-      body: z.strictObject({ name: z.string().trim().min(2).max(200) }),
+      body: renameUnitBody,
       response: { 200: unitSchema, ...errorResponses },
     },
   }, async (req) => present(await app.inTx(req, (ctx) => renameUnit(ctx, req.params.id, req.body.name))));

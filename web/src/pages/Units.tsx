@@ -1,84 +1,66 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { get, patch, post, queryClient, useUnits, type Unit, type UnitKind, type UnitResultKeys } from '../api/index.ts';
+import { $api, get, post, queryClient, useUnits, type Unit, type UnitResultKeys } from '../api/index.ts';
 import { ConfirmDialog, ErrorBox, Field, Loading, Modal, Notice, usePageTitle, DialogActions } from '../components.tsx';
 import { formatDateTime, useI18n } from '../i18n.ts';
 import { useMe } from '../session.ts';
 import { buildTree, type TreeNode } from '../units.ts';
 import { foldVietnamese } from '../text.ts';
+import { CHILD_UNIT_KINDS, newUnitBody, renameUnitBody } from '../../../common/schemas/units.ts';
+import { FormDialog, FormField, useZodForm } from '../components/form.tsx';
 
-const CHILD_KINDS: UnitKind[] = ['department', 'desk', 'office'];
+const unitFields = newUnitBody.omit({ parentId: true });
 
 function AddUnitDialog({ parent, onClose, onAdded }: { parent: Unit; onClose: () => void; onAdded: (unit: Unit) => void }) {
   const { t } = useI18n();
-  const [code, setCode] = useState(`${parent.code}.`);
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<UnitKind>('department');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onAdded(await post<Unit>('/api/units', { parentId: parent.id, code: code.trim(), name: name.trim(), kind }));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const form = useZodForm(unitFields, { code: `${parent.code}.`, name: '', kind: 'department' });
+  const add = $api.useMutation('post', '/api/units');
   return (
-    <Modal title={t('units.addTitle', { parent: parent.fullName })} onClose={onClose} testId="add-unit-dialog">
-      <form onSubmit={submit} autoComplete="off">
-        <Field label={t('units.kind')} required>
-          {(id) => (
-            <select id={id} name="kind" value={kind} onChange={(e) => setKind(e.target.value as UnitKind)}>
-              {CHILD_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`units.kind.${k}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('units.code')} required hint={t('units.codeHint', { example: `${parent.code}.VP` })}>
-          {(id, hint) => <input id={id} name="code" value={code} onChange={(e) => setCode(e.target.value)} aria-describedby={hint} maxLength={40} required />}
-        </Field>
-        <Field label={t('units.name')} required>
-          {(id) => <input id={id} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required autoFocus />}
-        </Field>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('common.save')} disabled={busy || name.trim().length < 2 || code.trim().length < 2} />
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('units.addTitle', { parent: parent.fullName })}
+      form={form}
+      onSubmit={async (values) => onAdded(await add.mutateAsync({ body: { parentId: parent.id, ...values } }))}
+      onClose={onClose}
+      testId="add-unit-dialog"
+    >
+      <FormField form={form} name="kind" label={t('units.kind')} required>
+        {(field) => (
+          <select {...field}>
+            {CHILD_UNIT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`units.kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
+      <FormField form={form} name="code" label={t('units.code')} required hint={t('units.codeHint', { example: `${parent.code}.VP` })}>
+        {(field) => <input {...field} maxLength={40} />}
+      </FormField>
+      <FormField form={form} name="name" label={t('units.name')} required>
+        {(field) => <input {...field} maxLength={200} autoFocus />}
+      </FormField>
+    </FormDialog>
   );
 }
 
 function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
-  const [name, setName] = useState(unit.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await patch(`/api/units/${unit.id}`, { name: name.trim() });
-      onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const form = useZodForm(renameUnitBody, { name: unit.name });
+  const rename = $api.useMutation('patch', '/api/units/{id}');
   return (
-    <Modal title={t('units.renameTitle')} onClose={onClose}>
-      <form onSubmit={submit} autoComplete="off">
-        <Field label={t('units.name')} required>
-          {(id) => <input id={id} name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required autoFocus />}
-        </Field>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('common.save')} disabled={busy || name.trim().length < 2} />
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('units.renameTitle')}
+      form={form}
+      onSubmit={async (body) => {
+        await rename.mutateAsync({ params: { path: { id: unit.id } }, body });
+        onDone();
+      }}
+      onClose={onClose}
+    >
+      <FormField form={form} name="name" label={t('units.name')} required>
+        {(field) => <input {...field} maxLength={200} autoFocus />}
+      </FormField>
+    </FormDialog>
   );
 }
 
