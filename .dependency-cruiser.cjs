@@ -42,6 +42,13 @@ module.exports = {
       to: { path: '^src/' },
     },
     {
+      name: 'web-pages-by-area',
+      comment: 'A page uses pages of its own area only; what several areas show lives in web/src/components/.',
+      severity: 'error',
+      from: { path: '^web/src/pages/([^/]+)/' },
+      to: { path: '^web/src/pages/[^/]+/', pathNot: '^web/src/pages/$1/' },
+    },
+    {
       name: 'simulators-apart',
       comment: 'npd-sim and the other simulators stand for outside systems: they import nothing of the server.',
       severity: 'error',

@@ -1,17 +1,17 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, apiEvents, get, post, queryClient, setCsrfToken, type Me } from './api/index.ts';
 import { ErrorBox, Loading, notFoundError } from './components.tsx';
+import { AuthFrame } from './components/AuthFrame.tsx';
 import { I18nContext, storedLang, storeLang, translator, useI18n, type Lang } from './i18n.ts';
 import { IdleGuard, LockScreen } from './idle.tsx';
-import { AuthFrame } from './components/AuthFrame.tsx';
 import { Shell } from './layout.tsx';
+import { SetupPage } from './pages/auth/Setup.tsx';
+import { SignInPage, type SignInNotice } from './pages/auth/SignIn.tsx';
+import { EnrollmentStep, OtpStep, PasswordChangeStep } from './pages/auth/SignInSteps.tsx';
 import { HomePage } from './pages/Home.tsx';
-import { SetupPage } from './pages/Setup.tsx';
-import { SignInPage, type SignInNotice } from './pages/SignIn.tsx';
-import { EnrollmentStep, OtpStep, PasswordChangeStep } from './pages/SignInSteps.tsx';
-import { resolve } from './routes.tsx';
 import { navigate, usePath } from './router.tsx';
+import { resolve } from './routes.tsx';
 import { SessionContext, useSession, type SessionApi } from './session.ts';
 
 function SignedInPages() {
