@@ -10,7 +10,12 @@ let lastActivity = Date.now();
 const onActivity = () => {
   lastActivity = Date.now();
 };
-for (const name of ['keydown', 'pointerdown'] as const) window.addEventListener(name, onActivity, { capture: true, passive: true });
+let watching = false;
+function watchActivity() {
+  if (watching) return;
+  watching = true;
+  for (const name of ['keydown', 'pointerdown'] as const) window.addEventListener(name, onActivity, { capture: true, passive: true });
+}
 
 /**
  * Calls `load` now, on navigation (at most every ten seconds) and every minute while the officer is active, never
@@ -23,6 +28,7 @@ export function usePollWhileActive(load: () => void): () => void {
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  watchActivity();
   const ask = useCallback(() => {
     lastAsked.current = Date.now();
     loadRef.current();

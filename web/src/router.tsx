@@ -3,11 +3,15 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
 /** A few lines of History API routing: the server answers index.html for every non-/api path. */
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((listener) => listener());
-window.addEventListener('popstate', notify);
 
 function subscribe(listener: () => void) {
+  // on first use, not at import: the route table is read by unit tests outside a browser
+  if (listeners.size === 0) window.addEventListener('popstate', notify);
   listeners.add(listener);
-  return () => listeners.delete(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.removeEventListener('popstate', notify);
+  };
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}) {
