@@ -2,14 +2,13 @@
  * R05: a citizen's paper that leaves the system says who took it out and when: in its file name, and for PDFs and
  * images across every page, so a copy forwarded over a chat app still names the officer it came from.
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 import { loadPdf, MAX_IMAGE_PIXELS } from './inspect.ts';
 import { DOCUMENT_TYPES, type DocumentType } from './types.ts';
 import { formatVietnamDate, formatVietnamTime } from '../../../common/vietnam-time.ts';
+import { SERIF_FILES, serifFonts } from '../../platform/print/fonts.ts';
 
 export interface Stamp {
   fullName: string;
@@ -60,16 +59,9 @@ export function contentDisposition(disposition: 'inline' | 'attachment', name: s
 
 // ——— Font ———
 
-const FONT_FILES = { regular: 'LiberationSerif-Regular.ttf', bold: 'LiberationSerif-Bold.ttf' };
-const FONTS_DIR = new URL('../../../reference/fonts/', import.meta.url);
-/** Liberation Serif (SIL Open Font License 1.1, reference/fonts/, shared with the forms): every Vietnamese letter. */
-export const fontFile = (style: keyof typeof FONT_FILES) => fileURLToPath(new URL(FONT_FILES[style], FONTS_DIR));
+/** Liberation Serif, as the printed forms use it (platform/print/fonts.ts): every Vietnamese letter. */
+const FONT_FILES = { regular: SERIF_FILES.normal, bold: SERIF_FILES.bold };
 const FONT_FAMILIES = { regular: 'Liberation Serif', bold: 'Liberation Serif Bold' };
-let fontBytes: Record<keyof typeof FONT_FILES, Buffer> | null = null;
-function fonts() {
-  fontBytes ??= { regular: fs.readFileSync(fontFile('regular')), bold: fs.readFileSync(fontFile('bold')) };
-  return fontBytes;
-}
 
 // ——— PDF ———
 
@@ -130,8 +122,8 @@ function stampPage(page: PDFPage, fontsIn: { regular: PDFFont; bold: PDFFont }, 
 export async function watermarkPdf(bytes: Buffer, s: Stamp): Promise<Buffer> {
   const doc = await loadPdf(bytes);
   doc.registerFontkit(fontkit);
-  const f = fonts();
-  const embedded = { regular: await doc.embedFont(f.regular, { subset: true }), bold: await doc.embedFont(f.bold, { subset: true }) };
+  const f = serifFonts();
+  const embedded = { regular: await doc.embedFont(f.normal, { subset: true }), bold: await doc.embedFont(f.bold, { subset: true }) };
   const lines = stampLines(s);
   for (const page of doc.getPages()) stampPage(page, embedded, lines);
   doc.setProducer('motcua');
@@ -147,7 +139,7 @@ function escapeMarkup(text: string): string {
 
 async function textImage(markup: string, style: keyof typeof FONT_FILES, width: number): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp({
-    text: { text: markup, fontfile: fontFile(style), font: FONT_FAMILIES[style], width: Math.max(1, Math.floor(width)), dpi: 72, rgba: true, wrap: 'word' },
+    text: { text: markup, fontfile: FONT_FILES[style], font: FONT_FAMILIES[style], width: Math.max(1, Math.floor(width)), dpi: 72, rgba: true, wrap: 'word' },
   })
     .png()
     .toBuffer({ resolveWithObject: true });

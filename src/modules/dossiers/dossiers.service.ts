@@ -185,7 +185,8 @@ export async function dossierForLookup(ctx: Ctx, where: { id: string } | { code:
 }
 export type LookupDossier = NonNullable<Awaited<ReturnType<typeof dossierForLookup>>>;
 
-async function loadVisible(ctx: Ctx, id: string, options: { handedOver?: boolean } = {}) {
+/** The dossier if the actor may read it (R18: 404 otherwise, as if it did not exist). */
+export async function loadVisible(ctx: Ctx, id: string, options: { handedOver?: boolean } = {}) {
   const actor = requireActor(ctx);
   const [row] = await dossierRows(ctx).where(eq(dossiers.id, id));
   if (!options.handedOver) dossierPolicy.authorize(actor, 'read', row ? scopeOfRow(row) : undefined);
