@@ -43,7 +43,7 @@ export class NpdGateway {
     if (!connection) return null;
     if (this.#client?.connectionId !== connection.id) {
       const old = this.#client?.adapter;
-      this.#client = { connectionId: connection.id, adapter: new HttpNpdClient(connection.open(), this.options) };
+      this.#client = { connectionId: connection.id, adapter: new HttpNpdClient(connection.open(), { ...this.options, clock: ctx.clock }) };
       // calls in flight on the old connection finish; new ones use the new one
       void old?.close().catch(() => {});
     }

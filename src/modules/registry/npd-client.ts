@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import { Agent, request, errors as undiciErrors } from 'undici';
+import type { Clock } from '../../platform/clock.ts';
 
 /** What the system owner enters once (R34): sealed at rest, handed only to this client, never shown again. */
 export interface NpdConnectionSettings {
@@ -57,6 +58,9 @@ export class NpdError extends Error {
   }
 }
 
+/** The longest delay a Node timer takes (a longer one fires after 1 ms): opossum's own reset timer, out of the way. */
+const NEVER_MS = 2 ** 31 - 1;
+
 const isoToVn = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** The fingerprint shown instead of the settings: SHA-256 of the client certificate, as `openssl x509 -fingerprint -sha256` prints it. */
@@ -69,6 +73,11 @@ export function certificateFacts(pem: string): { fingerprint: string; expiresAt:
  * One HTTPS client with mutual TLS and the API credential. A slow or failing NPD must not hang the desk (R43):
  * every call has a deadline, only a connection that never reached the NPD is retried (once), and a circuit breaker
  * stops calling for a while after repeated failures so officers get an immediate, clear refusal.
+ *
+ * "For a while" is read on the injected clock, as every rule that depends on time: opossum counts the failures and
+ * opens the circuit, but its reset timer (wall time, setTimeout) is pushed out of reach; this client notes when the
+ * circuit opened and, at the first call once `breakerResetMs` has passed on the clock, lets that one call through as
+ * opossum's half-open state would (success closes the circuit, a failure opens it again, calls meanwhile are refused).
  */
 export class HttpNpdClient implements NpdAdapter {
   readonly #agent: Agent;
@@ -76,11 +85,19 @@ export class HttpNpdClient implements NpdAdapter {
   readonly #authorization: string;
   readonly #timeoutMs: number;
   readonly #breaker: CircuitBreaker<[string, object], unknown>;
+  readonly #clock: Clock;
+  readonly #resetMs: number;
+  /** When the circuit last opened, on the clock (ms); null while it is closed. */
+  #openedAt: number | null = null;
+  /** The one call let through an open circuit is under way: the others are refused until it answers. */
+  #trialInFlight = false;
 
-  constructor(settings: NpdConnectionSettings, options: { timeoutMs: number; breakerResetMs?: number }) {
+  constructor(settings: NpdConnectionSettings, options: { timeoutMs: number; breakerResetMs?: number; clock: Clock }) {
     const url = new URL(settings.endpoint);
     this.#origin = url.origin;
     this.#timeoutMs = options.timeoutMs;
+    this.#clock = options.clock;
+    this.#resetMs = options.breakerResetMs ?? 10_000;
     this.#authorization = `Basic ${Buffer.from(`${settings.account}:${settings.password}`).toString('base64')}`;
     this.#agent = new Agent({
       connect: { cert: settings.certificate, key: settings.privateKey, ca: settings.caCertificate, timeout: options.timeoutMs },
@@ -94,10 +111,12 @@ export class HttpNpdClient implements NpdAdapter {
       errorThresholdPercentage: 50,
       volumeThreshold: 5,
       rollingCountTimeout: 10_000,
-      resetTimeout: options.breakerResetMs ?? 10_000,
-      // answers that are the NPD's decision, not its failure, do not open the circuit
-      errorFilter: (err: unknown) => err instanceof NpdError && ['disconnected', 'refused', 'busy'].includes(err.kind),
+      // the half-open timing is this client's, on the clock (see above); every close() clears opossum's timer
+      resetTimeout: NEVER_MS,
+      errorFilter: isNpdDecision,
     });
+    this.#breaker.on('open', () => (this.#openedAt = this.#clock.now().getTime()));
+    this.#breaker.on('close', () => (this.#openedAt = null));
   }
 
   async #post(path: string, body: object, retried = false): Promise<unknown> {
@@ -128,12 +147,22 @@ export class HttpNpdClient implements NpdAdapter {
   }
 
   async #call(path: string, body: object): Promise<Record<string, unknown>> {
+    // the breaker is open (or its one trial call is under way): do not even try
+    if (this.#trialInFlight) throw new NpdError('unavailable');
+    const trial = this.#breaker.opened && this.#openedAt !== null && this.#clock.now().getTime() >= this.#openedAt + this.#resetMs;
+    if (trial) {
+      this.#trialInFlight = true;
+      this.#breaker.close();
+    }
     try {
       return (await this.#breaker.fire(path, body)) as Record<string, unknown>;
     } catch (err) {
+      // a failed trial opens the circuit again, for another breakerResetMs from now
+      if (trial && !isNpdDecision(err)) this.#breaker.open();
       if (err instanceof NpdError) throw err;
-      // the breaker is open: do not even try
       throw new NpdError('unavailable');
+    } finally {
+      if (trial) this.#trialInFlight = false;
     }
   }
 
@@ -193,6 +222,11 @@ export class HttpNpdClient implements NpdAdapter {
     this.#breaker.shutdown();
     await this.#agent.close();
   }
+}
+
+/** Answers that are the NPD's decision, not its failure: they do not open the circuit (opossum's errorFilter). */
+function isNpdDecision(err: unknown): boolean {
+  return err instanceof NpdError && ['disconnected', 'refused', 'busy'].includes(err.kind);
 }
 
 function isTimeout(err: unknown): boolean {

@@ -9,7 +9,8 @@ import { createClient, listClients, revokeClient } from './integrations.service.
 import { dossierLookups, lookUp, lookupDossier } from './lookups.service.ts';
 import { reconcile } from './reconcile.ts';
 import { activeSuspension, liftSuspension, listSuspensions, suspendLookups, upstreamState } from './suspensions.service.ts';
-import { connection, integrationClient, lookupBody, lookupFailures, lookupResult, pem, period, person, SUSPENSION_SCOPES, suspension, UNANSWERED_EXPLANATIONS } from './registry.schemas.ts';
+import { connectionBody, integrationBody, NO_FIELDS, reconciliationPeriod, suspendBody } from '../../../common/schemas/npd.ts';
+import { connection, integrationClient, lookupBody, lookupFailures, lookupResult, person, SUSPENSION_SCOPES, suspension, UNANSWERED_EXPLANATIONS } from './registry.schemas.ts';
 
 /** Issue 5: the NPD gateway (lookups, connection, kill switch, reconciliation, integration keys). Thin: services decide. */
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -104,14 +105,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['npd'],
       summary: 'Set or rotate the NPD connection (write-only: it is sealed and never shown again, R34)',
-      body: z.strictObject({
-        endpoint: z.string().trim().max(500),
-        certificate: pem('the system’s client certificate'),
-        privateKey: pem('its private key, unencrypted'),
-        caCertificate: pem('the CA that signed the NPD’s server certificate'),
-        account: z.string().trim().min(1).max(200),
-        password: z.string().min(8).max(500),
-      }),
+      body: connectionBody,
       response: { 200: z.object({ current: connection.nullable(), history: z.array(connection) }), ...errorResponses },
     },
   }, async (req) => {
@@ -140,7 +134,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['npd'],
       summary: 'Suspend lookups at once for the whole system, a unit subtree or an account, with a reason (R43)',
-      body: z.strictObject({ scope: z.enum(SUSPENSION_SCOPES), unitId: z.uuid().optional(), accountId: z.uuid().optional(), reason: reasonBody.shape.reason }),
+      body: suspendBody,
       response: { 200: z.object({ id: z.string() }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => suspendLookups(ctx, req.body)));
@@ -158,7 +152,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['npd'],
       summary: 'Match the NPD’s own log of our requests against our lookup records for a period (R35, R36)',
-      querystring: period,
+      querystring: reconciliationPeriod,
       response: {
         200: z.object({
           from: z.string(),
@@ -185,12 +179,7 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['npd'],
       summary: 'Give another provincial system its own key, for named procedures and fields in one unit subtree; the key is shown once',
-      body: z.strictObject({
-        name: z.string().trim().min(3).max(200),
-        unitId: z.uuid(),
-        procedures: z.array(z.string().regex(/^\d\.\d{6}$/, 'Mã thủ tục dạng 1.001193')).min(1).max(200),
-        fields: z.array(z.enum(NPD_FIELD_NAMES)).min(1).max(NPD_FIELD_NAMES.length),
-      }),
+      body: integrationBody.extend({ fields: z.array(z.enum(NPD_FIELD_NAMES)).min(1, NO_FIELDS).max(NPD_FIELD_NAMES.length) }),
       response: { 200: z.object({ id: z.string(), key: z.string().describe('shown once: only its hash is kept') }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => createClient(ctx, req.body)));

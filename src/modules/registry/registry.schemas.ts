@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUSPENSION_SCOPES, type SuspensionScope } from '../../../common/schemas/npd.ts';
 import { errorBody } from '../../platform/schemas.ts';
 import { NPD_FIELD_NAMES } from '../procedures/index.ts';
 
@@ -10,14 +11,12 @@ export type LookupService = (typeof LOOKUP_SERVICES)[number];
 export const LOOKUP_OUTCOMES = ['matched', 'mismatch', 'not_found', 'found', 'ambiguous'] as const;
 export type LookupOutcome = (typeof LOOKUP_OUTCOMES)[number];
 
-/** What the kill switch cuts (R43): every lookup, those of a unit subtree, or one account's. */
-export const SUSPENSION_SCOPES = ['system', 'unit', 'account'] as const;
-export type SuspensionScope = (typeof SUSPENSION_SCOPES)[number];
+/** What the kill switch cuts (R43): shared with the web's form (common/schemas/npd.ts). */
+export { SUSPENSION_SCOPES, type SuspensionScope };
 
 /** Why a lookup we recorded is missing from the NPD's log (reconciliation, R35). */
 export const UNANSWERED_EXPLANATIONS = ['unfinished', 'not_sent', 'missing_at_npd'] as const;
 
-export const pem = (label: string) => z.string().trim().min(1).max(20_000).describe(`${label} (PEM)`);
 export const person = z.object({ fullName: z.string(), username: z.string() });
 export const connection = z.object({
   id: z.string(),
@@ -54,7 +53,6 @@ export const lookupResult = z.object({
   matchesDossier: z.boolean().nullable(),
 });
 export const lookupFailures = { 502: errorBody, 503: errorBody, 504: errorBody };
-export const period = z.strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
 export const integrationClient = z.object({
   id: z.string(),
   name: z.string(),

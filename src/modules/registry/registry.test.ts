@@ -512,8 +512,29 @@ describe('R43: a slow or failing NPD gives a clear error within the timeout and 
     } finally {
       await sim.setMode({ mode: 'normal' });
     }
-    // the breaker may have opened; it lets a call through again after MOTCUA_NPD_BREAKER_SECONDS
-    await new Promise((r) => setTimeout(r, 2100));
+    // the breaker may have opened; it lets a call through again once MOTCUA_NPD_BREAKER_SECONDS have passed on the clock
+    sys.clock.advance(2100);
+  });
+});
+
+describe('R43: the circuit breaker keeps time on the injected clock', () => {
+  it('should not call a failing NPD again until the breaker’s time has passed on the clock, then lets one call through', async () => {
+    const c = citizens[16]!;
+    const d = await dossierOf(c);
+    await sim.setMode({ mode: 'failing' });
+    try {
+      // enough failures to outweigh the successes of the tests before, within opossum's 10-second rolling count
+      for (let i = 0; i < 30; i++) expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(503);
+    } finally {
+      await sim.setMode({ mode: 'normal' });
+    }
+    // the NPD is back, but the circuit is open: refused at once, without calling it
+    expect((await lookUp(desk, d.id, c.SoDinhDanh)).json().error.code).toBe('npd_unavailable');
+    sys.clock.advance(1000);
+    expect((await lookUp(desk, d.id, c.SoDinhDanh)).json().error.code).toBe('npd_unavailable');
+    sys.clock.advance(1100);
+    expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+    expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(200);
   });
 });
 
