@@ -119,12 +119,20 @@ describe('R03/R46/R04/R17: a new reception officer changes the one-time password
 
   it('R17/R48: left idle, the page warns with a countdown, then locks, and the server refuses the locked session', async () => {
     const idleSince = Date.now();
+    // nothing may ask the server behind an idle officer's back (a refetch on focus or on a timer would restart its idle clock)
+    const asked: string[] = [];
+    const onRequest = (request: { url: () => string }) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) asked.push(new URL(request.url()).pathname);
+    };
+    page.on('request', onRequest);
     const warning = page.getByTestId('idle-warning');
     await warning.waitFor({ timeout: 20_000 });
     expect(await warning.textContent()).toMatch(/Phiên làm việc sẽ khóa sau \d+ giây/);
     await shot(page, '05-idle-warning-vi');
 
     await page.getByTestId('lock-screen').waitFor({ timeout: 20_000 });
+    page.off('request', onRequest);
+    expect(asked).toEqual([]);
     const lockedAfter = (Date.now() - idleSince) / 1000;
     expect(lockedAfter).toBeLessThanOrEqual(IDLE_MINUTES * 60 + 2);
     expect(await page.getByTestId('lock-screen').textContent()).toContain('Phiên làm việc đã khóa do không hoạt động');

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { get, post, type AppNotification, type Notifications } from './api/index.ts';
+import { $api, queryClient, type AppNotification, type Notifications } from './api/index.ts';
 import { ErrorBox } from './components.tsx';
 import { formatDateTime, useI18n } from './i18n.ts';
-import { usePollWhileActive } from './polling.ts';
+import { useFreshWhileActive } from './polling.ts';
 import { Link } from './router.tsx';
 
 /** Shown in the menu: the latest few; the rest are older news. */
@@ -22,7 +22,10 @@ function pathOf(n: AppNotification): string | null {
  */
 export function NotificationBell() {
   const { t, lang } = useI18n();
-  const [state, setState] = useState<Notifications | null>(null);
+  const notifications = $api.useQuery('get', '/api/notifications');
+  useFreshWhileActive(notifications);
+  const markRead = $api.useMutation('post', '/api/notifications/read');
+  const state = notifications.data;
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
   /** What was unread when the menu opened, so it still stands out while the menu is open. */
@@ -30,11 +33,6 @@ export function NotificationBell() {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const menuId = useId();
-
-  const load = useCallback(() => {
-    get<Notifications>('/api/notifications').then(setState, () => {});
-  }, []);
-  usePollWhileActive(load);
 
   const close = useCallback((focusButton: boolean) => {
     setOpen(false);
@@ -46,12 +44,12 @@ export function NotificationBell() {
     setOpen(true);
     setError(null);
     try {
-      const latest = await get<Notifications>('/api/notifications');
+      const { data: latest } = await notifications.refetch({ throwOnError: true });
+      if (!latest) return;
       setFresh(new Set(latest.items.filter((n) => !n.read).map((n) => n.id)));
-      setState(latest);
       if (latest.unread > 0) {
-        await post('/api/notifications/read');
-        setState({ unread: 0, items: latest.items.map((n) => ({ ...n, read: true })) });
+        await markRead.mutateAsync({});
+        queryClient.setQueryData<Notifications>(['get', '/api/notifications'], { unread: 0, items: latest.items.map((n) => ({ ...n, read: true })) });
       }
     } catch (e) {
       setError(e);

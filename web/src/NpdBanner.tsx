@@ -1,12 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
-import { get, type NpdStatus } from './api/index.ts';
+import { $api, queryClient } from './api/index.ts';
 import { formatDateTime, useI18n } from './i18n.ts';
-import { usePollWhileActive } from './polling.ts';
+import { useFreshWhileActive } from './polling.ts';
 import { can, useMe } from './session.ts';
 
-const listeners = new Set<() => void>();
 /** A lookup was just refused for a suspension or a disconnection: show it now rather than at the next refresh. */
-export const refreshNpdStatus = () => listeners.forEach((listener) => listener());
+export const refreshNpdStatus = () => void queryClient.invalidateQueries({ queryKey: ['get', '/api/npd/status'] });
 
 /**
  * R43: officers who look citizens up see at once that lookups are cut (by the ministry, or by the kill switch),
@@ -21,19 +19,9 @@ export function NpdBanner() {
 
 function StatusBanner() {
   const { t } = useI18n();
-  const [status, setStatus] = useState<NpdStatus | null>(null);
-  const load = useCallback(() => {
-    get<NpdStatus>('/api/npd/status').then(setStatus, () => {});
-  }, []);
-  const ask = usePollWhileActive(load);
-
-  useEffect(() => {
-    listeners.add(ask);
-    return () => {
-      listeners.delete(ask);
-    };
-  }, [ask]);
-
+  const query = $api.useQuery('get', '/api/npd/status');
+  useFreshWhileActive(query);
+  const status = query.data;
   if (!status || (!status.disconnectedSince && !status.suspension)) return null;
   return (
     <div className="npd-banner" data-testid="npd-banner">

@@ -1,6 +1,10 @@
 import { useState } from 'react';
-import { del, patch, post, useRoles, type AccountAbility, type AccountDetail, type SessionInfo } from '../../api/index.ts';
-import { ConfirmDialog, DialogActions, ErrorBox, Field, Loading, Modal, Notice, StatusBadge, useApi, usePageTitle, useSubmit } from '../../components.tsx';
+import { accountContacts, grantRoleBody } from '../../../../common/schemas/accounts.ts';
+import { $api, client, queryClient, useRoles, type AccountAbility, type AccountDetail, type Body, type SessionInfo } from '../../api/index.ts';
+import { ConfirmDialog, ErrorBox, Field, Notice, StatusBadge, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useRoleName } from '../../components/names.ts';
 import { SessionTable } from '../../components/SessionTable.tsx';
 import { formatDate, formatDateTime, useI18n, type MessageKey } from '../../i18n.ts';
@@ -10,53 +14,87 @@ import { UnitSelect } from '../../UnitSelect.tsx';
 import { ResetRequests } from './AccountResets.tsx';
 
 type Lifecycle = 'lock' | 'unlock' | 'transfer' | 'leave' | 'resetPassword' | 'resetOtp';
+type Grant = AccountDetail['roles'][number];
+type RoleName = Body<'/api/accounts/{id}/roles', 'post'>['role'];
 
-const LIFECYCLE: { action: Lifecycle; path: string; label: MessageKey; text: MessageKey; danger: boolean }[] = [
-  { action: 'lock', path: 'lock', label: 'account.lock', text: 'account.lockText', danger: true },
-  { action: 'unlock', path: 'unlock', label: 'account.unlock', text: 'account.unlockText', danger: false },
-  { action: 'resetPassword', path: 'reset-password', label: 'account.resetPassword', text: 'account.resetPasswordText', danger: false },
-  { action: 'resetOtp', path: 'reset-otp', label: 'account.resetOtp', text: 'account.resetOtpText', danger: false },
-  { action: 'transfer', path: 'transfer', label: 'account.transfer', text: 'account.transferText', danger: true },
-  { action: 'leave', path: 'leave', label: 'account.leave', text: 'account.leaveText', danger: true },
+const at = (id: string) => ({ params: { path: { id } } });
+
+/**
+ * What an administrator may do to an account, each with a reason for the journal. A reset is only a request: another
+ * administrator approves it, and the new password is never shown here. A transfer goes only into a unit one
+ * administers (the server refuses others), so the account stays in view.
+ */
+const LIFECYCLE: { action: Lifecycle; label: MessageKey; text: MessageKey; danger: boolean; send: (id: string, reason: string, unitId: string) => Promise<unknown> }[] = [
+  { action: 'lock', label: 'account.lock', text: 'account.lockText', danger: true, send: (id, reason) => client.POST('/api/accounts/{id}/lock', { ...at(id), body: { reason } }) },
+  { action: 'unlock', label: 'account.unlock', text: 'account.unlockText', danger: false, send: (id, reason) => client.POST('/api/accounts/{id}/unlock', { ...at(id), body: { reason } }) },
+  {
+    action: 'resetPassword',
+    label: 'account.resetPassword',
+    text: 'account.resetPasswordText',
+    danger: false,
+    send: (id, reason) => client.POST('/api/accounts/{id}/reset-password', { ...at(id), body: { reason } }),
+  },
+  { action: 'resetOtp', label: 'account.resetOtp', text: 'account.resetOtpText', danger: false, send: (id, reason) => client.POST('/api/accounts/{id}/reset-otp', { ...at(id), body: { reason } }) },
+  {
+    action: 'transfer',
+    label: 'account.transfer',
+    text: 'account.transferText',
+    danger: true,
+    send: (id, reason, unitId) => client.POST('/api/accounts/{id}/transfer', { ...at(id), body: { reason, unitId } }),
+  },
+  { action: 'leave', label: 'account.leave', text: 'account.leaveText', danger: true, send: (id, reason) => client.POST('/api/accounts/{id}/leave', { ...at(id), body: { reason } }) },
 ];
 
-function EditDialog({ account, onClose, onSaved }: { account: AccountDetail; onClose: () => void; onSaved: (a: AccountDetail) => void }) {
+function EditDialog({ account, onClose, onSaved }: { account: AccountDetail; onClose: () => void; onSaved: () => Promise<void> }) {
   const { t } = useI18n();
-  const [form, setForm] = useState({ fullName: account.fullName, position: account.position, email: account.email, phone: account.phone });
-  const { busy, error, submit } = useSubmit(async () => onSaved(await patch<AccountDetail>(`/api/accounts/${account.id}`, form)), { keepBusy: true });
-  const input = (key: keyof typeof form, label: string, type = 'text', required = false) => (
-    <Field label={label} required={required}>
-      {(id) => <input id={id} name={key} type={type} value={form[key]} onChange={(e) => setForm((f) => ({ ...f, [key]: e.target.value }))} autoComplete="off" required={required} />}
-    </Field>
-  );
+  const form = useZodForm(accountContacts, { fullName: account.fullName, position: account.position, email: account.email, phone: account.phone });
+  const save = $api.useMutation('patch', '/api/accounts/{id}');
   return (
-    <Modal title={t('account.editTitle')} onClose={onClose}>
-      <form onSubmit={submit} autoComplete="off" noValidate>
-        {input('fullName', t('accounts.fullName'), 'text', true)}
-        {input('position', t('accounts.position'))}
-        {input('email', t('accounts.email'), 'email')}
-        {input('phone', t('accounts.phone'), 'tel')}
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('common.save')} disabled={busy} />
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('account.editTitle')}
+      form={form}
+      onSubmit={async (body) => {
+        await save.mutateAsync({ ...at(account.id), body });
+        await onSaved();
+      }}
+      onClose={onClose}
+    >
+      <FormField form={form} name="fullName" label={t('accounts.fullName')} required>
+        {(field) => <input {...field} autoComplete="off" required />}
+      </FormField>
+      <FormField form={form} name="position" label={t('accounts.position')}>
+        {(field) => <input {...field} autoComplete="off" />}
+      </FormField>
+      <FormField form={form} name="email" label={t('accounts.email')}>
+        {(field) => <input {...field} type="email" autoComplete="off" />}
+      </FormField>
+      <FormField form={form} name="phone" label={t('accounts.phone')}>
+        {(field) => <input {...field} type="tel" autoComplete="off" />}
+      </FormField>
+    </FormDialog>
   );
 }
 
-function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGranted: (a: AccountDetail) => void }) {
+function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGranted: () => Promise<void> }) {
   const { t, lang } = useI18n();
   const { data: roles } = useRoles();
-  const [role, setRole] = useState('');
-  const [unitId, setUnitId] = useState(account.unit.id);
-  const { busy, error, submit } = useSubmit(async () => {
-    onGranted(await post<AccountDetail>(`/api/accounts/${account.id}/roles`, { role, unitId }));
-    setRole('');
-  });
+  const form = useZodForm(grantRoleBody, { role: '', unitId: account.unit.id });
+  const grant = $api.useMutation('post', '/api/accounts/{id}/roles');
+  // the role is one of GET /api/roles, which names them as plain strings
+  const submit = form.handleSubmit(({ role, unitId }) =>
+    grant.mutateAsync({ ...at(account.id), body: { role: role as RoleName, unitId } }).then(
+      async () => {
+        form.resetField('role');
+        await onGranted();
+      },
+      () => {},
+    ),
+  );
   return (
-    <form className="grant-form" onSubmit={submit} autoComplete="off" data-testid="grant-form">
-      <Field label={t('account.role')} required>
-        {(id) => (
-          <select id={id} name="role" value={role} onChange={(e) => setRole(e.target.value)} required>
+    <form className="grant-form" onSubmit={(e) => void submit(e)} autoComplete="off" data-testid="grant-form" noValidate>
+      <FormField form={form} name="role" label={t('account.role')} required>
+        {(field) => (
+          <select {...field} required>
             <option value="">{t('account.chooseRole')}</option>
             {roles?.map((r) => (
               <option key={r.role} value={r.role}>
@@ -65,36 +103,55 @@ function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGrant
             ))}
           </select>
         )}
-      </Field>
-      <Field label={t('account.roleUnit')} required>
-        {(id) => <UnitSelect id={id} name="roleUnit" value={unitId} onChange={setUnitId} emptyLabel={t('accounts.chooseUnit')} required />}
-      </Field>
-      <button type="submit" className="btn btn-primary" disabled={busy || !role || !unitId}>
+      </FormField>
+      <FormField form={form} name="unitId" label={t('account.roleUnit')} required>
+        {(field) => (
+          <UnitSelect
+            id={field.id}
+            name="roleUnit"
+            describedBy={field['aria-describedby']}
+            value={form.watch('unitId')}
+            onChange={(unitId) => form.setValue('unitId', unitId, { shouldValidate: form.formState.isSubmitted, shouldTouch: true })}
+            emptyLabel={t('accounts.chooseUnit')}
+            required
+          />
+        )}
+      </FormField>
+      <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
         {t('account.grant')}
       </button>
-      <ErrorBox error={error} />
+      <ErrorBox error={grant.error} />
     </form>
   );
 }
 
 export function AccountDetailPage({ id }: { id: string }) {
   const { t } = useI18n();
+  const account = $api.useQuery('get', '/api/accounts/{id}', at(id));
+  usePageTitle(account.data ? t('account.title', { username: account.data.username }) : t('accounts.title'));
+  if (!account.data) {
+    return (
+      <div className="page">
+        <Loaded query={account}>{() => null}</Loaded>
+      </div>
+    );
+  }
+  return <AccountView account={account.data} reload={async () => void (await account.refetch())} />;
+}
+
+function AccountView({ account, reload }: { account: AccountDetail; reload: () => Promise<void> }) {
+  const { t } = useI18n();
   const me = useMe();
   const roleName = useRoleName();
-  const { data: account, error, setData, reload } = useApi<AccountDetail>(`/api/accounts/${encodeURIComponent(id)}`);
-  usePageTitle(account ? t('account.title', { username: account.username }) : t('accounts.title'));
+  const revoke = $api.useMutation('delete', '/api/accounts/{id}/roles/{grantId}');
+  const endSession = $api.useMutation('delete', '/api/sessions/{id}');
   const [action, setAction] = useState<(typeof LIFECYCLE)[number] | null>(null);
   const [transferTo, setTransferTo] = useState('');
   const [editing, setEditing] = useState(false);
-  // a new reset request shows at once in the list of those waiting for approval
-  const [resetsVersion, setResetsVersion] = useState(0);
-  const [revoking, setRevoking] = useState<AccountDetail['roles'][number] | null>(null);
+  const [revoking, setRevoking] = useState<Grant | null>(null);
   const [endingSession, setEndingSession] = useState<SessionInfo | null>(null);
   const [done, setDone] = useState<MessageKey | null>(null);
 
-  if (!account) {
-    return <div className="page">{error ? <ErrorBox error={error} /> : <Loading />}</div>;
-  }
   const able = (ability: AccountAbility) => account.abilities[ability] === true;
   const actions = LIFECYCLE.filter((a) => able(a.action));
   const concurrent = account.sessions.some((s) => s.concurrent);
@@ -102,21 +159,23 @@ export function AccountDetailPage({ id }: { id: string }) {
 
   const runLifecycle = async (reason: string) => {
     if (!action) return;
-    const url = `/api/accounts/${account.id}/${action.path}`;
+    await action.send(account.id, reason, transferTo);
     if (action.action === 'resetPassword' || action.action === 'resetOtp') {
-      // only a request: another administrator approves it, and the new password is never shown here
-      await post(url, { reason });
-      setResetsVersion((v) => v + 1);
-    } else if (action.action === 'transfer') {
-      // Only into a unit one administers (the server refuses others), so the account stays in view.
-      setData((await post<{ account: AccountDetail }>(url, { reason, unitId: transferTo })).account);
+      // a new request shows at once in the list of those waiting for approval
+      await queryClient.invalidateQueries({ queryKey: ['get', '/api/accounts/reset-requests'] });
     } else {
-      setData(await post<AccountDetail>(url, { reason }));
+      await reload();
     }
     setDone(`account.done.${action.action}`);
     setAction(null);
     setTransferTo('');
   };
+
+  const roleColumns: Column<Grant>[] = [
+    { key: 'role', label: t('account.role'), cell: (r) => roleName(r.role), sortValue: (r) => roleName(r.role) },
+    { key: 'unit', label: t('account.roleUnit'), cell: (r) => r.unit.name, sortValue: (r) => r.unit.name },
+    { key: 'grantedAt', label: t('account.grantedAt'), cell: (r) => formatDate(r.grantedAt), sortValue: (r) => r.grantedAt },
+  ];
 
   return (
     <div className="page" data-testid="account-page">
@@ -209,43 +268,26 @@ export function AccountDetailPage({ id }: { id: string }) {
         )}
       </div>
 
-      {able('update') && <ResetRequests key={resetsVersion} accountId={account.id} onDecided={reload} />}
+      {able('update') && <ResetRequests accountId={account.id} onDecided={() => void reload()} />}
 
       <section className="card">
         <h2>{t('account.rolesTitle')}</h2>
-        {account.roles.length === 0 ? (
-          <p className="muted">{t('account.noRoles')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="roles-table">
-              <thead>
-                <tr>
-                  <th>{t('account.role')}</th>
-                  <th>{t('account.roleUnit')}</th>
-                  <th>{t('account.grantedAt')}</th>
-                  <th className="actions-col">{t('sessions.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {account.roles.map((r) => (
-                  <tr key={r.id}>
-                    <td>{roleName(r.role)}</td>
-                    <td>{r.unit.name}</td>
-                    <td>{formatDate(r.grantedAt)}</td>
-                    <td className="actions-col">
-                      {r.revocable && (
-                        <button type="button" className="btn btn-small" onClick={() => setRevoking(r)}>
-                          {t('account.revoke')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {able('grantRoles') && <GrantRoleForm account={account} onGranted={setData} />}
+        <DataTable
+          caption={t('account.rolesTitle')}
+          columns={roleColumns}
+          rows={account.roles}
+          rowKey={(r) => r.id}
+          empty={t('account.noRoles')}
+          testId="roles-table"
+          actions={(r) =>
+            r.revocable && (
+              <button type="button" className="btn btn-small" onClick={() => setRevoking(r)}>
+                {t('account.revoke')}
+              </button>
+            )
+          }
+        />
+        {able('grantRoles') && <GrantRoleForm account={account} onGranted={reload} />}
       </section>
 
       {able('endSessions') && (
@@ -282,9 +324,9 @@ export function AccountDetailPage({ id }: { id: string }) {
         <EditDialog
           account={account}
           onClose={() => setEditing(false)}
-          onSaved={(a) => {
+          onSaved={async () => {
+            await reload();
             setEditing(false);
-            setData(a);
           }}
         />
       )}
@@ -296,7 +338,8 @@ export function AccountDetailPage({ id }: { id: string }) {
           danger
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
-            setData(await del<AccountDetail>(`/api/accounts/${account.id}/roles/${revoking.id}`));
+            await revoke.mutateAsync({ params: { path: { id: account.id, grantId: revoking.id } } });
+            await reload();
             setRevoking(null);
           }}
         />
@@ -309,9 +352,9 @@ export function AccountDetailPage({ id }: { id: string }) {
           danger
           onClose={() => setEndingSession(null)}
           onConfirm={async () => {
-            await del(`/api/sessions/${encodeURIComponent(endingSession.id)}`);
+            await endSession.mutateAsync(at(endingSession.id));
             setEndingSession(null);
-            reload();
+            await reload();
           }}
         />
       )}

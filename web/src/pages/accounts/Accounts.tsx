@@ -1,6 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { post, query, type AccountDetail, type AccountStatus, type AccountSummary } from '../../api/index.ts';
-import { ConfirmDialog, DialogActions, ErrorBox, Field, Loading, Modal, Notice, OfficerFields, OneTimePassword, StatusBadge, useApi, usePageTitle } from '../../components.tsx';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { issueAccountBody } from '../../../../common/schemas/accounts.ts';
+import { $api, queryClient, type AccountDetail, type AccountStatus, type Answer, type SharingSignal } from '../../api/index.ts';
+import { ConfirmDialog, Field, Modal, Notice, OneTimePassword, StatusBadge, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useRoleName } from '../../components/names.ts';
 import { formatDateTime, useI18n } from '../../i18n.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -11,77 +16,78 @@ import { ResetRequests } from './AccountResets.tsx';
 
 const PAGE_SIZE = 20;
 
+type Listed = Answer<'/api/accounts'>['items'][number];
+type Issued = Answer<'/api/accounts', 'post'>;
+
 /** R16: accounts signed in from two devices at once in the last 30 days, for those who manage sessions. */
 function SharingSignals() {
   const { t } = useI18n();
-  const { data } = useApi<{ items: { account: AccountSummary; at: string; ip: string; userAgent: string }[] }>('/api/accounts/sharing-signals');
+  const { data } = $api.useQuery('get', '/api/accounts/sharing-signals');
   if (!data || data.items.length === 0) return null;
+  const columns: Column<SharingSignal>[] = [
+    { key: 'name', label: t('accounts.fullName'), cell: (s) => <Link to={`/accounts/${s.account.id}`}>{s.account.fullName}</Link>, sortValue: (s) => s.account.fullName },
+    { key: 'unit', label: t('accounts.unit'), cell: (s) => s.account.unit.name, sortValue: (s) => s.account.unit.name },
+    { key: 'at', label: t('accounts.sharingAt'), cell: (s) => formatDateTime(s.at), sortValue: (s) => s.at, nowrap: true },
+    {
+      key: 'from',
+      label: t('accounts.sharingFrom'),
+      cell: (s) => (
+        <>
+          <code>{s.ip}</code> <span className="muted small">{describeUserAgent(s.userAgent)}</span>
+        </>
+      ),
+    },
+  ];
   return (
     <section className="card" data-testid="sharing-signals">
       <Notice kind="warning">{t('accounts.sharingIntro')}</Notice>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('accounts.fullName')}</th>
-              <th>{t('accounts.unit')}</th>
-              <th>{t('accounts.sharingAt')}</th>
-              <th>{t('accounts.sharingFrom')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((s) => (
-              <tr key={`${s.account.id}-${s.at}`}>
-                <td>
-                  <Link to={`/accounts/${s.account.id}`}>{s.account.fullName}</Link>
-                </td>
-                <td>{s.account.unit.name}</td>
-                <td className="nowrap">{formatDateTime(s.at)}</td>
-                <td>
-                  <code>{s.ip}</code> <span className="muted small">{describeUserAgent(s.userAgent)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={t('accounts.sharingIntro')} columns={columns} rows={data.items} rowKey={(s) => `${s.account.id}-${s.at}`} empty={null} />
     </section>
   );
 }
 
-const emptyIssue = { username: '', fullName: '', personalId: '', position: '', email: '', phone: '', unitId: '' };
-
-function IssueDialog({ defaultUnitId, onClose, onIssued }: { defaultUnitId: string; onClose: () => void; onIssued: (result: { account: AccountDetail | null; oneTimePassword: string }) => void }) {
+function IssueDialog({ defaultUnitId, onClose, onIssued }: { defaultUnitId: string; onClose: () => void; onIssued: (result: Issued) => void }) {
   const { t } = useI18n();
-  const [form, setForm] = useState({ ...emptyIssue, unitId: defaultUnitId });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const set = (key: keyof typeof form) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onIssued(await post<{ account: AccountDetail | null; oneTimePassword: string }>('/api/accounts', { ...form, username: form.username.trim(), fullName: form.fullName.trim() }));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const form = useZodForm(issueAccountBody, { username: '', fullName: '', personalId: '', position: '', email: '', phone: '', unitId: defaultUnitId });
+  const issue = $api.useMutation('post', '/api/accounts');
   return (
-    <Modal title={t('accounts.issueTitle')} onClose={onClose} wide testId="issue-dialog">
-      <form onSubmit={submit} autoComplete="off" noValidate>
-        <p className="hint">{t('accounts.issueNote')}</p>
-        <div className="form-grid">
-          <OfficerFields form={form} set={set} />
-        </div>
-        <Field label={t('accounts.unit')} required>
-          {(id) => <UnitSelect id={id} name="unitId" value={form.unitId} onChange={set('unitId')} emptyLabel={t('accounts.chooseUnit')} include={(u) => !!u.abilities?.issueAccount} required />}
-        </Field>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('accounts.issue')} disabled={busy || !form.unitId || !form.username.trim() || !form.fullName.trim() || !form.personalId} />
-      </form>
-    </Modal>
+    <FormDialog title={t('accounts.issueTitle')} form={form} onSubmit={async (body) => onIssued(await issue.mutateAsync({ body }))} onClose={onClose} submitLabel={t('accounts.issue')} testId="issue-dialog">
+      <p className="hint">{t('accounts.issueNote')}</p>
+      <div className="form-grid">
+        <FormField form={form} name="fullName" label={t('accounts.fullName')} required>
+          {(field) => <input {...field} maxLength={120} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="username" label={t('accounts.username')} hint={t('accounts.usernameHint')} required>
+          {(field) => <input {...field} maxLength={40} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="personalId" label={t('accounts.personalId')} hint={t('accounts.personalIdHint')} required>
+          {(field) => <input {...field} inputMode="numeric" maxLength={12} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="position" label={t('accounts.position')}>
+          {(field) => <input {...field} maxLength={120} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="email" label={t('accounts.email')}>
+          {(field) => <input {...field} type="email" inputMode="email" maxLength={200} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="phone" label={t('accounts.phone')}>
+          {(field) => <input {...field} type="tel" inputMode="tel" maxLength={20} autoComplete="off" />}
+        </FormField>
+      </div>
+      <FormField form={form} name="unitId" label={t('accounts.unit')} required>
+        {(field) => (
+          <UnitSelect
+            id={field.id}
+            name={field.name}
+            describedBy={field['aria-describedby']}
+            value={form.watch('unitId')}
+            onChange={(unitId) => form.setValue('unitId', unitId, { shouldValidate: form.formState.isSubmitted, shouldTouch: true })}
+            emptyLabel={t('accounts.chooseUnit')}
+            include={(u) => !!u.abilities?.issueAccount}
+            required
+          />
+        )}
+      </FormField>
+    </FormDialog>
   );
 }
 
@@ -109,9 +115,45 @@ export function AccountsPage() {
     return () => window.clearTimeout(timer);
   }, [q]);
 
-  const path = `/api/accounts${query({ q: search, unitId, status, limit: PAGE_SIZE, offset })}`;
-  const { data, error, loading, reload } = useApi<{ total: number; items: AccountSummary[] }>(path);
+  // the page shown stays on screen (dimmed) while the next one is asked for
+  const accounts = $api.useQuery(
+    'get',
+    '/api/accounts',
+    { params: { query: { q: search || undefined, unitId: unitId || undefined, status: status || undefined, limit: PAGE_SIZE, offset } } },
+    { placeholderData: keepPreviousData },
+  );
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['get', '/api/accounts'] });
+  const requireChange = $api.useMutation('post', '/api/accounts/require-password-change');
   const manage = can(me, 'accounts.manage');
+
+  const columns: Column<Listed>[] = [
+    {
+      key: 'name',
+      label: `${t('accounts.fullName')} / ${t('accounts.username')}`,
+      cell: (a) => (
+        <>
+          <Link to={`/accounts/${a.id}`}>{a.fullName}</Link>
+          <div className="muted small">
+            <code>{a.username}</code>
+          </div>
+        </>
+      ),
+      sortValue: (a) => a.fullName,
+      nowrap: true,
+    },
+    { key: 'position', label: t('accounts.position'), cell: (a) => a.position || t('common.none'), sortValue: (a) => a.position || null },
+    { key: 'unit', label: t('accounts.unit'), cell: (a) => a.unit.name, sortValue: (a) => a.unit.name },
+    { key: 'roles', label: t('accounts.roles'), cell: (a) => (a.roles.length ? a.roles.map(roleName).join(', ') : <span className="muted">{t('common.none')}</span>) },
+    { key: 'status', label: t('accounts.status'), cell: (a) => <StatusBadge status={a.status} />, sortValue: (a) => t(`accounts.status.${a.status}`) },
+    {
+      key: 'lastSignIn',
+      label: t('accounts.lastSignIn'),
+      cell: (a) => (a.lastSignInAt ? formatDateTime(a.lastSignInAt) : <span className="muted">{t('accounts.never')}</span>),
+      sortValue: (a) => a.lastSignInAt,
+      nowrap: true,
+    },
+    { key: 'otp', label: t('accounts.otp'), cell: (a) => (a.otpEnabled ? '✓' : <span className="muted">—</span>) },
+  ];
 
   return (
     <div className="page" data-testid="accounts-page">
@@ -168,64 +210,34 @@ export function AccountsPage() {
           )}
         </Field>
       </form>
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <section className={loading ? 'card table-card is-loading' : 'card table-card'} aria-busy={loading}>
-          {data.items.length === 0 ? (
-            <p className="muted">{t('common.noResults')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="accounts-table">
-                <thead>
-                  <tr>
-                    <th>
-                      {t('accounts.fullName')} / {t('accounts.username')}
-                    </th>
-                    <th>{t('accounts.position')}</th>
-                    <th>{t('accounts.unit')}</th>
-                    <th>{t('accounts.roles')}</th>
-                    <th>{t('accounts.status')}</th>
-                    <th>{t('accounts.lastSignIn')}</th>
-                    <th>{t('accounts.otp')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((a) => (
-                    <tr key={a.id} data-testid="account-row" data-username={a.username}>
-                      <td className="nowrap">
-                        <Link to={`/accounts/${a.id}`}>{a.fullName}</Link>
-                        <div className="muted small">
-                          <code>{a.username}</code>
-                        </div>
-                      </td>
-                      <td>{a.position || t('common.none')}</td>
-                      <td>{a.unit.name}</td>
-                      <td>{a.roles.length ? a.roles.map(roleName).join(', ') : <span className="muted">{t('common.none')}</span>}</td>
-                      <td>
-                        <StatusBadge status={a.status} />
-                      </td>
-                      <td className="nowrap">{a.lastSignInAt ? formatDateTime(a.lastSignInAt) : <span className="muted">{t('accounts.never')}</span>}</td>
-                      <td>{a.otpEnabled ? '✓' : <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+      <Loaded query={accounts}>
+        {(data) => (
+          <section className="card table-card">
+            <DataTable
+              caption={t('accounts.title')}
+              columns={columns}
+              rows={data.items}
+              rowKey={(a) => a.id}
+              rowHref={(a) => `/accounts/${a.id}`}
+              rowProps={(a) => ({ 'data-testid': 'account-row', 'data-username': a.username })}
+              empty={t('common.noResults')}
+              busy={accounts.isFetching}
+              testId="accounts-table"
+            />
+            <div className="pager">
+              <span className="muted" data-testid="accounts-total">
+                {t('common.showing', { from: data.total === 0 ? 0 : offset + 1, to: Math.min(offset + PAGE_SIZE, data.total), total: data.total })}
+              </span>
+              <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                ‹ {t('common.previous')}
+              </button>
+              <button type="button" className="btn btn-small" disabled={offset + PAGE_SIZE >= data.total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                {t('common.next')} ›
+              </button>
             </div>
-          )}
-          <div className="pager">
-            <span className="muted" data-testid="accounts-total">
-              {t('common.showing', { from: data.total === 0 ? 0 : offset + 1, to: Math.min(offset + PAGE_SIZE, data.total), total: data.total })}
-            </span>
-            <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-              ‹ {t('common.previous')}
-            </button>
-            <button type="button" className="btn btn-small" disabled={offset + PAGE_SIZE >= data.total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-              {t('common.next')} ›
-            </button>
-          </div>
-        </section>
-      )}
+          </section>
+        )}
+      </Loaded>
       {issuing && (
         <IssueDialog
           defaultUnitId={unitId}
@@ -261,7 +273,7 @@ export function AccountsPage() {
           danger
           onClose={() => setRequiring(false)}
           onConfirm={async (reason) => {
-            const result = await post<{ accounts: number }>('/api/accounts/require-password-change', { reason });
+            const result = await requireChange.mutateAsync({ body: { reason } });
             setRequiring(false);
             setRequired(result.accounts);
             reload();

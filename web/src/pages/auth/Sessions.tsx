@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { del, type SessionInfo } from '../../api/index.ts';
-import { ConfirmDialog, ErrorBox, Loading, useApi, usePageTitle } from '../../components.tsx';
+import { $api, type SessionInfo } from '../../api/index.ts';
+import { ConfirmDialog, usePageTitle } from '../../components.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { SessionTable } from '../../components/SessionTable.tsx';
 import { useI18n } from '../../i18n.ts';
 import { useSession } from '../../session.ts';
@@ -9,20 +10,20 @@ export function SessionsPage() {
   const { t } = useI18n();
   const { signOut } = useSession();
   usePageTitle(t('sessions.title'));
-  const { data, error, reload } = useApi<{ items: SessionInfo[] }>('/api/sessions');
+  const sessions = $api.useQuery('get', '/api/sessions');
+  const end = $api.useMutation('delete', '/api/sessions/{id}');
   const [ending, setEnding] = useState<SessionInfo | null>(null);
   return (
     <div className="page">
       <h1>{t('sessions.title')}</h1>
       <p className="muted">{t('sessions.intro')}</p>
-      <ErrorBox error={error} />
-      {data ? (
-        <section className="card table-card">
-          <SessionTable sessions={data.items} onEnd={setEnding} />
-        </section>
-      ) : (
-        !error && <Loading />
-      )}
+      <Loaded query={sessions}>
+        {(data) => (
+          <section className="card table-card">
+            <SessionTable sessions={data.items} onEnd={setEnding} />
+          </section>
+        )}
+      </Loaded>
       {ending && (
         <ConfirmDialog
           title={t('sessions.end')}
@@ -36,13 +37,13 @@ export function SessionsPage() {
           danger
           onClose={() => setEnding(null)}
           onConfirm={async () => {
-            await del(`/api/sessions/${encodeURIComponent(ending.id)}`);
+            await end.mutateAsync({ params: { path: { id: ending.id } } });
             if (ending.current) {
               await signOut('signedOut');
               return;
             }
             setEnding(null);
-            reload();
+            await sessions.refetch();
           }}
         />
       )}

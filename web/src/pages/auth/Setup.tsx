@@ -1,50 +1,84 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { post, type Stage } from '../../api/index.ts';
-import { ErrorBox, Field, Loading, Notice, OfficerFields, PasswordInput, PasswordRules, usePageTitle } from '../../components.tsx';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { z } from 'zod';
+import { setupBody } from '../../../../common/schemas/auth.ts';
+import { post, type Answer } from '../../api/index.ts';
+import { ErrorBox, Loading, Notice, PasswordRules, usePageTitle } from '../../components.tsx';
 import { AuthFrame } from '../../components/AuthFrame.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
 import { useI18n } from '../../i18n.ts';
 import { useSession } from '../../session.ts';
+import { PasswordField } from './SignInSteps.tsx';
+
+type SetupStatus = Answer<'/api/setup/status', 'post'>;
+
+/** The first administrator's form: the server's fields without the link's token, and the new password typed twice. */
+function SetupForm({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { refresh } = useSession();
+  const schema = useMemo(
+    () =>
+      setupBody
+        .omit({ token: true })
+        .extend({ confirmPassword: z.string() })
+        .refine((v) => v.password === v.confirmPassword, { message: t('pwd.mismatch'), path: ['confirmPassword'] }),
+    [t],
+  );
+  const form = useZodForm(schema, { username: '', fullName: '', personalId: '', position: '', email: '', phone: '', password: '', confirmPassword: '' });
+  // quiet: nobody is signed in yet, a 401 here ends no session (the typed client cannot say so)
+  const setup = useMutation({ mutationFn: (body: z.input<typeof setupBody>) => post<Answer<'/api/setup', 'post'>>('/api/setup', body, { quiet: true }) });
+  const submit = form.handleSubmit(({ confirmPassword: _, ...values }) => setup.mutateAsync({ token, ...values }).then(() => refresh(), () => {}));
+  return (
+    <div className="form-with-aside">
+      <form onSubmit={(e) => void submit(e)} autoComplete="off" noValidate>
+        <FormField form={form} name="fullName" label={t('accounts.fullName')} required>
+          {(field) => <input {...field} maxLength={120} autoComplete="off" required />}
+        </FormField>
+        <FormField form={form} name="username" label={t('accounts.username')} hint={t('accounts.usernameHint')} required>
+          {(field) => <input {...field} maxLength={40} autoComplete="off" required />}
+        </FormField>
+        <FormField form={form} name="personalId" label={t('accounts.personalId')} hint={t('accounts.personalIdHint')} required>
+          {(field) => <input {...field} inputMode="numeric" maxLength={12} autoComplete="off" required />}
+        </FormField>
+        <FormField form={form} name="position" label={t('accounts.position')}>
+          {(field) => <input {...field} maxLength={120} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="email" label={t('accounts.email')}>
+          {(field) => <input {...field} type="email" inputMode="email" maxLength={200} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="phone" label={t('accounts.phone')}>
+          {(field) => <input {...field} type="tel" inputMode="tel" maxLength={20} autoComplete="off" />}
+        </FormField>
+        <FormField form={form} name="password" label={t('pwd.new')} required>
+          {(field) => <PasswordField field={field} />}
+        </FormField>
+        <FormField form={form} name="confirmPassword" label={t('pwd.confirm')} required>
+          {(field) => <PasswordField field={field} />}
+        </FormField>
+        <ErrorBox error={setup.error} />
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
+          {t('setup.submit')}
+        </button>
+      </form>
+      <PasswordRules password={form.watch('password')} />
+    </div>
+  );
+}
 
 /** First start: the link printed on the server console (/setup#<token>) creates the first system administrator. */
 export function SetupPage() {
   const { t } = useI18n();
-  const { refresh } = useSession();
   usePageTitle(t('setup.title'));
   const [token] = useState(() => decodeURIComponent(location.hash.replace(/^#/, '')));
-  const [status, setStatus] = useState<{ valid: boolean; province: { code: string; name: string } | null } | null>(null);
-  const [form, setForm] = useState({ username: '', fullName: '', personalId: '', position: '', email: '', phone: '', password: '' });
-  const [repeat, setRepeat] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState<SetupStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [mismatch, setMismatch] = useState(false);
 
   useEffect(() => {
     if (!token) return;
     // The token leaves the address bar (and the history) once read.
     history.replaceState(null, '', '/setup');
-    post<{ valid: boolean; province: { code: string; name: string } | null }>('/api/setup/status', { token }, { quiet: true }).then(setStatus, setError);
+    post<SetupStatus>('/api/setup/status', { token }, { quiet: true }).then(setStatus, setError);
   }, [token]);
-
-  const set = (key: keyof typeof form) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    if (form.password !== repeat) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    setBusy(true);
-    setError(null);
-    try {
-      await post<{ stage: Stage }>('/api/setup', { token, ...form, username: form.username.trim() }, { quiet: true });
-      await refresh();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
 
   if (!token) {
     return (
@@ -66,27 +100,7 @@ export function SetupPage() {
   return (
     <AuthFrame title={t('setup.title')} wide>
       <p>{t('setup.intro', { province: status.province?.name ?? '' })}</p>
-      <div className="form-with-aside">
-        <form onSubmit={submit} autoComplete="off" noValidate>
-          <OfficerFields form={form} set={set} />
-          <Field label={t('pwd.new')} required>
-            {(id) => <PasswordInput id={id} name="password" value={form.password} onChange={set('password')} />}
-          </Field>
-          <Field label={t('pwd.confirm')} required>
-            {(id) => <PasswordInput id={id} name="confirmPassword" value={repeat} onChange={setRepeat} />}
-          </Field>
-          {mismatch && (
-            <div className="alert alert-error" role="alert">
-              {t('pwd.mismatch')}
-            </div>
-          )}
-          <ErrorBox error={error} />
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {t('setup.submit')}
-          </button>
-        </form>
-        <PasswordRules password={form.password} />
-      </div>
+      <SetupForm token={token} />
     </AuthFrame>
   );
 }

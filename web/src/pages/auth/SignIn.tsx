@@ -1,9 +1,13 @@
-import { useState } from 'react';
-import { post, type Stage } from '../../api/index.ts';
-import { ErrorBox, Field, Notice, PasswordInput, usePageTitle, useSubmit } from '../../components.tsx';
+import { useMutation } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { signInBody } from '../../../../common/schemas/auth.ts';
+import { post, type Answer } from '../../api/index.ts';
+import { ErrorBox, Notice, usePageTitle } from '../../components.tsx';
 import { AuthFrame } from '../../components/AuthFrame.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
 import { useI18n } from '../../i18n.ts';
 import { useSession } from '../../session.ts';
+import { PasswordField } from './SignInSteps.tsx';
 
 export type SignInNotice = 'idle' | 'ended' | 'signedOut' | null;
 
@@ -12,16 +16,19 @@ export function SignInPage({ notice }: { notice: SignInNotice }) {
   const { t } = useI18n();
   const { refresh } = useSession();
   usePageTitle(t('signIn.title'));
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const { busy, error, submit } = useSubmit(
-    async () => {
-      await post<{ stage: Stage }>('/api/auth/sign-in', { username: username.trim(), password }, { quiet: true });
-      setPassword('');
-      await refresh();
-    },
-    { keepBusy: true },
+  // quiet: a refused password is no ended session (the typed client cannot say so)
+  const signIn = useMutation({ mutationFn: (body: z.output<typeof signInBody>) => post<Answer<'/api/auth/sign-in', 'post'>>('/api/auth/sign-in', body, { quiet: true }) });
+  const form = useZodForm(signInBody, { username: '', password: '' });
+  const submit = form.handleSubmit((body) =>
+    signIn.mutateAsync(body).then(
+      async () => {
+        form.resetField('password');
+        await refresh();
+      },
+      () => {},
+    ),
   );
+  const busy = form.formState.isSubmitting;
 
   return (
     <AuthFrame title={t('signIn.title')}>
@@ -33,27 +40,15 @@ export function SignInPage({ notice }: { notice: SignInNotice }) {
       )}
       {notice === 'ended' && <Notice kind="warning">{t('signIn.ended')}</Notice>}
       {notice === 'signedOut' && <Notice>{t('signIn.signedOut')}</Notice>}
-      <form onSubmit={submit} autoComplete="off" data-testid="sign-in-form" noValidate>
-        <Field label={t('signIn.username')} required>
-          {(id) => (
-            <input
-              id={id}
-              name="username"
-              autoComplete="off"
-              autoCapitalize="off"
-              spellCheck={false}
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              autoFocus
-              required
-            />
-          )}
-        </Field>
-        <Field label={t('signIn.password')} required>
-          {(id) => <PasswordInput id={id} name="password" value={password} onChange={setPassword} />}
-        </Field>
-        <ErrorBox error={error} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !username.trim() || !password}>
+      <form onSubmit={(e) => void submit(e)} autoComplete="off" data-testid="sign-in-form" noValidate>
+        <FormField form={form} name="username" label={t('signIn.username')} required>
+          {(field) => <input {...field} autoComplete="off" autoCapitalize="off" spellCheck={false} autoFocus required />}
+        </FormField>
+        <FormField form={form} name="password" label={t('signIn.password')} required>
+          {(field) => <PasswordField field={field} />}
+        </FormField>
+        <ErrorBox error={signIn.error} />
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
           {busy ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>

@@ -1,82 +1,103 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { post, type OtpEnrollment, type Stage } from '../../api/index.ts';
-import { CopyButton, ErrorBox, Field, Loading, Notice, PasswordInput, PasswordRules, usePageTitle } from '../../components.tsx';
+import { useEffect, useMemo, useRef, useState, type ComponentPropsWithRef } from 'react';
+import { z } from 'zod';
+import { changePasswordBody, otpCodeBody, recoveryCodeBody } from '../../../../common/schemas/auth.ts';
+import { $api, type Stage } from '../../api/index.ts';
+import { CopyButton, ErrorBox, Loading, Notice, PasswordRules, usePageTitle } from '../../components.tsx';
 import { AuthFrame } from '../../components/AuthFrame.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
 import { useI18n } from '../../i18n.ts';
 import { useSession } from '../../session.ts';
 
-/** Second step: a TOTP code, or a recovery code when the phone is lost. */
+/** What FormField hands its input: id, described-by, invalid, and the form's own handlers. */
+type FieldProps = ComponentPropsWithRef<'input'>;
+
+/** A password input of a form, with a show/hide toggle; never offered to the browser's password manager (R03). */
+export function PasswordField({ field, autoFocus }: { field: FieldProps; autoFocus?: boolean }) {
+  const { t } = useI18n();
+  const [visible, setVisible] = useState(false);
+  return (
+    <div className="password-input">
+      <input {...field} type={visible ? 'text' : 'password'} autoComplete="new-password" autoCapitalize="off" spellCheck={false} autoFocus={autoFocus} required />
+      <button type="button" className="btn btn-small btn-ghost" onClick={() => setVisible(!visible)} aria-pressed={visible}>
+        {visible ? t('field.hidePassword') : t('field.showPassword')}
+      </button>
+    </div>
+  );
+}
+
 /** A six-digit TOTP code: digits only, and the phone's keyboard offers the code it received. */
-function OtpCodeInput({ id, value, onChange, autoFocus }: { id: string; value: string; onChange: (code: string) => void; autoFocus?: boolean }) {
+function OtpCodeInput({ field, autoFocus }: { field: FieldProps; autoFocus?: boolean }) {
   return (
     <input
-      id={id}
-      name="code"
+      {...field}
       className="otp-input"
       inputMode="numeric"
       autoComplete="one-time-code"
       pattern="[0-9]{6}"
       maxLength={6}
-      value={value}
-      onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))}
+      onChange={(e) => {
+        e.target.value = e.target.value.replace(/\D/g, '');
+        field.onChange?.(e);
+      }}
       autoFocus={autoFocus}
       required
     />
   );
 }
 
+/** Second step: a TOTP code. A refused code is cleared for the next one. */
+function TotpCodeForm() {
+  const { t } = useI18n();
+  const { refresh } = useSession();
+  const verify = $api.useMutation('post', '/api/auth/otp');
+  const form = useZodForm(otpCodeBody, { code: '' });
+  const submit = form.handleSubmit((body) => verify.mutateAsync({ body }).then(() => refresh(), () => form.reset()));
+  return (
+    <form onSubmit={(e) => void submit(e)} autoComplete="off" data-testid="otp-form" noValidate>
+      <FormField form={form} name="code" label={t('otp.code')} required>
+        {(field) => <OtpCodeInput field={field} autoFocus />}
+      </FormField>
+      <ErrorBox error={verify.error} />
+      <button type="submit" className="btn btn-primary btn-block" disabled={form.formState.isSubmitting}>
+        {t('otp.submit')}
+      </button>
+    </form>
+  );
+}
+
+/** Second step when the phone is lost: one of the recovery codes. */
+function RecoveryCodeForm() {
+  const { t } = useI18n();
+  const { refresh } = useSession();
+  const verify = $api.useMutation('post', '/api/auth/otp');
+  const form = useZodForm(recoveryCodeBody, { recoveryCode: '' });
+  const submit = form.handleSubmit(({ recoveryCode }) =>
+    verify.mutateAsync({ body: { recoveryCode: recoveryCode.trim().toLowerCase() } }).then(() => refresh(), () => form.reset()),
+  );
+  return (
+    <form onSubmit={(e) => void submit(e)} autoComplete="off" data-testid="otp-form" noValidate>
+      <FormField form={form} name="recoveryCode" label={t('otp.recoveryCode')} required>
+        {(field) => <input {...field} autoComplete="off" spellCheck={false} maxLength={20} autoFocus required />}
+      </FormField>
+      <ErrorBox error={verify.error} />
+      <button type="submit" className="btn btn-primary btn-block" disabled={form.formState.isSubmitting}>
+        {t('otp.submit')}
+      </button>
+    </form>
+  );
+}
+
 export function OtpStep() {
   const { t } = useI18n();
-  const { refresh, signOut } = useSession();
+  const { signOut } = useSession();
   usePageTitle(t('otp.title'));
   const [recovery, setRecovery] = useState(false);
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await post<{ stage: Stage }>('/api/auth/otp', recovery ? { recoveryCode: code.trim().toLowerCase() } : { code: code.replace(/\s/g, '') });
-      await refresh();
-    } catch (e) {
-      setError(e);
-      setCode('');
-      setBusy(false);
-    }
-  };
-
   return (
     <AuthFrame title={t('otp.title')} onSignOut={() => void signOut()}>
       <p>{recovery ? t('otp.recoveryIntro') : t('otp.intro')}</p>
-      <form onSubmit={submit} autoComplete="off" data-testid="otp-form">
-        <Field label={recovery ? t('otp.recoveryCode') : t('otp.code')} required>
-          {(id) =>
-            recovery ? (
-              <input key="recovery" id={id} name="recoveryCode" autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} maxLength={20} autoFocus required />
-            ) : (
-              <OtpCodeInput key="code" id={id} value={code} onChange={setCode} autoFocus />
-            )
-          }
-        </Field>
-        <ErrorBox error={error} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || (recovery ? code.trim().length < 10 : code.length !== 6)}>
-          {t('otp.submit')}
-        </button>
-      </form>
+      {recovery ? <RecoveryCodeForm /> : <TotpCodeForm />}
       <div className="auth-links">
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setRecovery(!recovery);
-            setCode('');
-            setError(null);
-          }}
-        >
+        <button type="button" className="link-button" onClick={() => setRecovery(!recovery)}>
           {recovery ? t('otp.useCode') : t('otp.useRecovery')}
         </button>
         <button type="button" className="link-button" onClick={() => void signOut()}>
@@ -90,59 +111,40 @@ export function OtpStep() {
 /** R46/R50: the password form, at sign-in (first sign-in, expiry, R45) and from the "change password" page. */
 export function ChangePasswordForm({ atSignIn, onDone }: { atSignIn: boolean; onDone: (stage: Stage) => Promise<void> }) {
   const { t } = useI18n();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [mismatch, setMismatch] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setError(null);
-    if (next !== repeat) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    setBusy(true);
-    try {
-      const { stage } = await post<{ stage: Stage }>('/api/auth/password', { currentPassword: current, newPassword: next });
-      setCurrent('');
-      setNext('');
-      setRepeat('');
-      setBusy(false);
-      await onDone(stage);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
-
+  const change = $api.useMutation('post', '/api/auth/password');
+  // the second typing of the new password is the form's own check; the rules (R50) are the server's
+  const schema = useMemo(
+    () => changePasswordBody.extend({ confirmPassword: z.string() }).refine((v) => v.newPassword === v.confirmPassword, { message: t('pwd.mismatch'), path: ['confirmPassword'] }),
+    [t],
+  );
+  const form = useZodForm(schema, { currentPassword: '', newPassword: '', confirmPassword: '' });
+  const submit = form.handleSubmit(({ currentPassword, newPassword }) =>
+    change.mutateAsync({ body: { currentPassword, newPassword } }).then(
+      async ({ stage }) => {
+        form.reset();
+        await onDone(stage);
+      },
+      () => {},
+    ),
+  );
   return (
     <div className="form-with-aside">
-      <form onSubmit={submit} autoComplete="off" data-testid="password-form" noValidate>
-        <Field label={atSignIn ? t('pwd.currentOneTime') : t('pwd.current')} required>
-          {(id) => <PasswordInput id={id} name="currentPassword" value={current} onChange={setCurrent} autoFocus />}
-        </Field>
-        <Field label={t('pwd.new')} required>
-          {(id) => <PasswordInput id={id} name="newPassword" value={next} onChange={setNext} />}
-        </Field>
-        <Field label={t('pwd.confirm')} required>
-          {(id) => <PasswordInput id={id} name="confirmPassword" value={repeat} onChange={setRepeat} />}
-        </Field>
-        {mismatch && (
-          <div className="alert alert-error" role="alert" data-testid="error">
-            {t('pwd.mismatch')}
-          </div>
-        )}
-        <ErrorBox error={error} />
-        <button type="submit" className="btn btn-primary" disabled={busy || !current || !next || !repeat}>
+      <form onSubmit={(e) => void submit(e)} autoComplete="off" data-testid="password-form" noValidate>
+        <FormField form={form} name="currentPassword" label={atSignIn ? t('pwd.currentOneTime') : t('pwd.current')} required>
+          {(field) => <PasswordField field={field} autoFocus />}
+        </FormField>
+        <FormField form={form} name="newPassword" label={t('pwd.new')} required>
+          {(field) => <PasswordField field={field} />}
+        </FormField>
+        <FormField form={form} name="confirmPassword" label={t('pwd.confirm')} required>
+          {(field) => <PasswordField field={field} />}
+        </FormField>
+        <ErrorBox error={change.error} />
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
           {t('pwd.submit')}
         </button>
       </form>
-      <PasswordRules password={next} />
+      <PasswordRules password={form.watch('newPassword')} />
     </div>
   );
 }
@@ -161,7 +163,6 @@ export function PasswordChangeStep() {
   );
 }
 
-
 const groupBy4 = (secret: string) => secret.replace(/\s/g, '').match(/.{1,4}/g)?.join(' ') ?? secret;
 
 /** R04: enroll an authenticator app (QR + secret once), confirm with a code, then see the recovery codes once. */
@@ -169,46 +170,34 @@ export function EnrollmentStep() {
   const { t } = useI18n();
   const { refresh, syncCsrf, signOut } = useSession();
   usePageTitle(t('enroll.title'));
-  const [enrollment, setEnrollment] = useState<OtpEnrollment | null>(null);
+  const start = $api.useMutation('post', '/api/auth/otp/enrollment');
+  const confirm = $api.useMutation('post', '/api/auth/otp/enrollment/confirm');
+  const form = useZodForm(otpCodeBody, { code: '' });
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const started = useRef(false);
 
-  const start = async () => {
-    setError(null);
-    setEnrollment(null);
-    setCode('');
-    try {
-      setEnrollment(await post<OtpEnrollment>('/api/auth/otp/enrollment'));
-    } catch (e) {
-      setError(e);
-    }
+  // each start replaces the key: a new QR and secret
+  const begin = () => {
+    confirm.reset();
+    form.reset();
+    start.mutate({});
   };
-
   useEffect(() => {
-    // Once per visit (React may run effects twice in development): each start replaces the key.
+    // Once per visit (React may run effects twice in development).
     if (started.current) return;
     started.current = true;
-    void start();
+    begin();
   }, []);
 
-  const confirm = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await post<{ stage: Stage; recoveryCodes: string[] }>('/api/auth/otp/enrollment/confirm', { code });
-      await syncCsrf();
-      setCodes(result.recoveryCodes);
-    } catch (e) {
-      setError(e);
-      setCode('');
-    }
-    setBusy(false);
-  };
+  const submit = form.handleSubmit((body) =>
+    confirm.mutateAsync({ body }).then(
+      async (result) => {
+        await syncCsrf();
+        setCodes(result.recoveryCodes);
+      },
+      () => form.reset(),
+    ),
+  );
 
   if (codes) {
     return (
@@ -234,10 +223,11 @@ export function EnrollmentStep() {
     );
   }
 
+  const enrollment = start.data;
   return (
     <AuthFrame title={t('enroll.title')} wide onSignOut={() => void signOut()}>
       <p>{t('enroll.intro')}</p>
-      {!enrollment && !error && <Loading />}
+      {!enrollment && !start.error && <Loading />}
       {enrollment && (
         <div className="enroll">
           <ol className="steps">
@@ -260,13 +250,11 @@ export function EnrollmentStep() {
             </li>
             <li>
               {t('enroll.step4')}
-              <form onSubmit={confirm} autoComplete="off" className="inline-form" data-testid="enroll-form">
-                <Field label={t('otp.code')} required>
-                  {(id) => (
-                    <OtpCodeInput id={id} value={code} onChange={setCode} />
-                  )}
-                </Field>
-                <button type="submit" className="btn btn-primary" disabled={busy || code.length !== 6}>
+              <form onSubmit={(e) => void submit(e)} autoComplete="off" className="inline-form" data-testid="enroll-form" noValidate>
+                <FormField form={form} name="code" label={t('otp.code')} required>
+                  {(field) => <OtpCodeInput field={field} />}
+                </FormField>
+                <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
                   {t('enroll.confirm')}
                 </button>
               </form>
@@ -274,9 +262,9 @@ export function EnrollmentStep() {
           </ol>
         </div>
       )}
-      <ErrorBox error={error} />
-      {error !== null && !enrollment && (
-        <button type="button" className="btn" onClick={() => void start()}>
+      <ErrorBox error={start.error ?? confirm.error} />
+      {start.error && (
+        <button type="button" className="btn" onClick={begin}>
           {t('enroll.restart')}
         </button>
       )}

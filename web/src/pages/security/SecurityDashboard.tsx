@@ -1,12 +1,12 @@
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useId, useMemo } from 'react';
 import { SEVERITIES, type Severity } from '../../../../common/detection-rules.ts';
-import { get, type OfferedProcedure, type SecurityDashboard } from '../../api/index.ts';
-import { ErrorBox, Loading, useApi, usePageTitle } from '../../components.tsx';
+import { $api, type SecurityDashboard } from '../../api/index.ts';
+import { ErrorBox, Loading, usePageTitle } from '../../components.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { capitalized, targetOf } from '../../components/suspensions.ts';
 import { WitnessStatus } from '../../components/WitnessStatus.tsx';
 import { formatDateTime, formatDateTimeSeconds, useI18n } from '../../i18n.ts';
-import { usePollWhileActive } from '../../polling.ts';
+import { useFreshWhileActive } from '../../polling.ts';
 import { Link } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 import { Countdown } from './Incidents.tsx';
@@ -284,7 +284,7 @@ function Breakdown({ data }: { data: SecurityDashboard }) {
   const { t } = useI18n();
   const unitName = useUnitName();
   // The dashboard answers procedure codes only; their names come from the catalogue every officer may read.
-  const { data: catalogue } = useApi<{ items: OfferedProcedure[] }>('/api/procedures/offered?status=all');
+  const { data: catalogue } = $api.useQuery('get', '/api/procedures/offered', { params: { query: { status: 'all' } } });
   const procedureName = (code: string) => catalogue?.items.find((p) => p.code === code)?.name;
   return (
     <div className="security-charts">
@@ -533,17 +533,11 @@ function JournalAndDetector({ data }: { data: SecurityDashboard }) {
 export function SecurityDashboardPage() {
   const { t } = useI18n();
   usePageTitle(t('security.title'));
-  const [state, setState] = useState<{ data?: SecurityDashboard; error: unknown; at: number; loading: boolean }>({ error: null, at: Date.now(), loading: true });
-  const load = useCallback(() => {
-    setState((s) => ({ ...s, loading: true }));
-    get<SecurityDashboard>('/api/monitoring/dashboard').then(
-      (data) => setState({ data, error: null, at: Date.now(), loading: false }),
-      (error: unknown) => setState((s) => ({ ...s, error, loading: false })),
-    );
-  }, []);
+  const dashboard = $api.useQuery('get', '/api/monitoring/dashboard');
   // Kept current while the officer works, like the banner; an idle screen stops asking (R48).
-  const refresh = usePollWhileActive(load);
-  const { data, error, at, loading } = state;
+  useFreshWhileActive(dashboard);
+  const { data, error, dataUpdatedAt: at, isFetching: loading } = dashboard;
+  const refresh = () => void dashboard.refetch();
 
   return (
     <div className="page page-wide" data-testid="security-dashboard">
