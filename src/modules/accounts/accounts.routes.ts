@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLE_NAMES, ROLES } from '../../authz/roles.ts';
 import { errorResponses, idParams, reasonBody } from '../../platform/schemas.ts';
-import { accountDetail, accountStatus, accountSummary, accountWithPassword, editableFields, resetRequest, roleName } from './accounts.schemas.ts';
+import { grantRoleBody, issueAccountBody, updateAccountBody } from '../../../common/schemas/accounts.ts';
+import { accountDetail, accountStatus, accountSummary, accountWithPassword, resetRequest, roleName } from './accounts.schemas.ts';
 import * as accounts from './accounts.service.ts';
 import * as resets from './credential-resets.service.ts';
 
@@ -37,12 +38,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['accounts'],
       summary: 'Issue an account with a one-time password (shown once)',
-      body: z.strictObject({
-        username: z.string().trim().regex(/^[a-z0-9._-]{3,40}$/i, 'Tên đăng nhập: 3–40 ký tự chữ không dấu, số, . _ -'),
-        personalId: z.string().regex(/^\d{12}$/, 'Số định danh gồm 12 chữ số'),
-        unitId: z.uuid(),
-        ...editableFields,
-      }),
+      body: issueAccountBody,
       response: { 200: accountWithPassword, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.issueAccount(ctx, req.body)));
@@ -77,7 +73,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['accounts'],
       summary: 'Edit an account’s contact details',
       params: idParams,
-      body: z.strictObject(editableFields).partial().refine((b) => Object.keys(b).length > 0, 'Không có gì để sửa'),
+      body: updateAccountBody,
       response: { 200: accountDetail, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => accounts.updateAccount(ctx, req.params.id, req.body)));
@@ -144,7 +140,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/api/accounts/:id/roles', {
     config: { access: 'roles.grant' },
-    schema: { tags: ['accounts'], summary: 'Grant a role at a unit', params: idParams, body: z.strictObject({ role: roleName, unitId: z.uuid() }), response: { 200: accountDetail, ...errorResponses } },
+    schema: { tags: ['accounts'], summary: 'Grant a role at a unit', params: idParams, body: grantRoleBody.extend({ role: roleName }), response: { 200: accountDetail, ...errorResponses } },
   }, async (req) => app.inTx(req, (ctx) => accounts.grantRole(ctx, req.params.id, req.body as { role: keyof typeof ROLES; unitId: string })));
 
   app.delete('/api/accounts/:id/roles/:grantId', {

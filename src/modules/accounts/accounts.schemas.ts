@@ -40,13 +40,6 @@ export const accountDetail = accountSummary.extend({
   sessions: z.array(sessionSchema),
   abilities: z.record(z.string(), z.boolean()),
 });
-/** The fields an account's administrator may set when issuing it and edit later. */
-export const editableFields = {
-  fullName: z.string().trim().min(2).max(120),
-  position: z.string().trim().max(120),
-  email: z.email().max(200).or(z.literal('')),
-  phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/, 'Số điện thoại chỉ gồm chữ số'),
-};
 export const accountWithPassword = z.object({ account: accountDetail.nullable(), oneTimePassword: z.string() });
 export const resetRequest = z.object({
   id: z.string(),

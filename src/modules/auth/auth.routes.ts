@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PERMISSIONS, ROLES, otpRequired } from '../../authz/roles.ts';
+import { changePasswordBody, otpCodeBody, secondFactorBody, setupBody, setupStatusBody, signInBody } from '../../../common/schemas/auth.ts';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
 import { findAccountById, grantsOf, mayEndSessionsOf } from '../accounts/index.ts';
 import { hasPermission } from '../../authz/actor.ts';
@@ -11,7 +12,6 @@ import { SESSION_COOKIE, setSessionCookie } from './auth.plugin.ts';
 import { endSession, findSession, liveSessions, presentSession, sessionRef, sessionSchema } from '../sessions/index.ts';
 
 const stageBody = z.object({ stage: z.enum(['otp', 'password_change', 'otp_enrollment', 'full']) });
-const password = z.string().min(1).max(256);
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const secure = app.config.secureCookies;
@@ -21,7 +21,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['auth'],
       summary: 'Password step of sign-in',
-      body: z.strictObject({ username: z.string().trim().min(1).max(100), password }),
+      body: signInBody,
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
@@ -35,7 +35,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['auth'],
       summary: 'One-time code step: a TOTP code or a recovery code',
-      body: z.union([z.strictObject({ code: z.string().regex(/^\d{6}$/) }), z.strictObject({ recoveryCode: z.string().min(10).max(20) })]),
+      body: secondFactorBody,
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
@@ -49,7 +49,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['auth'],
       summary: 'Change one’s own password (required at first sign-in and on expiry)',
-      body: z.strictObject({ currentPassword: password, newPassword: password }),
+      body: changePasswordBody,
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
@@ -72,7 +72,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['auth'],
       summary: 'Confirm TOTP enrollment with a first code; returns ten single-use recovery codes',
-      body: z.strictObject({ code: z.string().regex(/^\d{6}$/) }),
+      body: otpCodeBody,
       response: { 200: stageBody.extend({ recoveryCodes: z.array(z.string()) }), ...errorResponses },
     },
   }, async (req, reply) => {
@@ -155,7 +155,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['setup'],
       summary: 'Whether a first-start setup link is still valid',
-      body: z.strictObject({ token: z.string().min(10).max(100) }),
+      body: setupStatusBody,
       response: { 200: z.object({ valid: z.boolean(), province: z.object({ code: z.string(), name: z.string() }).nullable() }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => setupStatus(ctx, req.body.token)));
@@ -165,16 +165,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['setup'],
       summary: 'First start: the first system administrator chooses a password with the one-time setup link',
-      body: z.strictObject({
-        token: z.string().min(10).max(100),
-        username: z.string().trim().regex(/^[a-z0-9._-]{3,40}$/i),
-        fullName: z.string().trim().min(2).max(120),
-        personalId: z.string().regex(/^\d{12}$/),
-        position: z.string().trim().max(120).default(''),
-        email: z.email().max(200).or(z.literal('')).default(''),
-        phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/).default(''),
-        password,
-      }),
+      body: setupBody,
       response: { 200: stageBody, ...errorResponses },
     },
   }, async (req, reply) => {
