@@ -15,7 +15,7 @@ const wallClock = (at: Date) => new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS);
 
 export function vietnamParts(at: Date) {
   const v = wallClock(at);
-  return { year: v.getUTCFullYear(), month: v.getUTCMonth() + 1, day: v.getUTCDate(), hour: v.getUTCHours(), minute: v.getUTCMinutes(), weekday: v.getUTCDay() };
+  return { year: v.getUTCFullYear(), month: v.getUTCMonth() + 1, day: v.getUTCDate(), hour: v.getUTCHours(), minute: v.getUTCMinutes(), second: v.getUTCSeconds(), weekday: v.getUTCDay() };
 }
 
 /** The date in Vietnam of an instant. */
@@ -59,4 +59,21 @@ export function formatVietnamDate(at: Date): string {
 export function formatVietnamTime(at: Date): string {
   const p = vietnamParts(at);
   return `${two(p.hour)}:${two(p.minute)}`;
+}
+
+/** `YYYY-MM-DDTHH:mm` on Vietnam's clock: the value a datetime-local input shows for an instant. */
+export function vietnamWallClock(at: Date): string {
+  return wallClock(at).toISOString().slice(0, 16);
+}
+
+/**
+ * The instant a Vietnam wall-clock time names (`YYYY-MM-DDTHH:mm`, as a datetime-local input gives it, seconds
+ * optional), whatever the browser's own time zone; null when the text is not such a time.
+ */
+export function fromVietnamWallClock(local: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return null;
+  const at = Date.parse(`${local}Z`);
+  // a day the month does not have (30 February) parses as a later one: refuse it
+  if (Number.isNaN(at) || !new Date(at).toISOString().startsWith(local)) return null;
+  return new Date(at - VIETNAM_UTC_OFFSET_MS);
 }

@@ -15,3 +15,9 @@ export const newUnitBody = z.strictObject({
 });
 
 export const renameUnitBody = z.strictObject({ name: unitName });
+
+/** Revoking a unit's result signing key suspected stolen (issue 13 item 12): why, and since when it may have been in other hands. */
+export const revokeResultKeyBody = z.strictObject({
+  reason: z.string().trim().min(10, 'Lý do thu hồi: ít nhất 10 ký tự / at least 10 characters').max(500),
+  compromisedSince: z.iso.datetime({ offset: true }).optional().describe('since when the key may have been in other hands; not in the future'),
+});

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, get } from './api/index.ts';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError } from './api/index.ts';
 import type { Lang } from './i18n.ts';
 import { useI18n, type MessageKey } from './i18n.ts';
 
@@ -40,30 +40,6 @@ export function Notice({ kind = 'info', children, testId }: { kind?: 'info' | 's
   );
 }
 
-/** A labelled form field: the label is tied to the first control through its id. */
-/**
- * A form's submit: one request at a time, its error kept for the ErrorBox. `keepBusy` leaves the form disabled
- * after a success, when the page is about to change anyway.
- */
-export function useSubmit(action: () => Promise<unknown>, { keepBusy = false } = {}) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event?: FormEvent) => {
-    event?.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      if (!keepBusy) setBusy(false);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
-  return { busy, error, submit };
-}
-
 /** The footer of a dialog's form: cancel, and the submit button. */
 export function DialogActions({ onCancel, label, disabled, danger, testId }: { onCancel: () => void; label: string; disabled: boolean; danger?: boolean; testId?: string }) {
   const { t } = useI18n();
@@ -79,6 +55,7 @@ export function DialogActions({ onCancel, label, disabled, danger, testId }: { o
   );
 }
 
+/** A labelled form field: the label is tied to the first control through its id. */
 export function Field({ label, hint, required, children }: { label: string; hint?: string; required?: boolean; children: (id: string, describedBy?: string) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
@@ -101,48 +78,6 @@ export function Field({ label, hint, required, children }: { label: string; hint
         </div>
       )}
     </div>
-  );
-}
-
-export interface OfficerIdentity {
-  username: string;
-  fullName: string;
-  personalId: string;
-  position: string;
-  email: string;
-  phone: string;
-}
-
-/** The officer's identity fields, as the account issue form and the first-start setup both ask them. */
-export function OfficerFields({ form, set }: { form: OfficerIdentity; set: (key: keyof OfficerIdentity) => (value: string) => void }) {
-  const { t } = useI18n();
-  const text = (key: keyof OfficerIdentity, label: string, options: { required?: boolean; hint?: string; type?: string; inputMode?: 'numeric' | 'tel' | 'email'; maxLength?: number } = {}) => (
-    <Field label={label} required={options.required} hint={options.hint}>
-      {(id, hint) => (
-        <input
-          id={id}
-          name={key}
-          type={options.type ?? 'text'}
-          inputMode={options.inputMode}
-          maxLength={options.maxLength}
-          autoComplete="off"
-          value={form[key]}
-          onChange={(e) => set(key)(e.target.value)}
-          aria-describedby={hint}
-          required={options.required}
-        />
-      )}
-    </Field>
-  );
-  return (
-    <>
-      {text('fullName', t('accounts.fullName'), { required: true, maxLength: 120 })}
-      {text('username', t('accounts.username'), { required: true, hint: t('accounts.usernameHint'), maxLength: 40 })}
-      {text('personalId', t('accounts.personalId'), { required: true, hint: t('accounts.personalIdHint'), inputMode: 'numeric', maxLength: 12 })}
-      {text('position', t('accounts.position'), { maxLength: 120 })}
-      {text('email', t('accounts.email'), { type: 'email', inputMode: 'email', maxLength: 200 })}
-      {text('phone', t('accounts.phone'), { type: 'tel', inputMode: 'tel', maxLength: 20 })}
-    </>
   );
 }
 
@@ -310,32 +245,6 @@ export function PasswordRules({ password }: { password: string }) {
   );
 }
 
-/** Password input with a show/hide toggle; never offered to the browser's password manager (R03). */
-export function PasswordInput({ id, name, value, onChange, describedBy, autoFocus }: { id: string; name: string; value: string; onChange: (v: string) => void; describedBy?: string; autoFocus?: boolean }) {
-  const { t } = useI18n();
-  const [visible, setVisible] = useState(false);
-  return (
-    <div className="password-input">
-      <input
-        id={id}
-        name={name}
-        type={visible ? 'text' : 'password'}
-        autoComplete="new-password"
-        autoCapitalize="off"
-        spellCheck={false}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy}
-        autoFocus={autoFocus}
-        required
-      />
-      <button type="button" className="btn btn-small btn-ghost" onClick={() => setVisible(!visible)} aria-pressed={visible}>
-        {visible ? t('field.hidePassword') : t('field.showPassword')}
-      </button>
-    </div>
-  );
-}
-
 export function LangSwitch() {
   const { lang, setLang, t } = useI18n();
   const option = (value: Lang, label: string) => (
@@ -358,27 +267,6 @@ export function Loading() {
       {t('app.loading')}
     </div>
   );
-}
-
-/** GET a path and keep the answer; `reload` asks again. A null path waits. */
-export function useApi<T>(path: string | null) {
-  const [state, setState] = useState<{ data?: T; error: unknown; loading: boolean }>({ error: null, loading: path !== null });
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    if (path === null) return;
-    let current = true;
-    setState((s) => ({ ...s, loading: true }));
-    get<T>(path).then(
-      (data) => current && setState({ data, error: null, loading: false }),
-      (error: unknown) => current && setState((s) => ({ ...s, error, loading: false })),
-    );
-    return () => {
-      current = false;
-    };
-  }, [path, version]);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const setData = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
-  return { ...state, reload, setData };
 }
 
 export function usePageTitle(title: string) {

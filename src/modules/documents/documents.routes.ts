@@ -5,6 +5,12 @@ import { AppError } from '../../platform/errors.ts';
 import { errorBody, errorResponses, fileAnswer } from '../../platform/schemas.ts';
 import { listDocuments, openDocument, uploadDocument } from './documents.service.ts';
 import { ALLOWED_LABELS, DOCUMENT_KINDS, DOCUMENT_TYPE_NAMES } from './types.ts';
+import { DOCUMENT_KINDS as UPLOAD_KINDS, documentUploadQuery } from '../../../common/schemas/dossiers.ts';
+
+// The web's upload form names the kinds from common/ (which cannot import this module): the two lists must agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const kindsAgree: Same<(typeof UPLOAD_KINDS)[number], (typeof DOCUMENT_KINDS)[number]> = true;
+void kindsAgree;
 
 export const documentSchema = z.object({
   id: z.string(),
@@ -38,11 +44,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         'empty files, files over MOTCUA_DOCUMENT_MAX_MB, names with path separators or control characters, and compression bombs are refused. ' +
         'Stored encrypted (AES-256-GCM, per-document key) with its SHA-256; journaled.',
       params: z.strictObject({ id: z.uuid() }),
-      querystring: z.strictObject({
-        name: z.string().max(1000),
-        kind: z.enum(DOCUMENT_KINDS).default('digitized'),
-        component: z.string().trim().max(200).optional(),
-      }),
+      querystring: documentUploadQuery,
       response: { 200: documentSchema, ...errorResponses, 413: errorBody, 415: errorBody },
     },
   }, async (req, reply) => {

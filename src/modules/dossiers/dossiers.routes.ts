@@ -3,11 +3,7 @@ import { z } from 'zod';
 import { errorResponses } from '../../platform/schemas.ts';
 import { actOnDossier, getDossier, listDossiers, receiveDossier } from './dossiers.service.ts';
 import { CHANNELS, DOSSIER_ACTIONS, DOSSIER_STATUSES } from '../../../common/dossier-workflow.ts';
-
-const isoDate = z.iso.date();
-const personalId = z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits');
-const name = z.string().trim().min(2).max(120);
-const person = { personalId, fullName: name, birthDate: isoDate };
+import { dossierActionBody, newDossierBody } from '../../../common/schemas/dossiers.ts';
 
 const named = z.object({ id: z.string(), name: z.string() });
 const summary = z.object({
@@ -63,19 +59,7 @@ export const dossierRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['dossiers'],
       summary: 'Receive a dossier at a desk: code <unit>-YYMMDD-NNNN, promised date in working days',
-      body: z.strictObject({
-        offeredProcedureId: z.uuid(),
-        unitId: z.uuid(),
-        channel: z.enum(CHANNELS),
-        applicant: z.strictObject({
-          ...person,
-          phone: z.string().trim().regex(/^[0-9+ ]{0,20}$/, 'Số điện thoại chỉ gồm chữ số'),
-          email: z.email().max(200).or(z.literal('')),
-          address: z.string().trim().max(300),
-        }),
-        persons: z.array(z.strictObject({ ...person, relation: z.string().trim().min(2).max(60) })).max(10).default([]),
-        receivedPapers: z.array(z.string().trim().min(1).max(300)).max(50).default([]).describe('names of the papers handed in, from the procedure version'),
-      }),
+      body: newDossierBody,
       response: { 200: detail, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => receiveDossier(ctx, req.body)));
@@ -112,12 +96,7 @@ export const dossierRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['dossiers'],
       summary: 'Move a dossier: assign, transfer, request_supplement, receive_supplement, request_payment, record_payment, withdraw, apologize, stop, approve, return_result, not_accept',
       params: z.strictObject({ id: z.uuid(), action: z.enum(DOSSIER_ACTIONS) }),
-      body: z.strictObject({
-        reason: z.string().trim().max(1000).optional(),
-        unitId: z.uuid().optional(),
-        assigneeId: z.uuid().optional(),
-        newDueDate: isoDate.optional(),
-      }),
+      body: dossierActionBody,
       response: { 200: detail, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => actOnDossier(ctx, req.params.id, req.params.action, req.body)));

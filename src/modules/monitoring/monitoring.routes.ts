@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DOCX, errorResponses, fileAnswer, idParams, noContent, reasonBody } from '../../platform/schemas.ts';
+import { DOCX, errorResponses, fileAnswer, idParams, noContent } from '../../platform/schemas.ts';
 import { getCase, listCases, listNotifications, markNotificationsRead, triageCase } from './alerts.service.ts';
 import { listRules, saveRule, securityDashboard } from './dashboard.service.ts';
 import { getIncident, incidentNoticeFile, listIncidents, moveIncident, openIncident } from './incidents.service.ts';
 import { RULE_NAMES, SEVERITIES } from '../../../common/detection-rules.ts';
+import { CASE_STATUSES, incidentMoveBody, openIncidentBody, ruleSettingsBody, triageBody } from '../../../common/schemas/monitoring.ts';
 import { journalStatus } from '../journal/index.ts';
 import { suspension } from '../registry/index.ts';
 
-const STATUSES = ['new', 'investigating', 'dismissed', 'confirmed'] as const;
+const STATUSES = CASE_STATUSES;
 const person = z.object({ fullName: z.string(), username: z.string() });
 const caseSummary = z.object({
   id: z.string(),
@@ -40,7 +41,7 @@ const caseDetail = caseSummary.extend({
   ),
   notes: z.array(z.object({ at: z.string(), status: z.enum(STATUSES).nullable(), note: z.string(), by: person.nullable() })),
 });
-const ruleSettings = z.strictObject({ enabled: z.boolean(), severity: z.enum(SEVERITIES), params: z.record(z.string(), z.number().nonnegative().max(1_000_000)) });
+const ruleSettings = ruleSettingsBody;
 const ruleList = z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })), mayTune: z.boolean() });
 const incident = z.object({
   id: z.string(),
@@ -100,7 +101,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['monitoring'],
       summary: 'Move a case (new → investigating → dismissed or confirmed) or add a note; journaled',
       params: idParams,
-      body: z.strictObject({ status: z.enum(STATUSES).optional(), note: z.string().trim().min(3, 'Hãy ghi nhận xét.').max(2000) }),
+      body: triageBody,
       response: { 200: caseDetail, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => triageCase(ctx, req.params.id, req.body)));
@@ -140,13 +141,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['monitoring'],
       summary: 'Open an incident from a confirmed case (its citizens become the affected list) or by hand',
-      body: z.strictObject({
-        caseId: z.uuid().optional(),
-        unitId: z.uuid().optional(),
-        title: z.string().trim().min(5).max(300),
-        description: z.string().trim().min(10).max(10_000),
-        detectedAt: z.iso.datetime({ offset: true }).optional(),
-      }),
+      body: openIncidentBody,
       response: { 200: incident.extend({ mayManage: z.boolean() }), ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => openIncident(ctx, { ...req.body, detectedAt: req.body.detectedAt ? new Date(req.body.detectedAt) : undefined })));
@@ -158,7 +153,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['monitoring'],
         summary: status === 'notified' ? 'Record that the authority was notified (the notice sent)' : 'Close the incident',
         params: idParams,
-        body: reasonBody,
+        body: incidentMoveBody,
         response: { 200: incident.extend({ mayManage: z.boolean() }), ...errorResponses },
       },
     }, async (req) => app.inTx(req, (ctx) => moveIncident(ctx, req.params.id, status, req.body.reason)));

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { SUSPENSION_SCOPES, type SuspensionScope } from '../../../common/schemas/npd.ts';
+import { LOOKUP_SERVICES, lookupBody } from '../../../common/schemas/dossiers.ts';
 import { errorBody } from '../../platform/schemas.ts';
 import { NPD_FIELD_NAMES } from '../procedures/index.ts';
 
 /** The NPD's two services (R24: a procedure version declares which it may use) and what a lookup may answer. */
-export const LOOKUP_SERVICES = ['verify', 'find'] as const;
+export { LOOKUP_SERVICES };
 export type LookupService = (typeof LOOKUP_SERVICES)[number];
 
 /** verify answers matched, mismatch or not_found; find answers found, not_found or ambiguous. */
@@ -39,10 +40,8 @@ export const suspension = z.object({
   liftedAt: z.string().nullable(),
   liftReason: z.string().nullable(),
 });
-export const lookupBody = z.strictObject({
-  personalId: z.string().regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits'),
-  service: z.enum(LOOKUP_SERVICES).describe('verify: look up by personal ID with name and date of birth to match; find: find the personal ID from name and date of birth'),
-});
+/** Look up a citizen of a dossier: shared with the web (common/schemas/dossiers.ts). */
+export { lookupBody };
 export const lookupResult = z.object({
   lookupId: z.string().describe('also the MaYeuCau sent to the NPD'),
   service: z.enum(LOOKUP_SERVICES),

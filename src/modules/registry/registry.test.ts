@@ -8,6 +8,8 @@ import crypto from 'node:crypto';
 import { insertGrant } from '../accounts/accounts.service.ts';
 import { journal } from '../journal/journal.tables.ts';
 import { integrate, journalSigner } from '../journal/sequencer.ts';
+import { ManualClock } from '../../platform/clock.ts';
+import { HttpNpdClient } from './npd-client.ts';
 import { npdConnections, npdLookups } from './registry.tables.ts';
 
 let sys: TestSystem;
@@ -217,24 +219,32 @@ describe('R01, R24, R36: a lookup is bound to an open dossier, recorded first, a
     }
   });
 
-  it('R36: a completed lookup record cannot be rewritten or deleted', async () => {
-    const [row] = await sys.database.db.select().from(npdLookups).where(sql`${npdLookups.outcome} = 'matched'`).limit(1);
-    await expect(sys.database.db.execute(sql`UPDATE npd_lookups SET outcome = 'not_found' WHERE id = ${row!.id}`)).rejects.toThrow();
-    await expect(sys.database.db.execute(sql`DELETE FROM npd_lookups WHERE id = ${row!.id}`)).rejects.toThrow();
+  it('R36: should not let a completed lookup record be rewritten or deleted', async () => {
+    // its own record: not whichever matched row an earlier test left
+    const c = citizens[32]!;
+    const d = await dossierOf(c);
+    expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+    const [row] = await lookupRows(d.id);
+    expect(row).toMatchObject({ outcome: 'matched', completedAt: expect.any(Date) });
+    await expect(sys.database.db.execute(sql`UPDATE npd_lookups SET outcome = 'not_found' WHERE id = ${row!.id}`)).rejects.toMatchObject({ cause: { message: 'a lookup record is completed once and never rewritten (R36)' } });
+    // the application's role may not delete at all (the trigger also stops the owner)
+    await expect(sys.database.db.execute(sql`DELETE FROM npd_lookups WHERE id = ${row!.id}`)).rejects.toMatchObject({ cause: { message: 'permission denied for table npd_lookups' } });
+    expect(await lookupRows(d.id)).toEqual([row]);
   });
 });
 
 describe('refusals, each journaled', () => {
-  async function refused(res: { statusCode: number; json: () => { error: { code: string } } }, status: number, code: string) {
+  /** Refused with this code, and journaled once for this dossier (the other tests' refusals are in the same journal). */
+  async function refused(dossierId: string, res: { statusCode: number; json: () => { error: { code: string } } }, status: number, code: string) {
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
-    const entries = await sys.journalOf('npd.lookup.refused');
-    expect(entries.some((e) => e.reason === code)).toBe(true);
+    const entries = (await sys.journalOf('npd.lookup.refused')).filter((e) => e.targetId === dossierId);
+    expect(entries.map((e) => e.reason)).toEqual([code]);
   }
 
   it('R01: should not look up a citizen who is not named in the dossier', async () => {
     const d = await dossierOf(citizens[5]!);
-    await refused(await lookUp(desk, d.id, citizens[6]!.SoDinhDanh), 403, 'citizen_not_in_dossier');
+    await refused(d.id, await lookUp(desk, d.id, citizens[6]!.SoDinhDanh), 403, 'citizen_not_in_dossier');
   });
 
   it('R01: should look up a related person named in the dossier, as a person of that dossier', async () => {
@@ -249,12 +259,12 @@ describe('refusals, each journaled', () => {
   it('R01: should refuse a closed dossier', async () => {
     const d = await dossierOf(citizens[7]!);
     expect((await desk.post(`/api/dossiers/${d.id}/withdraw`, { reason: 'Công dân rút hồ sơ' })).statusCode).toBe(200);
-    await refused(await lookUp(desk, d.id, citizens[7]!.SoDinhDanh), 409, 'dossier_not_open');
+    await refused(d.id, await lookUp(desk, d.id, citizens[7]!.SoDinhDanh), 409, 'dossier_not_open');
   });
 
   it("R01/R18: should answer another unit's dossier with 404, as if it did not exist", async () => {
     const d = await dossierOf(citizens[8]!);
-    await refused(await lookUp(otherDesk, d.id, citizens[8]!.SoDinhDanh), 404, 'not_found');
+    await refused(d.id, await lookUp(otherDesk, d.id, citizens[8]!.SoDinhDanh), 404, 'not_found');
   });
 
   it('R13: should refuse roles without the lookup permission at the route', async () => {
@@ -265,7 +275,7 @@ describe('refusals, each journaled', () => {
   it('R24: should refuse a service the procedure does not declare', async () => {
     await declare(['ho_ten', 'noi_thuong_tru']);
     const d = await dossierOf(citizens[10]!);
-    await refused(await lookUp(desk, d.id, citizens[10]!.SoDinhDanh, 'find'), 403, 'service_not_declared');
+    await refused(d.id, await lookUp(desk, d.id, citizens[10]!.SoDinhDanh, 'find'), 403, 'service_not_declared');
   });
 });
 
@@ -496,7 +506,7 @@ describe('R43: a slow or failing NPD gives a clear error within the timeout and 
     [{ mode: 'failing' }, 503, 'npd_unavailable'],
     [{ mode: 'rate_limited' }, 503, 'npd_busy'],
     [{ mode: 'down' }, 503, 'npd_unavailable'],
-  ] as const)('%o answers %i %s', async (mode, status, code) => {
+  ] as const)('R43: %o should answer %i %s within the timeout, the lookup recorded as an error', async (mode, status, code) => {
     const c = citizens[15]!;
     const d = await dossierOf(c);
     await sim.setMode(mode);
@@ -535,6 +545,58 @@ describe('R43: the circuit breaker keeps time on the injected clock', () => {
     sys.clock.advance(1100);
     expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(200);
     expect((await lookUp(desk, d.id, c.SoDinhDanh)).statusCode).toBe(200);
+  });
+
+  it('R43: a failed trial call should open the circuit again, and only one trial call at a time should reach the NPD', async () => {
+    // far longer than this test takes: only moving the clock can let a call through, never waiting
+    const RESET_MS = 60_000;
+    const clock = new ManualClock();
+    const client = new HttpNpdClient(sim.connection, { timeoutMs: 1500, breakerResetMs: RESET_MS, clock });
+    const c = citizens[33]!;
+    const person = { personalId: c.SoDinhDanh, fullName: c.HoVaTen, birthDate: isoBirthDate(c.NgayThangNamSinh) };
+    const tag = `breaker-${crypto.randomUUID()}`;
+    let calls = 0;
+    const verify = () => client.verify({ MaYeuCau: `${tag}-${++calls}`, MaDVC: '1.001193', MaTichHop: 'motcua-test', MaDonVi: 'U01', MaCanBo: 'can.bo.breaker' }, person);
+    /** The numbers of this test's calls that reached the NPD, from the NPD's own log. */
+    const reached = async () =>
+      (await client.requestLog(new Date(Date.now() - 3600_000), new Date(Date.now() + 60_000)))
+        .map((e) => e.requestId)
+        .filter((id) => id.startsWith(`${tag}-`))
+        .map((id) => Number(id.slice(tag.length + 1)))
+        .sort((a, b) => a - b);
+    const refusedAtOnce = () => expect(verify()).rejects.toMatchObject({ kind: 'unavailable' });
+    try {
+      // five failures in a row on a new client (the volume threshold, all of them errors): the circuit opens
+      await sim.setMode({ mode: 'failing' });
+      for (let i = 0; i < 5; i++) await expect(verify()).rejects.toMatchObject({ kind: 'unavailable' });
+      // the NPD answers again; the circuit stays open until the clock has moved RESET_MS
+      await sim.setMode({ mode: 'normal' });
+      await refusedAtOnce(); // 6
+      clock.advance(RESET_MS - 1);
+      await refusedAtOnce(); // 7
+      expect(await reached()).toEqual([1, 2, 3, 4, 5]);
+      // half-open: one trial call goes to the NPD and fails; the circuit opens again, for RESET_MS from then
+      clock.advance(1);
+      await sim.setMode({ mode: 'failing' });
+      await expect(verify()).rejects.toMatchObject({ kind: 'unavailable' }); // 8
+      await sim.setMode({ mode: 'normal' });
+      await refusedAtOnce(); // 9
+      clock.advance(RESET_MS - 1);
+      await refusedAtOnce(); // 10
+      // half-open again: the one trial call is answered; a call made meanwhile is refused, not sent
+      clock.advance(1);
+      await sim.setMode({ mode: 'slow', delayMs: 300 });
+      const [trial, meanwhile] = await Promise.allSettled([verify(), verify()]); // 11, 12
+      expect(trial).toMatchObject({ status: 'fulfilled', value: { outcome: 'matched' } });
+      expect(meanwhile).toMatchObject({ status: 'rejected', reason: { kind: 'unavailable' } });
+      // the trial was answered: the circuit is closed
+      await sim.setMode({ mode: 'normal' });
+      expect(await verify()).toMatchObject({ outcome: 'matched' }); // 13
+      expect(await reached()).toEqual([1, 2, 3, 4, 5, 8, 11, 13]);
+    } finally {
+      await sim.setMode({ mode: 'normal' });
+      await client.close();
+    }
   });
 });
 
@@ -615,7 +677,8 @@ describe('R35: integration clients and reconciliation', () => {
     expect(report.statusCode).toBe(200);
     const body = report.json();
     expect(body.unrecorded.map((u: { requestId: string }) => u.requestId)).toEqual(['tu-y-tra-cuu-1']);
-    expect(body.matched).toBeGreaterThanOrEqual(1);
+    // the period holds this test's one lookup (the clock jumped months past the file's others), found at the NPD
+    expect(body).toMatchObject({ records: 1, matched: 1, unanswered: [] });
     expect((await sys.journalOf('npd.reconcile'))[0]).toMatchObject({ outcome: 'failure' });
   });
 

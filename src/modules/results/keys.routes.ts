@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../platform/schemas.ts';
+import { revokeResultKeyBody } from '../../../common/schemas/units.ts';
 import { revokeUnitKey, rotateUnitKey, unitKeysManaged, unitResultKey } from './keys.service.ts';
 
 export const keyStatus = z.enum(['current', 'retired', 'revoked']).describe('current signs new results; retired was replaced and still verifies what it signed; revoked was declared stolen');
@@ -90,10 +91,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Revoke a key suspected stolen: results it signed from `compromisedSince` (default now) on are no longer trusted; a revoked current key is replaced at the next result; journaled',
       description: `${who} Revoking a revoked key again only moves its compromise earlier (409 otherwise).`,
       params: keyParams,
-      body: z.strictObject({
-        reason: z.string().trim().min(10, 'Lý do thu hồi: ít nhất 10 ký tự / at least 10 characters').max(500),
-        compromisedSince: z.iso.datetime({ offset: true }).optional().describe('since when the key may have been in other hands; not in the future'),
-      }),
+      body: revokeResultKeyBody,
       response: { 200: managedKeys, ...errorResponses },
     },
   }, async (req) =>

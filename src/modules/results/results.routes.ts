@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBody, errorResponses, fileAnswer, PDF } from '../../platform/schemas.ts';
 import { documentSchema } from '../documents/index.ts';
+import { reuseResultBody } from '../../../common/schemas/dossiers.ts';
 import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
 import { keyRoutes, keyStatus } from './keys.routes.ts';
 import { issueResult, listResults, openResult, reusableResults, reuseResult, verifyResultCode, type ResultMode } from './results.service.ts';
@@ -165,7 +166,7 @@ const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['results'],
       summary: 'Attach one of the applicant’s earlier results as a component (kind reused): no copy, the download serves the result',
       params: dossierParams,
-      body: z.strictObject({ resultId: z.uuid(), component: z.string().trim().max(200).optional() }),
+      body: reuseResultBody,
       response: { 200: documentSchema, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => reuseResult(ctx, req.params.id, req.body)));

@@ -12,7 +12,7 @@ export function LookupOutcomeBadge({ outcome }: { outcome: string | null }) {
 }
 
 /** A lookup's outcome as recorded: one of the five answers, "error:<kind>", or null while unfinished. */
-export function lookupOutcomeLabel(outcome: string | null, t: Translate): string {
+function lookupOutcomeLabel(outcome: string | null, t: Translate): string {
   if (outcome === null) return t('lookups.outcome.unfinished');
   const key = `lookups.outcome.${outcome}`;
   if (isMessageKey(key)) return t(key);

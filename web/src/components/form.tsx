@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, type ReactNode } from 'react';
-import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from 'react-hook-form';
+import { get, useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from 'react-hook-form';
 import type { z } from 'zod';
 import { DialogActions, ErrorBox, Modal } from '../components.tsx';
 import { useI18n, type Lang } from '../i18n.ts';
@@ -39,8 +39,9 @@ export function FormField<V extends FieldValues>({
   children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean } & ReturnType<UseFormReturn<V>['register']>) => ReactNode;
 }) {
   const { t, lang } = useI18n();
+  // a nested name (persons.0.personalId) is a valid id and finds its error in the nested errors
   const id = `field-${String(name)}`;
-  const error = (form.formState.errors as Record<string, { message?: string } | undefined>)[name]?.message;
+  const error = (get(form.formState.errors, name) as { message?: string } | undefined)?.message;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
@@ -83,6 +84,7 @@ export function FormDialog<V extends FieldValues, P>({
   danger,
   testId,
   submitTestId,
+  wide,
   children,
 }: {
   title: string;
@@ -93,6 +95,8 @@ export function FormDialog<V extends FieldValues, P>({
   danger?: boolean;
   testId?: string;
   submitTestId?: string;
+  /** for a form with many or long fields */
+  wide?: boolean;
   children: ReactNode;
 }) {
   const { t } = useI18n();
@@ -106,7 +110,7 @@ export function FormDialog<V extends FieldValues, P>({
     }
   });
   return (
-    <Modal title={title} onClose={onClose} testId={testId}>
+    <Modal title={title} onClose={onClose} testId={testId} wide={wide}>
       <form onSubmit={(e) => void submit(e)} autoComplete="off" noValidate>
         {children}
         <ErrorBox error={refusal} testId="dialog-error" />

@@ -1,7 +1,12 @@
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { z } from 'zod';
 import { DOSSIER_ACTIONS, TRANSITIONS, type DossierAction, type DossierStatus } from '../../../../common/dossier-workflow.ts';
-import { get, post, query, useRoles, useUnits, type AccountSummary, type DossierDetail } from '../../api/index.ts';
-import { DialogActions, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { dossierActionBody, reasonGiven } from '../../../../common/schemas/dossiers.ts';
+import { $api, queryClient, useRoles, useUnits, type DossierDetail, type DossierPerson } from '../../api/index.ts';
+import { Notice, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDate, formatDateTime, isMessageKey, useI18n, type MessageKey } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
@@ -11,6 +16,7 @@ import { DossierDocuments } from './DossierDocuments.tsx';
 import { DossierLookups } from './DossierLookups.tsx';
 import { DossierResults } from './DossierResults.tsx';
 import { DeadlineBadge, DossierStatusBadge, DueDate, formatDueDate } from './Dossiers.tsx';
+import { addDays, vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /** Actions that change where the dossier is processed. */
 const MOVES: readonly DossierAction[] = ['assign', 'transfer'];
@@ -37,7 +43,7 @@ function formsOf(dossier: DossierDetail): FormLink[] {
 
 /** YYYY-MM-DD in Vietnam, `days` after the given instant. */
 function vietnamDay(at: number, days = 0): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(at + days * 24 * 60 * 60 * 1000));
+  return addDays(vietnamDate(new Date(at)), days);
 }
 
 /** The earliest new date an apology may promise: after the old promised day, and not before today. */
@@ -49,41 +55,31 @@ function earliestNewDate(dossier: DossierDetail): string {
 }
 
 /**
+ * What a step asks for, checked with the server's schema before it is sent: a reason when the citizen reads it, a
+ * unit (and perhaps an officer) when it moves the dossier, a new date for an apology. Empty fields are not sent.
+ */
+function actionForm(action: DossierAction) {
+  const { reason, unitId, newDueDate } = dossierActionBody.shape;
+  return z
+    .object({
+      reason: TRANSITIONS[action].reason ? reasonGiven : reason.unwrap(),
+      unitId: MOVES.includes(action) ? unitId.unwrap() : z.literal(''),
+      assigneeId: z.string().optional(),
+      newDueDate: action === 'apologize' ? newDueDate.unwrap() : z.literal(''),
+    })
+    .transform((v) => Object.fromEntries(Object.entries(v).filter(([, value]) => value)))
+    .pipe(dossierActionBody);
+}
+
+/**
  * The officers who may process dossiers at a unit, for those who may read accounts (leaders, administrators);
  * the server checks the choice again.
  */
-function AssigneeSelect({ unitId, value, onChange }: { unitId: string; value: string; onChange: (id: string) => void }) {
-  const { t } = useI18n();
+function useEligibleOfficers(unitId: string) {
   const { data: roles } = useRoles();
-  const [officers, setOfficers] = useState<AccountSummary[] | null>(null);
-  useEffect(() => {
-    setOfficers(null);
-    if (!unitId) return;
-    let current = true;
-    get<{ items: AccountSummary[] }>(`/api/accounts${query({ unitId, status: 'active', limit: 200 })}`).then(
-      (r) => current && setOfficers(r.items),
-      () => current && setOfficers([]),
-    );
-    return () => {
-      current = false;
-    };
-  }, [unitId]);
+  const officers = $api.useQuery('get', '/api/accounts', { params: { query: { unitId, status: 'active', limit: 200 } } }, { enabled: !!unitId });
   const processing = useMemo(() => new Set(roles?.filter((r) => r.permissions.includes('dossiers.process')).map((r) => r.role)), [roles]);
-  const eligible = officers?.filter((a) => a.roles.some((r) => processing.has(r))) ?? [];
-  return (
-    <Field label={t('dossier.assigneeOptional')} hint={t('dossier.assigneeHint')}>
-      {(id, hint) => (
-        <select id={id} name="assigneeId" value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={hint} disabled={!unitId}>
-          <option value="">{t('dossier.assigneeAny')}</option>
-          {eligible.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.fullName} ({a.username})
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
+  return (unitId && officers.data?.items.filter((a) => a.roles.some((r) => processing.has(r)))) || [];
 }
 
 /** One workflow step, asking for what it needs: a reason, a unit and officer, a new date. */
@@ -95,70 +91,70 @@ function ActionDialog({ dossier, action, onClose, onDone }: { dossier: DossierDe
   const moves = MOVES.includes(action);
   // The desk usually hands over to the unit it belongs to (a commune's one-stop desk to the commune).
   const deskParent = units?.find((u) => u.id === dossier.desk.id)?.parentId ?? '';
-  const [unitId, setUnitId] = useState(action === 'assign' ? deskParent : '');
-  const [assigneeId, setAssigneeId] = useState('');
-  const [reason, setReason] = useState('');
-  const [newDueDate, setNewDueDate] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [schema] = useState(() => actionForm(action));
+  const form = useZodForm(schema, { reason: '', unitId: action === 'assign' ? deskParent : '', assigneeId: '', newDueDate: '' });
+  const step = $api.useMutation('post', '/api/dossiers/{id}/{action}');
+  const unitId = form.watch('unitId') ?? '';
+  const officers = useEligibleOfficers(can(me, 'accounts.read') ? unitId : '');
   useEffect(() => {
-    if (action === 'assign' && !unitId && deskParent) setUnitId(deskParent);
-  }, [action, deskParent, unitId]);
+    if (action === 'assign' && deskParent && !form.getValues('unitId')) form.setValue('unitId', deskParent);
+  }, [action, deskParent, form]);
 
-  const ready = (!needsReason || reason.trim().length >= 3) && (!moves || !!unitId) && (action !== 'apologize' || !!newDueDate);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!ready || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const body: Record<string, string> = {};
-      if (reason.trim()) body.reason = reason.trim();
-      if (moves) body.unitId = unitId;
-      if (moves && assigneeId) body.assigneeId = assigneeId;
-      if (action === 'apologize') body.newDueDate = newDueDate;
-      onDone(await post<DossierDetail>(`/api/dossiers/${dossier.id}/${action}`, body));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title={`${t(`dossier.action.${action}`)} · ${dossier.code}`} onClose={onClose} testId="action-dialog">
-      <form onSubmit={submit} autoComplete="off" noValidate data-action={action}>
-        <p className="modal-text">{t(`dossier.text.${action}`)}</p>
-        {moves && (
-          <>
-            <Field label={t('dossier.unit')} required>
-              {(id) => (
-                <UnitSelect
-                  id={id}
-                  name="unitId"
-                  value={unitId}
-                  onChange={(v) => {
-                    setUnitId(v);
-                    setAssigneeId('');
-                  }}
-                  emptyLabel={t('accounts.chooseUnit')}
-                  required
-                />
+    <FormDialog
+      title={`${t(`dossier.action.${action}`)} · ${dossier.code}`}
+      form={form}
+      onSubmit={async (body) => onDone(await step.mutateAsync({ params: { path: { id: dossier.id, action } }, body }))}
+      onClose={onClose}
+      submitLabel={t(`dossier.action.${action}`)}
+      danger={DANGER.includes(action)}
+      testId="action-dialog"
+      submitTestId="action-confirm"
+    >
+      <p className="modal-text">{t(`dossier.text.${action}`)}</p>
+      {moves && (
+        <>
+          <FormField form={form} name="unitId" label={t('dossier.unit')} required>
+            {(field) => (
+              <UnitSelect
+                id={field.id}
+                name="unitId"
+                describedBy={field['aria-describedby']}
+                value={unitId}
+                onChange={(v) => {
+                  form.setValue('unitId', v, { shouldValidate: form.formState.isSubmitted, shouldTouch: true });
+                  form.setValue('assigneeId', '');
+                }}
+                emptyLabel={t('accounts.chooseUnit')}
+                required
+              />
+            )}
+          </FormField>
+          {can(me, 'accounts.read') && (
+            <FormField form={form} name="assigneeId" label={t('dossier.assigneeOptional')} hint={t('dossier.assigneeHint')}>
+              {(field) => (
+                <select {...field} disabled={!unitId}>
+                  <option value="">{t('dossier.assigneeAny')}</option>
+                  {officers.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.fullName} ({a.username})
+                    </option>
+                  ))}
+                </select>
               )}
-            </Field>
-            {can(me, 'accounts.read') && <AssigneeSelect unitId={unitId} value={assigneeId} onChange={setAssigneeId} />}
-          </>
-        )}
-        {action === 'apologize' && (
-          <Field label={t('dossier.newDueDate')} hint={t('dossier.newDueDateHint', { date: formatDueDate(dossier.dueAt) })} required>
-            {(id, hint) => <input id={id} name="newDueDate" type="date" min={earliestNewDate(dossier)} value={newDueDate} onChange={(e) => setNewDueDate(e.target.value)} aria-describedby={hint} required />}
-          </Field>
-        )}
-        <Field label={needsReason ? t('dossier.reasonCitizen') : t('dossier.note')} hint={needsReason ? t('common.reasonHint') : undefined} required={needsReason}>
-          {(id, hint) => <textarea id={id} name="reason" rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={hint} autoFocus={!moves} />}
-        </Field>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t(`dossier.action.${action}`)} disabled={!ready || busy} danger={DANGER.includes(action)} testId="action-confirm" />
-      </form>
-    </Modal>
+            </FormField>
+          )}
+        </>
+      )}
+      {action === 'apologize' && (
+        <FormField form={form} name="newDueDate" label={t('dossier.newDueDate')} hint={t('dossier.newDueDateHint', { date: formatDueDate(dossier.dueAt) })} required>
+          {(field) => <input {...field} type="date" min={earliestNewDate(dossier)} />}
+        </FormField>
+      )}
+      <FormField form={form} name="reason" label={needsReason ? t('dossier.reasonCitizen') : t('dossier.note')} hint={needsReason ? t('common.reasonHint') : undefined} required={needsReason}>
+        {(field) => <textarea {...field} rows={3} maxLength={1000} autoFocus={!moves} />}
+      </FormField>
+    </FormDialog>
   );
 }
 
@@ -201,16 +197,35 @@ function Timeline({ dossier }: { dossier: DossierDetail }) {
 
 export function DossierDetailPage({ id }: { id: string }) {
   const { t } = useI18n();
+  const init = { params: { path: { id } } };
+  const dossier = $api.useQuery('get', '/api/dossiers/{id}', init);
+  usePageTitle(dossier.data ? dossier.data.code : t('dossiers.title'));
+  // a step answers the dossier as it now is: shown without asking again (each reading is journaled)
+  const show = (next: DossierDetail) => queryClient.setQueryData($api.queryOptions('get', '/api/dossiers/{id}', init).queryKey, next);
+  if (!dossier.data) {
+    return (
+      <div className="page">
+        <Loaded query={dossier}>{() => null}</Loaded>
+      </div>
+    );
+  }
+  return <DossierView dossier={dossier.data} onChanged={show} />;
+}
+
+function DossierView({ dossier, onChanged }: { dossier: DossierDetail; onChanged: (next: DossierDetail) => void }) {
+  const { t } = useI18n();
   const unitName = useUnitName();
-  const { data: dossier, error, setData } = useApi<DossierDetail>(`/api/dossiers/${encodeURIComponent(id)}`);
-  usePageTitle(dossier ? dossier.code : t('dossiers.title'));
   const [action, setAction] = useState<DossierAction | null>(null);
   const [done, setDone] = useState<DossierAction | null>(null);
-
-  if (!dossier) return <div className="page">{error ? <ErrorBox error={error} /> : <Loading />}</div>;
   const actions = DOSSIER_ACTIONS.filter((a) => dossier.abilities[a] === true);
   const primary = USUAL_NEXT.find((a) => actions.includes(a));
   const forms = formsOf(dossier);
+  const personColumns: Column<DossierPerson>[] = [
+    { key: 'relation', label: t('reception.relation'), cell: (p) => p.relation, sortValue: (p) => p.relation },
+    { key: 'fullName', label: t('reception.fullName'), cell: (p) => p.fullName, sortValue: (p) => p.fullName },
+    { key: 'personalId', label: t('reception.personalId'), cell: (p) => <code>{p.personalId}</code> },
+    { key: 'birthDate', label: t('reception.birthDate'), cell: (p) => (p.birthDate ? formatDate(`${p.birthDate}T12:00:00`) : t('common.none')), sortValue: (p) => p.birthDate },
+  ];
   const fact = (label: MessageKey, value: ReactNode, testId?: string) => (
     <>
       <dt>{t(label)}</dt>
@@ -321,34 +336,15 @@ export function DossierDetailPage({ id }: { id: string }) {
             {fact('reception.address', dossier.applicant.address || t('common.none'))}
           </dl>
           <h3 className="subhead">{t('dossier.persons')}</h3>
-          {dossier.persons.length === 0 ? (
-            <p className="muted">{t('dossier.personsNone')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="dossier-persons">
-                <thead>
-                  <tr>
-                    <th>{t('reception.relation')}</th>
-                    <th>{t('reception.fullName')}</th>
-                    <th>{t('reception.personalId')}</th>
-                    <th>{t('reception.birthDate')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {dossier.persons.map((p) => (
-                    <tr key={p.personalId} data-testid="dossier-person">
-                      <td>{p.relation}</td>
-                      <td>{p.fullName}</td>
-                      <td>
-                        <code>{p.personalId}</code>
-                      </td>
-                      <td>{p.birthDate ? formatDate(`${p.birthDate}T12:00:00`) : t('common.none')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            caption={t('dossier.persons')}
+            columns={personColumns}
+            rows={dossier.persons}
+            rowKey={(p) => p.personalId}
+            rowProps={() => ({ 'data-testid': 'dossier-person' })}
+            empty={t('dossier.personsNone')}
+            testId="dossier-persons"
+          />
           {dossier.pauses.length > 0 && (
             <>
               <h3 className="subhead">{t('dossier.pauses')}</h3>
@@ -379,7 +375,7 @@ export function DossierDetailPage({ id }: { id: string }) {
           action={action}
           onClose={() => setAction(null)}
           onDone={(next) => {
-            setData(next);
+            onChanged(next);
             setDone(action);
             setAction(null);
           }}

@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import { post, useNpdFields, type DossierDetail, type DossierLookups as Lookups, type LookupRecord, type LookupResult, type LookupService } from '../../api/index.ts';
-import { asApiError, ErrorBox, Notice, useApi } from '../../components.tsx';
+import { $api, useNpdFields, type DossierDetail, type LookupRecord, type LookupResult, type LookupService } from '../../api/index.ts';
+import { asApiError, ErrorBox, Notice } from '../../components.tsx';
 import { LookupOutcomeBadge } from '../../components/badges.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { useNpdFieldLabel } from '../../components/names.ts';
 import { formatDate, formatDateTime, isMessageKey, useI18n, type Translate } from '../../i18n.ts';
 import { refreshNpdStatus } from '../../NpdBanner.tsx';
@@ -148,54 +149,60 @@ function History({ items, citizens }: { items: LookupRecord[]; citizens: Citizen
     const named = citizens.filter((c) => c.subject === subject);
     return { relation: subject, name: named.length === 1 ? named[0]!.fullName : '' };
   };
-  if (items.length === 0) return <p className="muted">{t('lookups.historyEmpty')}</p>;
+  const serviceName = (l: LookupRecord) => {
+    const key = `lookups.service.${l.service}`;
+    return isMessageKey(key) ? t(key) : l.service;
+  };
+  const columns: Column<LookupRecord>[] = [
+    { key: 'at', label: t('lookups.col.at'), cell: (l) => formatDateTime(l.startedAt), sortValue: (l) => l.startedAt, nowrap: true },
+    {
+      key: 'officer',
+      label: t('lookups.col.officer'),
+      cell: (l) =>
+        l.by ? (
+          <>
+            <span className="nowrap">{l.by.fullName}</span>
+            <div className="muted small">
+              <code>{l.by.username}</code>
+            </div>
+          </>
+        ) : (
+          <span className="muted">{t('lookups.byClient')}</span>
+        ),
+      sortValue: (l) => l.by?.fullName ?? null,
+    },
+    {
+      key: 'person',
+      label: t('lookups.col.person'),
+      cell: (l) => {
+        const person = personOf(l.subject);
+        return (
+          <>
+            <span className="nowrap">{person.name || person.relation}</span>
+            {person.name && <div className="muted small">{person.relation}</div>}
+          </>
+        );
+      },
+      sortValue: (l) => personOf(l.subject).name || personOf(l.subject).relation,
+    },
+    { key: 'service', label: t('lookups.col.service'), cell: serviceName, sortValue: serviceName, nowrap: true },
+    { key: 'outcome', label: t('lookups.col.outcome'), cell: (l) => <LookupOutcomeBadge outcome={l.outcome} /> },
+    {
+      key: 'fields',
+      label: t('lookups.col.fields'),
+      cell: (l) => <div className="lookup-fields-cell">{l.fieldsReturned.length ? l.fieldsReturned.map(label).join(', ') : <span className="muted">{t('common.none')}</span>}</div>,
+    },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="lookup-history">
-        <thead>
-          <tr>
-            <th>{t('lookups.col.at')}</th>
-            <th>{t('lookups.col.officer')}</th>
-            <th>{t('lookups.col.person')}</th>
-            <th>{t('lookups.col.service')}</th>
-            <th>{t('lookups.col.outcome')}</th>
-            <th>{t('lookups.col.fields')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((l) => {
-            const person = personOf(l.subject);
-            const service = `lookups.service.${l.service}`;
-            return (
-              <tr key={l.id} data-testid="lookup-row" data-service={l.service} data-outcome={l.outcome ?? 'unfinished'}>
-                <td className="nowrap">{formatDateTime(l.startedAt)}</td>
-                <td>
-                  {l.by ? (
-                    <>
-                      <span className="nowrap">{l.by.fullName}</span>
-                      <div className="muted small">
-                        <code>{l.by.username}</code>
-                      </div>
-                    </>
-                  ) : (
-                    <span className="muted">{t('lookups.byClient')}</span>
-                  )}
-                </td>
-                <td>
-                  <span className="nowrap">{person.name || person.relation}</span>
-                  {person.name && <div className="muted small">{person.relation}</div>}
-                </td>
-                <td className="nowrap">{isMessageKey(service) ? t(service) : l.service}</td>
-                <td>
-                  <LookupOutcomeBadge outcome={l.outcome} />
-                </td>
-                <td className="lookup-fields-cell">{l.fieldsReturned.length ? l.fieldsReturned.map(label).join(', ') : <span className="muted">{t('common.none')}</span>}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t('lookups.history')}
+      columns={columns}
+      rows={items}
+      rowKey={(l) => l.id}
+      rowProps={(l) => ({ 'data-testid': 'lookup-row', 'data-service': l.service, 'data-outcome': l.outcome ?? 'unfinished' })}
+      empty={t('lookups.historyEmpty')}
+      testId="lookup-history"
+    />
   );
 }
 
@@ -207,7 +214,10 @@ export function DossierLookups({ dossier }: { dossier: DossierDetail }) {
   const { t } = useI18n();
   const label = useNpdFieldLabel();
   const { data: fieldInfo } = useNpdFields();
-  const { data, error, reload } = useApi<Lookups>(`/api/dossiers/${dossier.id}/lookups`);
+  const init = { params: { path: { id: dossier.id } } };
+  const lookups = $api.useQuery('get', '/api/dossiers/{id}/lookups', init);
+  // the answer is kept by this component only (gcTime 0: gone from memory as soon as the page is left)
+  const send = $api.useMutation('post', '/api/dossiers/{id}/lookups', { gcTime: 0 });
   const [pending, setPending] = useState<{ personalId: string; service: LookupService } | null>(null);
   const [result, setResult] = useState<{ result: LookupResult; citizen: Citizen } | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
@@ -219,7 +229,7 @@ export function DossierLookups({ dossier }: { dossier: DossierDetail }) {
     setResult(null);
     setFailure(null);
     try {
-      const answer = await post<LookupResult>(`/api/dossiers/${dossier.id}/lookups`, { personalId: citizen.personalId, service });
+      const answer = await send.mutateAsync({ ...init, body: { personalId: citizen.personalId, service } });
       setResult({ result: answer, citizen });
     } catch (e) {
       setFailure(e);
@@ -227,10 +237,11 @@ export function DossierLookups({ dossier }: { dossier: DossierDetail }) {
       if (code === 'npd_suspended' || code === 'npd_disconnected') refreshNpdStatus();
     } finally {
       setPending(null);
-      reload();
+      void lookups.refetch();
     }
   };
 
+  const { data, error } = lookups;
   if (!data) {
     return (
       <section className="card" aria-labelledby="lookups-title" data-testid="dossier-lookups">
@@ -256,6 +267,30 @@ export function DossierLookups({ dossier }: { dossier: DossierDetail }) {
       </button>
     );
   };
+
+  const peopleColumns: Column<Citizen>[] = [
+    {
+      key: 'person',
+      label: t('lookups.col.person'),
+      cell: (c) => (
+        <>
+          <strong>{c.fullName}</strong>
+          <div className="muted small">{c.subject === 'applicant' ? t('lookups.applicant') : c.subject}</div>
+        </>
+      ),
+      rowHeader: true,
+    },
+    {
+      key: 'personalId',
+      label: t('reception.personalId'),
+      cell: (c) => (
+        <>
+          <code>{c.personalId}</code>
+          <div className="muted small">{c.birthDate ? formatDate(`${c.birthDate}T12:00:00`) : t('lookups.noBirthDate')}</div>
+        </>
+      ),
+    },
+  ];
 
   return (
     <section className="card" aria-labelledby="lookups-title" data-testid="dossier-lookups" data-may-look-up={data.mayLookUp}>
@@ -285,27 +320,20 @@ export function DossierLookups({ dossier }: { dossier: DossierDetail }) {
             <>
               <p className="hint">{t('lookups.intro')}</p>
               <h3 className="subhead">{t('lookups.people')}</h3>
-              <div className="table-wrap">
-                <table className="table" data-testid="lookup-people">
-                  <tbody>
-                    {citizens.map((c) => (
-                      <tr key={c.personalId} data-testid="lookup-person" data-personal-id={c.personalId}>
-                        <td>
-                          <strong>{c.fullName}</strong>
-                          <div className="muted small">{c.subject === 'applicant' ? t('lookups.applicant') : c.subject}</div>
-                        </td>
-                        <td>
-                          <code>{c.personalId}</code>
-                          <div className="muted small">{c.birthDate ? formatDate(`${c.birthDate}T12:00:00`) : t('lookups.noBirthDate')}</div>
-                        </td>
-                        <td className="nowrap actions-col">
-                          {button(c, 'verify')} {canFind && button(c, 'find')}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption={t('lookups.people')}
+                columns={peopleColumns}
+                rows={citizens}
+                rowKey={(c) => c.personalId}
+                rowProps={(c) => ({ 'data-testid': 'lookup-person', 'data-personal-id': c.personalId })}
+                actions={(c) => (
+                  <>
+                    {button(c, 'verify')} {canFind && button(c, 'find')}
+                  </>
+                )}
+                empty={null}
+                testId="lookup-people"
+              />
             </>
           ) : (
             <p className="muted" data-testid="lookup-read-only">

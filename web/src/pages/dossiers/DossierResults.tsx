@@ -1,9 +1,13 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, openFile, query, uploadFile, type DossierDetail, type DossierResult, type DossierResults as Results, type ResultVerification } from '../../api/index.ts';
-import { ConfirmDialog, CopyButton, ErrorBox, Field, Notice, useApi } from '../../components.tsx';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { z } from 'zod';
+import { $api, openFile, query, uploadFile, type DossierDetail, type DossierResult } from '../../api/index.ts';
+import { ConfirmDialog, CopyButton, ErrorBox, Notice } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDateTime, useI18n } from '../../i18n.ts';
-import { formatSize } from './DossierDocuments.tsx';
+import { chosenFile, formatSize } from './DossierDocuments.tsx';
 
 type Mode = 'view' | 'download' | 'original';
 /** Statuses in which a result may exist or be issued: the section is shown then, or whenever there is one. */
@@ -15,18 +19,10 @@ const verifyPath = (r: Pick<DossierResult, 'code' | 'sha256'>) => `/api/results/
 /** Asks the public verification endpoint, with the file's SHA-256, whether the statement is signed and the file the signed one. */
 function Verification({ result }: { result: DossierResult }) {
   const { t } = useI18n();
-  const [state, setState] = useState<ResultVerification | 'failed' | null>(null);
-  useEffect(() => {
-    let current = true;
-    get<ResultVerification>(verifyPath(result), { quiet: true }).then(
-      (v) => current && setState(v),
-      () => current && setState('failed'),
-    );
-    return () => {
-      current = false;
-    };
-  }, [result]);
-  if (state === null) return <span className="muted small">{t('results.verify.checking')}</span>;
+  // public, and asked with the file's hash: anyone holding the file gets the same answer
+  const verification = $api.useQuery('get', '/api/results/{code}/verify', { params: { path: { code: result.code }, query: { sha256: result.sha256 } } });
+  if (verification.isPending) return <span className="muted small">{t('results.verify.checking')}</span>;
+  const state = verification.data ?? 'failed';
   const revoked = state !== 'failed' && state.key?.status === 'revoked' ? state.key : null;
   const since = formatDateTime(revoked?.compromisedSince);
   // a valid signature by a key stolen before the result was issued proves nothing: said first, before the file check
@@ -89,42 +85,38 @@ function Proof({ result }: { result: DossierResult }) {
   );
 }
 
+// named as the input is named
+const issueForm = z.object({ resultFile: chosenFile });
+
 function IssueForm({ dossier, onIssued }: { dossier: DossierDetail; onIssued: (r: DossierResult) => void }) {
   const { t } = useI18n();
-  const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!file || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const form = useZodForm(issueForm, {});
+  const issue = useMutation({
+    mutationFn: (file: File) => {
       // The server takes the PDF's own bytes typed application/pdf, whatever type the browser guessed.
       const pdf = file.type === 'application/pdf' ? file : new File([file], file.name, { type: 'application/pdf' });
-      const issued = await uploadFile<DossierResult>(`/api/dossiers/${dossier.id}/results${query({ name: file.name })}`, pdf);
-      setFile(null);
-      if (fileRef.current) fileRef.current.value = '';
-      onIssued(issued);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return uploadFile<DossierResult>(`/api/dossiers/${dossier.id}/results${query({ name: file.name })}`, pdf);
+    },
+  });
+  const submit = form.handleSubmit(async ({ resultFile }) => {
+    const issued = await issue.mutateAsync(resultFile[0]!).catch(() => null);
+    if (!issued) return;
+    form.reset();
+    onIssued(issued);
+  });
+  const file = form.watch('resultFile');
   return (
-    <form className="upload-form" onSubmit={submit} autoComplete="off" data-testid="result-issue-form">
+    <form className="upload-form" onSubmit={(e) => void submit(e)} autoComplete="off" noValidate data-testid="result-issue-form">
       <h3 className="subhead">{t('results.issue')}</h3>
       <div className="result-issue-grid">
-        <Field label={t('results.issueFile')} hint={t('results.issueHint')} required>
-          {(id, hint) => <input id={id} ref={fileRef} name="resultFile" type="file" accept=".pdf,application/pdf" aria-describedby={hint} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
-        </Field>
-        <button type="submit" className="btn btn-primary upload-button" disabled={!file || busy} data-testid="result-issue-button">
-          {busy ? t('results.issuing') : t('results.issue')}
+        <FormField form={form} name="resultFile" label={t('results.issueFile')} hint={t('results.issueHint')} required>
+          {(field) => <input {...field} type="file" accept=".pdf,application/pdf" />}
+        </FormField>
+        <button type="submit" className="btn btn-primary upload-button" disabled={!file?.length || form.formState.isSubmitting} data-testid="result-issue-button">
+          {form.formState.isSubmitting ? t('results.issuing') : t('results.issue')}
         </button>
       </div>
-      <ErrorBox error={error} testId="result-issue-error" />
+      <ErrorBox error={issue.error} testId="result-issue-error" />
     </form>
   );
 }
@@ -136,10 +128,11 @@ function IssueForm({ dossier, onIssued }: { dossier: DossierDetail; onIssued: (r
 export function DossierResults({ dossier }: { dossier: DossierDetail }) {
   const { t } = useI18n();
   const unitName = useUnitName();
-  const { data, error, reload } = useApi<Results>(`/api/dossiers/${dossier.id}/results`);
+  const results = $api.useQuery('get', '/api/dossiers/{id}/results', { params: { path: { id: dossier.id } } });
   const [opening, setOpening] = useState<{ result: DossierResult; mode: Mode } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  const { data, error } = results;
   if (!data && !error) return null;
   if (data && data.items.length === 0 && !data.abilities.issue && !RESULT_STATUSES.includes(dossier.status)) return null;
 
@@ -151,6 +144,46 @@ export function DossierResults({ dossier }: { dossier: DossierDetail }) {
     if (name) setNotice(t('results.downloaded', { name }));
     setOpening(null);
   };
+
+  const columns: Column<DossierResult>[] = [
+    {
+      key: 'code',
+      label: t('results.code'),
+      cell: (r) => (
+        <>
+          <code className="result-code" data-testid="result-code">
+            {r.code}
+          </code>
+          <div>
+            <Verification result={r} />
+          </div>
+        </>
+      ),
+    },
+    {
+      key: 'issuedAt',
+      label: t('results.issuedAt'),
+      cell: (r) => (
+        <>
+          <span className="nowrap">{formatDateTime(r.issuedAt)}</span>
+          {r.issuedBy && <div className="muted small">{r.issuedBy.fullName}</div>}
+        </>
+      ),
+    },
+    { key: 'unit', label: t('results.unit'), cell: (r) => unitName(r.unit) },
+    {
+      key: 'file',
+      label: t('results.file'),
+      cell: (r) => (
+        <div className="document-name">
+          {r.name} <span className="muted small nowrap">({formatSize(r.size)})</span>
+          <div className="muted small" title={`SHA-256 ${r.sha256}`}>
+            SHA-256 <code>{r.sha256.slice(0, 12)}…</code>
+          </div>
+        </div>
+      ),
+    },
+  ];
 
   return (
     <section className="card" aria-labelledby="results-title" data-testid="dossier-results">
@@ -167,60 +200,33 @@ export function DossierResults({ dossier }: { dossier: DossierDetail }) {
             {t('results.empty')}
           </p>
         ) : (
+          // one table per result, its signed statement under it
           <ul className="result-list">
             {data.items.map((r) => (
               <li key={r.id} className="result-item" data-testid="result-row" data-code={r.code}>
-                <div className="table-wrap">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th>{t('results.code')}</th>
-                        <th>{t('results.issuedAt')}</th>
-                        <th>{t('results.unit')}</th>
-                        <th>{t('results.file')}</th>
-                        <th>
-                          <span className="visually-hidden">{t('dossier.actions')}</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <tr>
-                        <td>
-                          <code className="result-code" data-testid="result-code">
-                            {r.code}
-                          </code>
-                          <div>
-                            <Verification result={r} />
-                          </div>
-                        </td>
-                        <td>
-                          <span className="nowrap">{formatDateTime(r.issuedAt)}</span>
-                          {r.issuedBy && <div className="muted small">{r.issuedBy.fullName}</div>}
-                        </td>
-                        <td>{unitName(r.unit)}</td>
-                        <td className="document-name">
-                          {r.name} <span className="muted small nowrap">({formatSize(r.size)})</span>
-                          <div className="muted small" title={`SHA-256 ${r.sha256}`}>
-                            SHA-256 <code>{r.sha256.slice(0, 12)}…</code>
-                          </div>
-                        </td>
-                        <td className="result-actions">
-                          <button type="button" className="btn btn-small" onClick={() => setOpening({ result: r, mode: 'view' })} data-testid="result-view">
-                            {t('results.view')}
-                          </button>{' '}
-                          <button type="button" className="btn btn-small" onClick={() => setOpening({ result: r, mode: 'download' })} data-testid="result-download">
-                            {t('results.download')}
-                          </button>{' '}
-                          {data.abilities.original && (
-                            <button type="button" className="btn btn-small btn-primary" onClick={() => setOpening({ result: r, mode: 'original' })} data-testid="result-original">
-                              {t('results.original')}
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  caption={r.code}
+                  columns={columns}
+                  rows={[r]}
+                  rowKey={(row) => row.id}
+                  actions={(row) => (
+                    <span className="result-actions">
+                      <button type="button" className="btn btn-small" onClick={() => setOpening({ result: row, mode: 'view' })} data-testid="result-view">
+                        {t('results.view')}
+                      </button>{' '}
+                      <button type="button" className="btn btn-small" onClick={() => setOpening({ result: row, mode: 'download' })} data-testid="result-download">
+                        {t('results.download')}
+                      </button>{' '}
+                      {data.abilities.original && (
+                        <button type="button" className="btn btn-small btn-primary" onClick={() => setOpening({ result: row, mode: 'original' })} data-testid="result-original">
+                          {t('results.original')}
+                        </button>
+                      )}
+                    </span>
+                  )}
+                  empty={null}
+                  busy={results.isFetching}
+                />
                 <Proof result={r} />
               </li>
             ))}
@@ -231,7 +237,7 @@ export function DossierResults({ dossier }: { dossier: DossierDetail }) {
           dossier={dossier}
           onIssued={(r) => {
             setNotice(t('results.issued', { code: r.code }));
-            reload();
+            void results.refetch();
           }}
         />
       )}

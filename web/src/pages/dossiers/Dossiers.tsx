@@ -1,10 +1,13 @@
-import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../../../common/dossier-workflow.ts';
-import { query, type DeadlineStatus, type DossierQueue, type DossierSummary, type Me } from '../../api/index.ts';
-import { ErrorBox, Field, Loading, useApi, usePageTitle } from '../../components.tsx';
+import { $api, query, type DeadlineStatus, type DossierQueue, type DossierSummary, type Me } from '../../api/index.ts';
+import { Field, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDate, formatDateTime, useI18n } from '../../i18n.ts';
-import { Link, navigate } from '../../router.tsx';
+import { Link } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 
 const PAGE_SIZE = 25;
@@ -98,11 +101,66 @@ export function DossiersPage() {
     history.replaceState(null, '', `/dossiers${query({ queue, status, q: kept })}`);
   }, [queue, status, search]);
 
-  // One more than a page tells whether there is a next page.
-  const path = `/api/dossiers${query({ queue, status, q: search, limit: PAGE_SIZE + 1, offset })}`;
-  const { data, error, loading } = useApi<{ items: DossierSummary[] }>(path);
-  const items = data?.items.slice(0, PAGE_SIZE) ?? [];
-  const hasNext = (data?.items.length ?? 0) > PAGE_SIZE;
+  // One more than a page tells whether there is a next page; the page shown stays (dimmed) while the next is asked for.
+  const dossiers = $api.useQuery(
+    'get',
+    '/api/dossiers',
+    { params: { query: { queue, status: status || undefined, q: search || undefined, limit: PAGE_SIZE + 1, offset } } },
+    { placeholderData: keepPreviousData },
+  );
+  const hasNext = (dossiers.data?.items.length ?? 0) > PAGE_SIZE;
+
+  const columns: Column<DossierSummary>[] = [
+    {
+      key: 'code',
+      label: t('dossiers.code'),
+      cell: (d) => (
+        <Link to={`/dossiers/${d.id}`}>
+          <code>{d.code}</code>
+        </Link>
+      ),
+      sortValue: (d) => d.code,
+      nowrap: true,
+    },
+    {
+      key: 'procedure',
+      label: t('dossiers.procedure'),
+      cell: (d) => (
+        <>
+          {d.procedure.name}
+          <div className="muted small">{d.procedure.code}</div>
+        </>
+      ),
+      sortValue: (d) => d.procedure.name,
+    },
+    { key: 'applicant', label: t('dossiers.applicant'), cell: (d) => d.applicant.fullName, sortValue: (d) => d.applicant.fullName },
+    { key: 'received', label: t('dossiers.received'), cell: (d) => formatDateTime(d.receivedAt), sortValue: (d) => d.receivedAt, nowrap: true },
+    {
+      key: 'due',
+      label: t('dossiers.due'),
+      cell: (d) => (
+        <>
+          <DueDate dueAt={d.dueAt} apologyDueAt={d.apologyDueAt} />
+          <div>
+            <DeadlineBadge status={d.deadlineStatus} />
+          </div>
+        </>
+      ),
+      sortValue: (d) => d.apologyDueAt ?? d.dueAt,
+    },
+    { key: 'status', label: t('dossiers.status'), cell: (d) => <DossierStatusBadge status={d.status} /> },
+    {
+      key: 'where',
+      label: t('dossiers.where'),
+      cell: (d) => (
+        <>
+          {d.processingUnit ? unitName(d.processingUnit) : <span className="muted">{t('common.none')}</span>}
+          {d.assignee && <div className="muted small">{d.assignee.fullName}</div>}
+        </>
+      ),
+      sortValue: (d) => (d.processingUnit ? unitName(d.processingUnit) : null),
+    },
+  ];
 
   const choose = (name: DossierQueue) => {
     setQueue(name);
@@ -116,11 +174,6 @@ export function DossiersPage() {
     const next = queues[(queues.indexOf(queue) + step + queues.length) % queues.length]!;
     choose(next);
     document.getElementById(`queue-tab-${next}`)?.focus();
-  };
-
-  const open = (event: MouseEvent<HTMLTableRowElement>, id: string) => {
-    if ((event.target as HTMLElement).closest('a, button')) return;
-    navigate(`/dossiers/${id}`);
   };
 
   return (
@@ -180,74 +233,36 @@ export function DossiersPage() {
             )}
           </Field>
         </form>
-        <ErrorBox error={error} />
-        {!data && !error && <Loading />}
-        {data && (
-          <section className={loading ? 'card table-card is-loading' : 'card table-card'} aria-busy={loading}>
-            {items.length === 0 ? (
-              <p className="muted" data-testid="dossiers-empty">
-                {t('dossiers.empty')}
-              </p>
-            ) : (
-              <div className="table-wrap">
-                <table className="table dossier-table" data-testid="dossiers-table">
-                  <thead>
-                    <tr>
-                      <th>{t('dossiers.code')}</th>
-                      <th>{t('dossiers.procedure')}</th>
-                      <th>{t('dossiers.applicant')}</th>
-                      <th>{t('dossiers.received')}</th>
-                      <th>{t('dossiers.due')}</th>
-                      <th>{t('dossiers.status')}</th>
-                      <th>{t('dossiers.where')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((d) => (
-                      <tr key={d.id} className="row-clickable" onClick={(e) => open(e, d.id)} data-testid="dossier-row" data-code={d.code} data-status={d.status}>
-                        <td className="nowrap">
-                          <Link to={`/dossiers/${d.id}`}>
-                            <code>{d.code}</code>
-                          </Link>
-                        </td>
-                        <td>
-                          {d.procedure.name}
-                          <div className="muted small">{d.procedure.code}</div>
-                        </td>
-                        <td>{d.applicant.fullName}</td>
-                        <td className="nowrap">{formatDateTime(d.receivedAt)}</td>
-                        <td>
-                          <DueDate dueAt={d.dueAt} apologyDueAt={d.apologyDueAt} />
-                          <div>
-                            <DeadlineBadge status={d.deadlineStatus} />
-                          </div>
-                        </td>
-                        <td>
-                          <DossierStatusBadge status={d.status} />
-                        </td>
-                        <td>
-                          {d.processingUnit ? unitName(d.processingUnit) : <span className="muted">{t('common.none')}</span>}
-                          {d.assignee && <div className="muted small">{d.assignee.fullName}</div>}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-            {(offset > 0 || hasNext) && (
-              <div className="pager">
-                <span className="muted">{t('dossiers.page', { n: offset / PAGE_SIZE + 1 })}</span>
-                <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-                  ‹ {t('common.previous')}
-                </button>
-                <button type="button" className="btn btn-small" disabled={!hasNext} onClick={() => setOffset(offset + PAGE_SIZE)}>
-                  {t('common.next')} ›
-                </button>
-              </div>
-            )}
-          </section>
-        )}
+        <Loaded query={dossiers}>
+          {(data) => (
+            // .dossier-table: the cells of a row align at their top (a procedure's name runs on two lines)
+            <section className="card table-card dossier-table">
+              <DataTable
+                caption={t('dossiers.title')}
+                columns={columns}
+                rows={data.items.slice(0, PAGE_SIZE)}
+                rowKey={(d) => d.id}
+                rowHref={(d) => `/dossiers/${d.id}`}
+                rowProps={(d) => ({ 'data-testid': 'dossier-row', 'data-code': d.code, 'data-status': d.status })}
+                empty={t('dossiers.empty')}
+                emptyTestId="dossiers-empty"
+                busy={dossiers.isFetching}
+                testId="dossiers-table"
+              />
+              {(offset > 0 || hasNext) && (
+                <div className="pager">
+                  <span className="muted">{t('dossiers.page', { n: offset / PAGE_SIZE + 1 })}</span>
+                  <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                    ‹ {t('common.previous')}
+                  </button>
+                  <button type="button" className="btn btn-small" disabled={!hasNext} onClick={() => setOffset(offset + PAGE_SIZE)}>
+                    {t('common.next')} ›
+                  </button>
+                </div>
+              )}
+            </section>
+          )}
+        </Loaded>
       </div>
     </div>
   );

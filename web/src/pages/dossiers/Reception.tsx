@@ -1,12 +1,17 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { CHANNELS, type Channel } from '../../../../common/dossier-workflow.ts';
-import { get, post, query, useRoles, type DossierDetail, type OfferedProcedure, type UnitRef } from '../../api/index.ts';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent, type ReactNode, type Ref } from 'react';
+import { get as errorAt, useFieldArray, type FieldErrors, type UseFormReturn } from 'react-hook-form';
+import { z } from 'zod';
+import { CHANNELS } from '../../../../common/dossier-workflow.ts';
+import { newDossierBody, relatedPerson } from '../../../../common/schemas/dossiers.ts';
+import { $api, useRoles, type DossierDetail, type OfferedProcedure, type UnitRef } from '../../api/index.ts';
 import { ErrorBox, Field, Loading, Notice, usePageTitle } from '../../components.tsx';
-import { useI18n, type Translate } from '../../i18n.ts';
+import { messageIn, useZodForm } from '../../components/form.tsx';
+import { useI18n } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
 import { useMe } from '../../session.ts';
-import { birthYearOf, isValidPersonalId } from '../../text.ts';
 import { formatDueDate } from './Dossiers.tsx';
+import { vietnamDate } from '../../../../common/vietnam-time.ts';
 
 /** Thủ tục đăng ký khai sinh: the father and the mother are the related persons. */
 const BIRTH_REGISTRATION = '1.001193';
@@ -14,37 +19,48 @@ const PARENTS = ['Cha', 'Mẹ'];
 /** Relations as they are written in civil-status papers (stored in Vietnamese whatever the UI language). */
 const RELATIONS = ['Cha', 'Mẹ', 'Vợ', 'Chồng', 'Con', 'Người được khai sinh', 'Người chết', 'Người giám hộ', 'Người được ủy quyền'];
 
-interface PersonForm {
-  personalId: string;
-  fullName: string;
-  birthDate: string;
-}
-interface RelatedForm extends PersonForm {
-  key: number;
-  relation: string;
-}
-const emptyApplicant = { personalId: '', fullName: '', birthDate: '', phone: '', email: '', address: '' };
-type ApplicantForm = typeof emptyApplicant;
-
-let nextRowKey = 1;
-const relatedRow = (relation = ''): RelatedForm => ({ key: nextRowKey++, relation, personalId: '', fullName: '', birthDate: '' });
-
 /** Today in Vietnam as YYYY-MM-DD: the latest possible date of birth. */
-const todayInVietnam = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+const todayInVietnam = () => vietnamDate(new Date());
 
-function personalIdProblem(value: string, t: Translate): string | null {
-  if (value.length < 12) return t('reception.personalIdLength', { n: value.length });
-  if (!isValidPersonalId(value, new Date())) return t('reception.personalIdInvalid');
-  return null;
-}
+const personRow = z.object({ relation: z.string(), personalId: z.string(), fullName: z.string(), birthDate: z.string() });
+type PersonRow = z.infer<typeof personRow>;
+const blank = (p: PersonRow) => !p.personalId && !p.fullName.trim() && !p.birthDate;
+const relatedRow = (relation = ''): PersonRow => ({ relation, personalId: '', fullName: '', birthDate: '' });
 
-function birthDateProblem(p: PersonForm, t: Translate): string | null {
-  if (!p.birthDate || personalIdProblem(p.personalId, t)) return null;
-  const year = birthYearOf(p.personalId);
-  return Number(p.birthDate.slice(0, 4)) !== year ? t('reception.birthYearMismatch', { year }) : null;
-}
+/**
+ * The related persons as the form holds them: a row left empty is ignored (the father of a birth registration may be
+ * unknown); every other row is checked with the server's schema, its mistakes told beside its own fields.
+ */
+const personRows = z
+  .array(personRow)
+  .transform((rows, ctx) => {
+    const persons: z.output<typeof relatedPerson>[] = [];
+    rows.forEach((row, i) => {
+      if (blank(row)) return;
+      const parsed = relatedPerson.safeParse(row);
+      if (parsed.success) persons.push(parsed.data);
+      else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path] });
+    });
+    return persons;
+  })
+  .pipe(newDossierBody.shape.persons.unwrap());
 
-const blank = (p: RelatedForm) => !p.personalId && !p.fullName.trim() && !p.birthDate;
+/** What the desk fills in: the server's dossier-creation schema (the procedure and the desk are chosen apart). */
+const receptionForm = newDossierBody.pick({ channel: true, applicant: true, receivedPapers: true }).extend({ persons: personRows });
+type ReceptionValues = z.input<typeof receptionForm>;
+type ReceptionForm = UseFormReturn<ReceptionValues, unknown, z.output<typeof receptionForm>>;
+type PersonAt = 'applicant' | `persons.${number}`;
+type FieldName = `applicant.${'personalId' | 'fullName' | 'birthDate' | 'phone' | 'email' | 'address'}` | `persons.${number}.${keyof PersonRow}`;
+
+const emptyForm: ReceptionValues = {
+  channel: 'in_person',
+  applicant: { personalId: '', fullName: '', birthDate: '', phone: '', email: '', address: '' },
+  persons: [],
+  receivedPapers: [],
+};
+
+/** The order in which a person's mistakes are listed above the submit button. */
+const FIELD_ORDER = ['relation', 'personalId', 'fullName', 'birthDate', 'phone', 'email', 'address'];
 
 /** The desks where this officer receives: the units of their roles that carry dossiers.receive. */
 function useDesks(): UnitRef[] | null {
@@ -67,29 +83,19 @@ function ProcedurePicker({ deskId, onChoose }: { deskId: string; onChoose: (p: O
   const { t } = useI18n();
   const listId = useId();
   const [text, setText] = useState('');
-  const [items, setItems] = useState<OfferedProcedure[] | null>(null);
-  const [failed, setFailed] = useState(false);
+  const [search, setSearch] = useState('');
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
-    let current = true;
-    const timer = window.setTimeout(() => {
-      get<{ items: OfferedProcedure[] }>(`/api/procedures/offered${query({ unitId: deskId, status: 'offered', q: text.trim() })}`).then(
-        (r) => {
-          if (!current) return;
-          setItems(r.items);
-          setFailed(false);
-          setActive(0);
-        },
-        () => current && setFailed(true),
-      );
-    }, 150);
-    return () => {
-      current = false;
-      window.clearTimeout(timer);
-    };
-  }, [deskId, text]);
+    const timer = window.setTimeout(() => setSearch(text.trim()), 150);
+    return () => window.clearTimeout(timer);
+  }, [text]);
+  // the list shown stays while the next answer is awaited
+  const offered = $api.useQuery('get', '/api/procedures/offered', { params: { query: { unitId: deskId, status: 'offered', q: search || undefined } } }, { placeholderData: keepPreviousData });
+  const items = offered.data?.items ?? null;
+  const failed = offered.isError;
+  useEffect(() => setActive(0), [offered.data]);
 
   useEffect(() => {
     listRef.current?.querySelector('[aria-selected=true]')?.scrollIntoView({ block: 'nearest' });
@@ -166,71 +172,135 @@ function ProcedurePicker({ deskId, onChoose }: { deskId: string; onChoose: (p: O
   );
 }
 
-/** A citizen's personal ID: digits only, checked as it is typed (length once the field is left). */
-function PersonalIdField({ name, value, onChange, reveal, compact }: { name: string; value: string; onChange: (v: string) => void; reveal: boolean; compact?: boolean }) {
-  const { t } = useI18n();
-  const [left, setLeft] = useState(false);
-  const problem = personalIdProblem(value, t);
-  const shown = problem && (value.length === 12 || (left && value !== '') || reveal) ? problem : null;
-  const errorId = useId();
+/**
+ * A field of this form, whose names are nested (`applicant.personalId`, `persons.0.fullName`): the label, the hint
+ * and the field's own mistake beside it, as FormField shows them, the input keeping the name it always had (the
+ * desk's browsers and tests know it by that name). `clean` rewrites what is typed; `onValue` follows each change.
+ */
+function NestedField({
+  form,
+  name,
+  inputName,
+  label,
+  hint,
+  required,
+  clean,
+  onValue,
+  children,
+}: {
+  form: ReceptionForm;
+  name: FieldName;
+  inputName: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  clean?: (value: string) => string;
+  onValue?: (value: string) => void;
+  children: (props: {
+    id: string;
+    name: string;
+    ref: Ref<HTMLInputElement>;
+    onChange: (e: ChangeEvent<HTMLInputElement>) => void;
+    onBlur: (e: FocusEvent<HTMLInputElement>) => void;
+    'aria-invalid'?: boolean;
+    'aria-describedby'?: string;
+  }) => ReactNode;
+}) {
+  const { t, lang } = useI18n();
+  const id = `field-${name}`;
+  const error = (errorAt(form.formState.errors, name) as { message?: string } | undefined)?.message;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const { ref, onChange, onBlur } = form.register(name);
+  // react-hook-form finds the field by the event's target name: it is given the form's own name
+  const relay = (e: ChangeEvent<HTMLInputElement> | FocusEvent<HTMLInputElement>) => ({ target: { name, value: e.target.value }, type: e.type });
   return (
-    <Field label={t(compact ? 'reception.personalIdShort' : 'reception.personalId')} hint={compact ? undefined : t('reception.personalIdHint')} required>
-      {(id, hint) => (
-        <>
-          <input
-            id={id}
-            name={name}
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={12}
-            className="mono"
-            placeholder={compact ? t('reception.personalIdPlaceholder') : undefined}
-            value={value}
-            onChange={(e) => onChange(e.target.value.replace(/\D/g, '').slice(0, 12))}
-            onBlur={() => setLeft(true)}
-            aria-invalid={!!shown}
-            aria-describedby={[shown ? errorId : '', hint ?? ''].join(' ').trim() || undefined}
-            data-valid={!problem}
-          />
-          {shown && (
-            <div className="field-error" id={errorId} data-testid="field-error">
-              {shown}
-            </div>
-          )}
-        </>
+    <div className={error ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>
+        {label}
+        {required && (
+          <span className="required" title={t('common.required')}>
+            {' '}
+            *
+          </span>
+        )}
+      </label>
+      {children({
+        id,
+        name: inputName,
+        ref,
+        onChange: (e) => {
+          if (clean) e.target.value = clean(e.target.value);
+          void onChange(relay(e));
+          onValue?.(e.target.value);
+        },
+        onBlur: (e) => void onBlur(relay(e)),
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
+      })}
+      {hint && (
+        <div className="hint" id={hintId}>
+          {hint}
+        </div>
       )}
-    </Field>
+      {error && (
+        <div className="field-error" id={errorId} data-testid="field-error">
+          {messageIn(lang, error)}
+        </div>
+      )}
+    </div>
   );
 }
 
-function BirthDateField({ name, person, onChange, reveal }: { name: string; person: PersonForm; onChange: (v: string) => void; reveal: boolean }) {
-  const { t } = useI18n();
-  const errorId = useId();
-  const shown = birthDateProblem(person, t) ?? (reveal && !person.birthDate ? t('reception.birthDateRequired') : null);
-  return (
-    <Field label={t('reception.birthDate')} required>
-      {(id) => (
-        <>
-          <input id={id} name={name} type="date" max={todayInVietnam()} value={person.birthDate} onChange={(e) => onChange(e.target.value)} aria-invalid={!!shown} aria-describedby={shown ? errorId : undefined} />
-          {shown && (
-            <div className="field-error" id={errorId} data-testid="field-error">
-              {shown}
-            </div>
-          )}
-        </>
-      )}
-    </Field>
-  );
-}
+const onlyDigits = (value: string) => value.replace(/\D/g, '').slice(0, 12);
 
-function NameField({ name, value, onChange, reveal }: { name: string; value: string; onChange: (v: string) => void; reveal: boolean }) {
+/**
+ * A citizen's personal ID, full name and date of birth. The ID is checked once the field is left, or as soon as its
+ * 12 digits are typed; the date of birth as it is chosen, against the year the ID encodes.
+ */
+function PersonFields({ form, at, names, compact }: { form: ReceptionForm; at: PersonAt; names: { personalId: string; fullName: string; birthDate: string }; compact?: boolean }) {
   const { t } = useI18n();
-  const invalid = reveal && value.trim().length < 2;
+  const id = `${at}.personalId` as const;
+  const date = `${at}.birthDate` as const;
+  // a row emptied again is ignored: its mistakes go with it
+  const forgetIfBlank = () => {
+    if (at !== 'applicant' && blank(form.getValues(at))) form.clearErrors(at);
+  };
   return (
-    <Field label={t('reception.fullName')} required>
-      {(id) => <input id={id} name={name} type="text" autoComplete="off" maxLength={120} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid} />}
-    </Field>
+    <>
+      <NestedField
+        form={form}
+        name={id}
+        inputName={names.personalId}
+        label={t(compact ? 'reception.personalIdShort' : 'reception.personalId')}
+        hint={compact ? undefined : t('reception.personalIdHint')}
+        required
+        clean={onlyDigits}
+        onValue={(value) => {
+          if (value.length === 12) void form.trigger(id);
+          if (form.getValues(date)) void form.trigger(date);
+          forgetIfBlank();
+        }}
+      >
+        {(props) => <input {...props} type="text" inputMode="numeric" autoComplete="off" maxLength={12} className="mono" placeholder={compact ? t('reception.personalIdPlaceholder') : undefined} />}
+      </NestedField>
+      <NestedField form={form} name={`${at}.fullName`} inputName={names.fullName} label={t('reception.fullName')} required onValue={forgetIfBlank}>
+        {(props) => <input {...props} type="text" autoComplete="off" maxLength={120} />}
+      </NestedField>
+      <NestedField
+        form={form}
+        name={date}
+        inputName={names.birthDate}
+        label={t('reception.birthDate')}
+        required
+        onValue={(value) => {
+          if (value) void form.trigger(date);
+          forgetIfBlank();
+        }}
+      >
+        {(props) => <input {...props} type="date" max={todayInVietnam()} />}
+      </NestedField>
+    </>
   );
 }
 
@@ -277,121 +347,247 @@ function Receipt({ dossier, onNext }: { dossier: DossierDetail; onNext: () => vo
   );
 }
 
+/** The dossier itself, once the procedure is chosen: the people, the papers, the channel; Ctrl+Enter receives it. */
+function ReceptionFormView({
+  form,
+  procedure,
+  desk,
+  onChangeProcedure,
+  onReceived,
+}: {
+  form: ReceptionForm;
+  procedure: OfferedProcedure;
+  desk: UnitRef;
+  onChangeProcedure: () => void;
+  onReceived: (dossier: DossierDetail) => void;
+}) {
+  const { t, lang } = useI18n();
+  const persons = useFieldArray({ control: form.control, name: 'persons' });
+  const receive = $api.useMutation('post', '/api/dossiers');
+  const [problems, setProblems] = useState<string[]>([]);
+  const documents = procedure.current.documents;
+  const papers = form.watch('receivedPapers') ?? [];
+  const rows = form.watch('persons');
+
+  useEffect(() => {
+    // Birth registration names the father and the mother: their rows are ready, left empty when one is unknown.
+    if (procedure.code === BIRTH_REGISTRATION && !form.getValues('persons').some((r) => !blank(r))) persons.replace(PARENTS.map((relation) => relatedRow(relation)));
+    // After choosing, the applicant's personal ID is next.
+    form.setFocus('applicant.personalId');
+    // once per chosen procedure (the view is keyed by it)
+  }, [procedure]);
+
+  const papersMissing = (received: string[]): string[] => {
+    const missing = documents.filter((d) => d.required && !received.includes(d.name)).map((d) => d.name);
+    return missing.length ? [t('reception.papersMissing', { names: missing.join('; ') })] : [];
+  };
+  // every mistake at once, above the button, as "Người nộp hồ sơ: …"
+  const problemsOf = (errors: FieldErrors<ReceptionValues>): string[] => {
+    const found: string[] = [];
+    const list = (label: string, group: unknown) => {
+      for (const key of FIELD_ORDER) {
+        const message: unknown = errorAt(group, `${key}.message`);
+        if (typeof message === 'string') found.push(`${label}: ${messageIn(lang, message)}`);
+      }
+    };
+    list(t('reception.applicant'), errors.applicant);
+    const rowErrors: unknown = errors.persons;
+    if (Array.isArray(rowErrors)) rowErrors.forEach((p, i) => list(t('reception.personN', { n: i + 1 }), p));
+    const whole: unknown = errorAt(rowErrors, 'root.message') ?? errorAt(rowErrors, 'message');
+    if (typeof whole === 'string') found.push(messageIn(lang, whole));
+    return found;
+  };
+
+  const submit = form.handleSubmit(
+    async (values) => {
+      const missing = papersMissing(values.receivedPapers);
+      setProblems(missing);
+      if (missing.length) return;
+      const body = {
+        ...values,
+        offeredProcedureId: procedure.id,
+        unitId: desk.id,
+        // in the procedure's order
+        receivedPapers: documents.filter((d) => values.receivedPapers.includes(d.name)).map((d) => d.name),
+      };
+      const dossier = await receive.mutateAsync({ body }).catch(() => null);
+      if (dossier) onReceived(dossier);
+    },
+    (errors) => setProblems([...problemsOf(errors), ...papersMissing(form.getValues('receivedPapers') ?? [])]),
+  );
+  const busy = form.formState.isSubmitting;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (!busy) void submit();
+    }
+  };
+
+  const parentsMissing = procedure.code === BIRTH_REGISTRATION ? PARENTS.filter((r) => !rows.some((p) => p.relation.trim() === r)) : [];
+  const relationsId = 'relation-suggestions';
+
+  return (
+    <form onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} autoComplete="off" noValidate data-testid="reception-form">
+      <section className="card chosen-procedure" data-testid="chosen-procedure">
+        <div>
+          <div className="muted small">{t('reception.procedure')}</div>
+          <div className="chosen-name">
+            <code>{procedure.code}</code> {procedure.name}
+          </div>
+          <div className="muted small">
+            {t(`reception.level.${procedure.level}`)} · {procedure.current.processingDays > 0 ? t('reception.processingDays', { n: procedure.current.processingDays }) : t('reception.sameDay')}
+          </div>
+        </div>
+        <button type="button" className="btn" onClick={onChangeProcedure} data-testid="change-procedure">
+          {t('reception.change')}
+        </button>
+      </section>
+
+      <div className="reception-grid">
+        <div>
+          <section className="card" aria-labelledby="applicant-title">
+            <h2 id="applicant-title">{t('reception.applicant')}</h2>
+            <div className="form-grid" data-testid="applicant">
+              <PersonFields form={form} at="applicant" names={{ personalId: 'applicantPersonalId', fullName: 'applicantFullName', birthDate: 'applicantBirthDate' }} />
+              <NestedField form={form} name="applicant.phone" inputName="applicantPhone" label={t('reception.phone')}>
+                {(props) => <input {...props} type="tel" inputMode="tel" autoComplete="off" maxLength={20} />}
+              </NestedField>
+              <NestedField form={form} name="applicant.email" inputName="applicantEmail" label={t('reception.email')}>
+                {(props) => <input {...props} type="email" inputMode="email" autoComplete="off" maxLength={200} />}
+              </NestedField>
+              <NestedField form={form} name="applicant.address" inputName="applicantAddress" label={t('reception.address')}>
+                {(props) => <input {...props} type="text" autoComplete="off" maxLength={300} />}
+              </NestedField>
+            </div>
+          </section>
+
+          <section className="card" aria-labelledby="persons-title" data-testid="persons">
+            <h2 id="persons-title">{t('reception.persons')}</h2>
+            <p className="hint">{t('reception.personsHint')}</p>
+            <datalist id={relationsId}>
+              {RELATIONS.map((r) => (
+                <option key={r} value={r} />
+              ))}
+            </datalist>
+            {persons.fields.length === 0 && <p className="muted">{t('reception.personsNone')}</p>}
+            {persons.fields.map((row, i) => (
+              <fieldset key={row.id} className="person-row" data-testid="person-row" data-relation={rows[i]?.relation ?? row.relation}>
+                <legend className="visually-hidden">{t('reception.personN', { n: i + 1 })}</legend>
+                <NestedField form={form} name={`persons.${i}.relation`} inputName={`relation-${i}`} label={t('reception.relation')} required>
+                  {(props) => <input {...props} type="text" list={relationsId} autoComplete="off" maxLength={60} placeholder={t('reception.relationPlaceholder')} />}
+                </NestedField>
+                <PersonFields form={form} at={`persons.${i}`} names={{ personalId: `personalId-${i}`, fullName: `fullName-${i}`, birthDate: `birthDate-${i}` }} compact />
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost person-remove"
+                  onClick={() => persons.remove(i)}
+                  aria-label={t('reception.removePerson', { n: i + 1 })}
+                  title={t('reception.removePerson', { n: i + 1 })}
+                >
+                  ✕
+                </button>
+              </fieldset>
+            ))}
+            <div className="button-row">
+              {parentsMissing.map((relation) => (
+                <button key={relation} type="button" className="btn btn-small" onClick={() => persons.append(relatedRow(relation), { shouldFocus: false })}>
+                  + {t(relation === 'Cha' ? 'reception.addFather' : 'reception.addMother')}
+                </button>
+              ))}
+              <button type="button" className="btn btn-small" onClick={() => persons.append(relatedRow(), { shouldFocus: false })} data-testid="add-person">
+                + {t('reception.addPerson')}
+              </button>
+            </div>
+          </section>
+        </div>
+
+        <div className="reception-side">
+          <section className="card" aria-labelledby="papers-title" data-testid="papers">
+            <h2 id="papers-title">{t('reception.papers')}</h2>
+            {documents.length === 0 ? (
+              <p className="muted">{t('reception.papersNone')}</p>
+            ) : (
+              <>
+                <p className="hint">{t('reception.papersHint')}</p>
+                <ul className="checklist">
+                  {documents.map((d, i) => (
+                    <li key={i}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          name={`paper-${i}`}
+                          checked={papers.includes(d.name)}
+                          onChange={(e) => form.setValue('receivedPapers', e.target.checked ? [...papers, d.name] : papers.filter((n) => n !== d.name))}
+                          data-testid="paper"
+                          data-required={d.required}
+                        />
+                        <span>
+                          {d.name}
+                          <span className="muted small">
+                            {' '}
+                            ({d.required ? t('common.required') : t('reception.optional')}; {t('reception.copies', { n: d.copies })})
+                          </span>
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </section>
+
+          <section className="card">
+            <fieldset className="channel-choice">
+              <legend>{t('reception.channel')}</legend>
+              {CHANNELS.map((c) => (
+                <label key={c} className="radio">
+                  <input type="radio" {...form.register('channel')} value={c} />
+                  {t(`dossier.channel.${c}`)}
+                </label>
+              ))}
+            </fieldset>
+            {problems.length > 0 && (
+              <div className="alert alert-error" role="alert" data-testid="reception-problems">
+                <ul>
+                  {problems.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            <ErrorBox error={receive.error} />
+            <button type="submit" className="btn btn-primary btn-block btn-large" disabled={busy} data-testid="reception-submit">
+              {busy ? t('reception.submitting') : t('reception.submit')}
+              <kbd>{t('reception.submitKeys')}</kbd>
+            </button>
+          </section>
+        </div>
+      </div>
+    </form>
+  );
+}
+
 export function ReceptionPage() {
   const { t } = useI18n();
   usePageTitle(t('reception.title'));
   const desks = useDesks();
   const [deskId, setDeskId] = useState('');
   const [procedure, setProcedure] = useState<OfferedProcedure | null>(null);
-  const [papers, setPapers] = useState<Set<number>>(new Set());
-  const [applicant, setApplicant] = useState<ApplicantForm>(emptyApplicant);
-  const [persons, setPersons] = useState<RelatedForm[]>([]);
-  const [channel, setChannel] = useState<Channel>('in_person');
-  const [reveal, setReveal] = useState(false);
-  const [problems, setProblems] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [received, setReceived] = useState<DossierDetail | null>(null);
-  const formRef = useRef<HTMLFormElement>(null);
-  const firstFieldRef = useRef<HTMLDivElement>(null);
+  // the form outlives a change of procedure: the people typed in stay, the papers (the procedure's) do not
+  const form = useZodForm(receptionForm, emptyForm);
 
   const desk = desks?.find((d) => d.id === deskId) ?? desks?.[0] ?? null;
 
   const reset = () => {
+    form.reset(emptyForm);
     setProcedure(null);
-    setPapers(new Set());
-    setApplicant(emptyApplicant);
-    setPersons([]);
-    setChannel('in_person');
-    setReveal(false);
-    setProblems([]);
-    setError(null);
     setReceived(null);
   };
-
   const choose = (p: OfferedProcedure) => {
+    form.setValue('receivedPapers', []);
     setProcedure(p);
-    setPapers(new Set());
-    setProblems([]);
-    setError(null);
-    // Birth registration names the father and the mother: their rows are ready, left empty when one is unknown.
-    if (p.code === BIRTH_REGISTRATION) setPersons((rows) => (rows.some((r) => !blank(r)) ? rows : PARENTS.map((relation) => relatedRow(relation))));
-  };
-
-  // After choosing, the applicant's personal ID is next.
-  useEffect(() => {
-    if (procedure) firstFieldRef.current?.querySelector('input')?.focus();
-  }, [procedure]);
-
-  const setApplicantField = (key: keyof ApplicantForm) => (value: string) => setApplicant((a) => ({ ...a, [key]: value }));
-  const setPerson = (key: number, field: keyof Omit<RelatedForm, 'key'>) => (value: string) => setPersons((rows) => rows.map((r) => (r.key === key ? { ...r, [field]: value } : r)));
-
-  const check = (): string[] => {
-    const found: string[] = [];
-    const checkPerson = (p: PersonForm, label: string) => {
-      const idProblem = personalIdProblem(p.personalId, t);
-      if (idProblem) found.push(`${label}: ${idProblem}`);
-      if (p.fullName.trim().length < 2) found.push(`${label}: ${t('reception.fullName')} (${t('common.required')})`);
-      if (!p.birthDate) found.push(`${label}: ${t('reception.birthDate')} (${t('common.required')})`);
-      const birth = birthDateProblem(p, t);
-      if (birth) found.push(`${label}: ${birth}`);
-    };
-    checkPerson(applicant, t('reception.applicant'));
-    persons
-      .filter((p) => !blank(p))
-      .forEach((p, i) => {
-        const label = t('reception.personN', { n: i + 1 });
-        if (p.relation.trim().length < 2) found.push(`${label}: ${t('reception.relation')} (${t('common.required')})`);
-        checkPerson(p, label);
-      });
-    const missing = procedure?.current.documents.filter((d, i) => d.required && !papers.has(i)).map((d) => d.name) ?? [];
-    if (missing.length) found.push(t('reception.papersMissing', { names: missing.join('; ') }));
-    return found;
-  };
-
-  const submit = async (event?: FormEvent) => {
-    event?.preventDefault();
-    if (!procedure || !desk || busy) return;
-    const found = check();
-    setReveal(true);
-    setProblems(found);
-    setError(null);
-    if (found.length) {
-      window.setTimeout(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid=true]')?.focus());
-      return;
-    }
-    setBusy(true);
-    try {
-      const dossier = await post<DossierDetail>('/api/dossiers', {
-        offeredProcedureId: procedure.id,
-        unitId: desk.id,
-        channel,
-        applicant: {
-          personalId: applicant.personalId,
-          fullName: applicant.fullName.trim(),
-          birthDate: applicant.birthDate,
-          phone: applicant.phone.trim(),
-          email: applicant.email.trim(),
-          address: applicant.address.trim(),
-        },
-        persons: persons
-          .filter((p) => !blank(p))
-          .map((p) => ({ relation: p.relation.trim(), personalId: p.personalId, fullName: p.fullName.trim(), birthDate: p.birthDate })),
-        receivedPapers: procedure.current.documents.filter((_, i) => papers.has(i)).map((d) => d.name),
-      });
-      setReceived(dossier);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void submit();
-    }
   };
 
   if (desks === null) return <Loading />;
@@ -403,9 +599,6 @@ export function ReceptionPage() {
       </div>
     );
   }
-
-  const parentsMissing = procedure?.code === BIRTH_REGISTRATION ? PARENTS.filter((r) => !persons.some((p) => p.relation.trim() === r)) : [];
-  const relationsId = 'relation-suggestions';
 
   return (
     <div className="page page-wide" data-testid="reception-page">
@@ -436,167 +629,7 @@ export function ReceptionPage() {
           <ProcedurePicker key={desk.id} deskId={desk.id} onChoose={choose} />
         </section>
       ) : (
-        <form ref={formRef} onSubmit={submit} onKeyDown={onKeyDown} autoComplete="off" noValidate data-testid="reception-form">
-          <section className="card chosen-procedure" data-testid="chosen-procedure">
-            <div>
-              <div className="muted small">{t('reception.procedure')}</div>
-              <div className="chosen-name">
-                <code>{procedure.code}</code> {procedure.name}
-              </div>
-              <div className="muted small">
-                {t(`reception.level.${procedure.level}`)} · {procedure.current.processingDays > 0 ? t('reception.processingDays', { n: procedure.current.processingDays }) : t('reception.sameDay')}
-              </div>
-            </div>
-            <button type="button" className="btn" onClick={() => setProcedure(null)} data-testid="change-procedure">
-              {t('reception.change')}
-            </button>
-          </section>
-
-          <div className="reception-grid">
-            <div>
-              <section className="card" aria-labelledby="applicant-title">
-                <h2 id="applicant-title">{t('reception.applicant')}</h2>
-                <div className="form-grid" ref={firstFieldRef} data-testid="applicant">
-                  <PersonalIdField name="applicantPersonalId" value={applicant.personalId} onChange={setApplicantField('personalId')} reveal={reveal} />
-                  <NameField name="applicantFullName" value={applicant.fullName} onChange={setApplicantField('fullName')} reveal={reveal} />
-                  <BirthDateField name="applicantBirthDate" person={applicant} onChange={setApplicantField('birthDate')} reveal={reveal} />
-                  <Field label={t('reception.phone')}>
-                    {(id) => <input id={id} name="applicantPhone" type="tel" inputMode="tel" autoComplete="off" maxLength={20} value={applicant.phone} onChange={(e) => setApplicantField('phone')(e.target.value)} />}
-                  </Field>
-                  <Field label={t('reception.email')}>
-                    {(id) => <input id={id} name="applicantEmail" type="email" inputMode="email" autoComplete="off" maxLength={200} value={applicant.email} onChange={(e) => setApplicantField('email')(e.target.value)} />}
-                  </Field>
-                  <Field label={t('reception.address')}>
-                    {(id) => <input id={id} name="applicantAddress" type="text" autoComplete="off" maxLength={300} value={applicant.address} onChange={(e) => setApplicantField('address')(e.target.value)} />}
-                  </Field>
-                </div>
-              </section>
-
-              <section className="card" aria-labelledby="persons-title" data-testid="persons">
-                <h2 id="persons-title">{t('reception.persons')}</h2>
-                <p className="hint">{t('reception.personsHint')}</p>
-                <datalist id={relationsId}>
-                  {RELATIONS.map((r) => (
-                    <option key={r} value={r} />
-                  ))}
-                </datalist>
-                {persons.length === 0 && <p className="muted">{t('reception.personsNone')}</p>}
-                {persons.map((p, i) => (
-                  <fieldset key={p.key} className="person-row" data-testid="person-row" data-relation={p.relation}>
-                    <legend className="visually-hidden">{t('reception.personN', { n: i + 1 })}</legend>
-                    <Field label={t('reception.relation')} required>
-                      {(id) => (
-                        <input
-                          id={id}
-                          name={`relation-${i}`}
-                          type="text"
-                          list={relationsId}
-                          autoComplete="off"
-                          maxLength={60}
-                          placeholder={t('reception.relationPlaceholder')}
-                          value={p.relation}
-                          onChange={(e) => setPerson(p.key, 'relation')(e.target.value)}
-                          aria-invalid={reveal && !blank(p) && p.relation.trim().length < 2}
-                        />
-                      )}
-                    </Field>
-                    <PersonalIdField name={`personalId-${i}`} value={p.personalId} onChange={setPerson(p.key, 'personalId')} reveal={reveal && !blank(p)} compact />
-                    <NameField name={`fullName-${i}`} value={p.fullName} onChange={setPerson(p.key, 'fullName')} reveal={reveal && !blank(p)} />
-                    <BirthDateField name={`birthDate-${i}`} person={p} onChange={setPerson(p.key, 'birthDate')} reveal={reveal && !blank(p)} />
-                    <button
-                      type="button"
-                      className="btn btn-small btn-ghost person-remove"
-                      onClick={() => setPersons((rows) => rows.filter((r) => r.key !== p.key))}
-                      aria-label={t('reception.removePerson', { n: i + 1 })}
-                      title={t('reception.removePerson', { n: i + 1 })}
-                    >
-                      ✕
-                    </button>
-                  </fieldset>
-                ))}
-                <div className="button-row">
-                  {parentsMissing.map((relation) => (
-                    <button key={relation} type="button" className="btn btn-small" onClick={() => setPersons((rows) => [...rows, relatedRow(relation)])}>
-                      + {t(relation === 'Cha' ? 'reception.addFather' : 'reception.addMother')}
-                    </button>
-                  ))}
-                  <button type="button" className="btn btn-small" onClick={() => setPersons((rows) => [...rows, relatedRow()])} data-testid="add-person">
-                    + {t('reception.addPerson')}
-                  </button>
-                </div>
-              </section>
-            </div>
-
-            <div className="reception-side">
-              <section className="card" aria-labelledby="papers-title" data-testid="papers">
-                <h2 id="papers-title">{t('reception.papers')}</h2>
-                {procedure.current.documents.length === 0 ? (
-                  <p className="muted">{t('reception.papersNone')}</p>
-                ) : (
-                  <>
-                    <p className="hint">{t('reception.papersHint')}</p>
-                    <ul className="checklist">
-                      {procedure.current.documents.map((d, i) => (
-                        <li key={i}>
-                          <label>
-                            <input
-                              type="checkbox"
-                              name={`paper-${i}`}
-                              checked={papers.has(i)}
-                              onChange={(e) =>
-                                setPapers((set) => {
-                                  const next = new Set(set);
-                                  if (e.target.checked) next.add(i);
-                                  else next.delete(i);
-                                  return next;
-                                })
-                              }
-                              data-testid="paper"
-                              data-required={d.required}
-                            />
-                            <span>
-                              {d.name}
-                              <span className="muted small">
-                                {' '}
-                                ({d.required ? t('common.required') : t('reception.optional')}; {t('reception.copies', { n: d.copies })})
-                              </span>
-                            </span>
-                          </label>
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                )}
-              </section>
-
-              <section className="card">
-                <fieldset className="channel-choice">
-                  <legend>{t('reception.channel')}</legend>
-                  {CHANNELS.map((c) => (
-                    <label key={c} className="radio">
-                      <input type="radio" name="channel" value={c} checked={channel === c} onChange={() => setChannel(c)} />
-                      {t(`dossier.channel.${c}`)}
-                    </label>
-                  ))}
-                </fieldset>
-                {problems.length > 0 && (
-                  <div className="alert alert-error" role="alert" data-testid="reception-problems">
-                    <ul>
-                      {problems.map((p) => (
-                        <li key={p}>{p}</li>
-                      ))}
-                    </ul>
-                  </div>
-                )}
-                <ErrorBox error={error} />
-                <button type="submit" className="btn btn-primary btn-block btn-large" disabled={busy} data-testid="reception-submit">
-                  {busy ? t('reception.submitting') : t('reception.submit')}
-                  <kbd>{t('reception.submitKeys')}</kbd>
-                </button>
-              </section>
-            </div>
-          </div>
-        </form>
+        <ReceptionFormView key={procedure.id} form={form} procedure={procedure} desk={desk} onChangeProcedure={() => setProcedure(null)} onReceived={setReceived} />
       )}
     </div>
   );

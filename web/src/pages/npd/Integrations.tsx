@@ -1,96 +1,104 @@
-import { useState, type FormEvent } from 'react';
-import { post, useNpdFields, type IntegrationClient } from '../../api/index.ts';
-import { ConfirmDialog, CopyButton, DialogActions, ErrorBox, Field, Loading, Modal, Notice, useApi, usePageTitle, useSubmit } from '../../components.tsx';
+import { useMemo, useState } from 'react';
+import { z } from 'zod';
+import { integrationBody, PROCEDURE_CODE } from '../../../../common/schemas/npd.ts';
+import { $api, useNpdFields, type Body, type IntegrationClient } from '../../api/index.ts';
+import { ConfirmDialog, CopyButton, Loading, Modal, Notice, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormDialog, FormField, messageIn, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useNpdFieldLabel } from '../../components/names.ts';
-import { formatDateTime, useI18n } from '../../i18n.ts';
+import { formatDateTime, useI18n, type Translate } from '../../i18n.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
 
-const PROCEDURE_CODE = /^\d\.\d{6}$/;
+/** "1.001193, 1.000894\n2.000123" → the codes, each once. */
+const codesOf = (text: string) => [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
 
-/** "1.001193, 1.000894\n2.000123" → the codes, each once, and those not in the national form. */
-function parseCodes(text: string): { codes: string[]; invalid: string[] } {
-  const codes = [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
-  return { codes, invalid: codes.filter((c) => !PROCEDURE_CODE.test(c)) };
-}
+/**
+ * The form of a new key: the procedures are typed as text, and the server's own schema checks the codes found in it
+ * (its mistake shown beside the field, naming the codes not in the national form).
+ */
+const createFields = (t: Translate) =>
+  integrationBody.extend({
+    procedures: z.string().transform((text, ctx) => {
+      const codes = codesOf(text);
+      const checked = integrationBody.shape.procedures.safeParse(codes);
+      if (checked.success) return checked.data;
+      const invalid = codes.filter((c) => !PROCEDURE_CODE.test(c));
+      ctx.addIssue({ code: 'custom', message: invalid.length ? t('integrations.proceduresInvalid', { codes: invalid.join(', ') }) : checked.error.issues[0]!.message });
+      return z.NEVER;
+    }),
+  });
 
 function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (created: { name: string; key: string }) => void }) {
   const { t, lang } = useI18n();
   const { data: fieldInfo } = useNpdFields();
-  const [name, setName] = useState('');
-  const [unitId, setUnitId] = useState('');
-  const [codesText, setCodesText] = useState('');
-  const [fields, setFields] = useState<string[]>([]);
-  const { codes, invalid } = parseCodes(codesText);
-  const ready = name.trim().length >= 3 && !!unitId && codes.length > 0 && invalid.length === 0 && fields.length > 0;
-  const { busy, error, submit } = useSubmit(
-    async () => {
-      const created = await post<{ id: string; key: string }>('/api/integrations', { name: name.trim(), unitId, procedures: codes, fields });
-      onCreated({ name: name.trim(), key: created.key });
-    },
-    { keepBusy: true },
-  );
-  const toggle = (key: string, on: boolean) => setFields((list) => (on ? [...list, key] : list.filter((k) => k !== key)));
+  const form = useZodForm(useMemo(() => createFields(t), [t]), { name: '', unitId: '', procedures: '', fields: [] });
+  const create = $api.useMutation('post', '/api/integrations');
+  const [unitId, fields] = form.watch(['unitId', 'fields']);
+  const fieldsError = form.formState.errors.fields?.message;
   return (
-    <Modal title={t('integrations.createTitle')} onClose={onClose} wide testId="integration-create-dialog">
-      <form
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          if (ready) void submit();
-        }}
-        autoComplete="off"
-        noValidate
-      >
-        <Field label={t('integrations.name')} hint={t('integrations.nameHint')} required>
-          {(id, hint) => <input id={id} name="name" type="text" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} aria-describedby={hint} required autoFocus data-testid="integration-name" />}
-        </Field>
-        <Field label={t('integrations.unit')} hint={t('integrations.unitHint')} required>
-          {(id, hint) => <UnitSelect id={id} name="unitId" value={unitId} onChange={setUnitId} emptyLabel={t('integrations.chooseUnit')} describedBy={hint} required testId="integration-unit" />}
-        </Field>
-        <Field label={t('integrations.procedures')} hint={invalid.length ? t('integrations.proceduresInvalid', { codes: invalid.join(', ') }) : t('integrations.proceduresHint')} required>
-          {(id, hint) => (
-            <textarea
-              id={id}
-              name="procedures"
-              rows={3}
-              className="mono"
-              spellCheck={false}
-              placeholder="1.001193"
-              value={codesText}
-              onChange={(e) => setCodesText(e.target.value)}
-              aria-describedby={hint}
-              aria-invalid={invalid.length > 0}
-              required
-              data-testid="integration-procedures"
-            />
-          )}
-        </Field>
-        <fieldset className="channel-choice">
-          <legend>
-            {t('integrations.fields')}
-            <span className="required" title={t('common.required')}>
-              {' '}
-              *
-            </span>{' '}
-            <span className="muted small">({t('integrations.fieldsChosen', { n: fields.length })})</span>
-          </legend>
-          <p className="hint">{t('integrations.fieldsHint')}</p>
-          {!fieldInfo && <Loading />}
-          <div className="field-checks" data-testid="integration-fields">
-            {fieldInfo?.map((f) => (
-              <label key={f.key} className="radio" data-field={f.key}>
-                <input type="checkbox" name="fields" value={f.key} checked={fields.includes(f.key)} onChange={(e) => toggle(f.key, e.target.checked)} />
-                <span>
-                  {lang === 'vi' ? f.vi : f.en}
-                  {f.sensitive && <span className="badge badge-warning">{t('npd.sensitive')}</span>}
-                </span>
-              </label>
-            ))}
+    <FormDialog
+      title={t('integrations.createTitle')}
+      form={form}
+      onSubmit={async (body) => {
+        // the checkboxes offer only the law's fields (GET /api/procedures/npd-fields), the list the server checks against
+        const created = await create.mutateAsync({ body: { ...body, fields: body.fields as Body<'/api/integrations', 'post'>['fields'] } });
+        onCreated({ name: body.name, key: created.key });
+      }}
+      onClose={onClose}
+      submitLabel={t('integrations.create')}
+      testId="integration-create-dialog"
+      submitTestId="integration-create-confirm"
+    >
+      <FormField form={form} name="name" label={t('integrations.name')} hint={t('integrations.nameHint')} required>
+        {(field) => <input {...field} type="text" maxLength={200} autoFocus data-testid="integration-name" />}
+      </FormField>
+      <FormField form={form} name="unitId" label={t('integrations.unit')} hint={t('integrations.unitHint')} required>
+        {(field) => (
+          <UnitSelect
+            id={field.id}
+            name="unitId"
+            value={unitId}
+            onChange={(id) => form.setValue('unitId', id, { shouldValidate: true, shouldTouch: true })}
+            emptyLabel={t('integrations.chooseUnit')}
+            describedBy={field['aria-describedby']}
+            required
+            testId="integration-unit"
+          />
+        )}
+      </FormField>
+      <FormField form={form} name="procedures" label={t('integrations.procedures')} hint={t('integrations.proceduresHint')} required>
+        {(field) => <textarea {...field} rows={3} className="mono" spellCheck={false} placeholder="1.001193" data-testid="integration-procedures" />}
+      </FormField>
+      <fieldset className="channel-choice" aria-describedby={fieldsError ? 'integration-fields-error' : undefined}>
+        <legend>
+          {t('integrations.fields')}
+          <span className="required" title={t('common.required')}>
+            {' '}
+            *
+          </span>{' '}
+          <span className="muted small">({t('integrations.fieldsChosen', { n: fields.length })})</span>
+        </legend>
+        <p className="hint">{t('integrations.fieldsHint')}</p>
+        {!fieldInfo && <Loading />}
+        <div className="field-checks" data-testid="integration-fields">
+          {fieldInfo?.map((f) => (
+            <label key={f.key} className="radio" data-field={f.key}>
+              <input type="checkbox" value={f.key} {...form.register('fields')} />
+              <span>
+                {lang === 'vi' ? f.vi : f.en}
+                {f.sensitive && <span className="badge badge-warning">{t('npd.sensitive')}</span>}
+              </span>
+            </label>
+          ))}
+        </div>
+        {fieldsError && (
+          <div className="field-error" id="integration-fields-error" data-testid="field-error">
+            {messageIn(lang, fieldsError)}
           </div>
-        </fieldset>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('integrations.create')} disabled={!ready || busy} testId="integration-create-confirm" />
-      </form>
-    </Modal>
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }
 
@@ -126,11 +134,42 @@ export function IntegrationsPage() {
   const { t } = useI18n();
   const label = useNpdFieldLabel();
   usePageTitle(t('integrations.title'));
-  const { data, error, reload } = useApi<{ items: IntegrationClient[] }>('/api/integrations');
+  const clients = $api.useQuery('get', '/api/integrations');
+  const revoke = $api.useMutation('post', '/api/integrations/{id}/revoke');
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<IntegrationClient | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const columns: Column<IntegrationClient>[] = [
+    { key: 'name', label: t('integrations.col.name'), cell: (c) => <strong>{c.name}</strong>, sortValue: (c) => c.name },
+    { key: 'unit', label: t('integrations.col.unit'), cell: (c) => c.unit.name, sortValue: (c) => c.unit.name },
+    {
+      key: 'procedures',
+      label: t('integrations.col.procedures'),
+      cell: (c) =>
+        c.procedures.map((p) => (
+          <code key={p} className="code-chip">
+            {p}
+          </code>
+        )),
+    },
+    { key: 'fields', label: t('integrations.col.fields'), cell: (c) => <span className="small">{c.fields.map(label).join(', ')}</span> },
+    { key: 'createdAt', label: t('integrations.col.createdAt'), cell: (c) => formatDateTime(c.createdAt), sortValue: (c) => c.createdAt, nowrap: true },
+    {
+      key: 'state',
+      label: t('integrations.col.state'),
+      cell: (c) =>
+        c.revokedAt ? (
+          <>
+            <span className="badge badge-left">{t('integrations.revoked')}</span>
+            <div className="muted small nowrap">{formatDateTime(c.revokedAt)}</div>
+          </>
+        ) : (
+          <span className="badge badge-active">{t('integrations.active')}</span>
+        ),
+      sortValue: (c) => c.revokedAt ?? '',
+    },
+  ];
 
   return (
     <div className="page" data-testid="integrations-page">
@@ -156,74 +195,36 @@ export function IntegrationsPage() {
           {notice}
         </Notice>
       )}
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <section className="card table-card">
-          {data.items.length === 0 ? (
-            <p className="muted">{t('integrations.empty')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="integrations-table">
-                <thead>
-                  <tr>
-                    <th>{t('integrations.col.name')}</th>
-                    <th>{t('integrations.col.unit')}</th>
-                    <th>{t('integrations.col.procedures')}</th>
-                    <th>{t('integrations.col.fields')}</th>
-                    <th>{t('integrations.col.createdAt')}</th>
-                    <th>{t('integrations.col.state')}</th>
-                    <th>
-                      <span className="visually-hidden">{t('dossier.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((c) => (
-                    <tr key={c.id} data-testid="integration-row" data-name={c.name} data-revoked={!!c.revokedAt}>
-                      <td className="strong">{c.name}</td>
-                      <td>{c.unit.name}</td>
-                      <td>
-                        {c.procedures.map((p) => (
-                          <code key={p} className="code-chip">
-                            {p}
-                          </code>
-                        ))}
-                      </td>
-                      <td className="small">{c.fields.map(label).join(', ')}</td>
-                      <td className="nowrap">{formatDateTime(c.createdAt)}</td>
-                      <td>
-                        {c.revokedAt ? (
-                          <>
-                            <span className="badge badge-left">{t('integrations.revoked')}</span>
-                            <div className="muted small nowrap">{formatDateTime(c.revokedAt)}</div>
-                          </>
-                        ) : (
-                          <span className="badge badge-active">{t('integrations.active')}</span>
-                        )}
-                      </td>
-                      <td className="nowrap">
-                        {!c.revokedAt && (
-                          <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRevoking(c)} data-testid="integration-revoke">
-                            {t('integrations.revoke')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
-      )}
+      <Loaded query={clients}>
+        {(data) => (
+          <section className="card table-card">
+            <DataTable
+              caption={t('integrations.title')}
+              columns={columns}
+              rows={data.items}
+              rowKey={(c) => c.id}
+              rowProps={(c) => ({ 'data-testid': 'integration-row', 'data-name': c.name, 'data-revoked': String(!!c.revokedAt) })}
+              actions={(c) =>
+                !c.revokedAt && (
+                  <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRevoking(c)} data-testid="integration-revoke">
+                    {t('integrations.revoke')}
+                  </button>
+                )
+              }
+              empty={t('integrations.empty')}
+              busy={clients.isFetching}
+              testId="integrations-table"
+            />
+          </section>
+        )}
+      </Loaded>
       {creating && (
         <CreateDialog
           onClose={() => setCreating(false)}
           onCreated={(c) => {
             setCreating(false);
             setCreated(c);
-            reload();
+            void clients.refetch();
           }}
         />
       )}
@@ -237,10 +238,10 @@ export function IntegrationsPage() {
           requireReason
           onClose={() => setRevoking(null)}
           onConfirm={async (reason) => {
-            await post(`/api/integrations/${revoking.id}/revoke`, { reason });
+            await revoke.mutateAsync({ params: { path: { id: revoking.id } }, body: { reason } });
             setNotice(t('integrations.revokeDone', { name: revoking.name }));
             setRevoking(null);
-            reload();
+            void clients.refetch();
           }}
           testId="integration-revoke-dialog"
         />

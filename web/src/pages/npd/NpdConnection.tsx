@@ -1,15 +1,15 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { put, type NpdConnection, type NpdConnectionStatus } from '../../api/index.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { useRef, useState } from 'react';
+import type { z } from 'zod';
+import { connectionBody } from '../../../../common/schemas/npd.ts';
+import { $api, queryClient, type NpdConnection } from '../../api/index.ts';
+import { ConfirmDialog, ErrorBox, Notice, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { formatDateTime, useI18n } from '../../i18n.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const WARN_DAYS = 30;
-/** What each PEM field must hold: a certificate, or an unencrypted private key (the server checks the pair). */
-const PEM = {
-  certificate: /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/,
-  key: /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (RSA |EC )?PRIVATE KEY-----/,
-};
 
 const daysLeft = (iso: string) => Math.floor((Date.parse(iso) - Date.now()) / DAY);
 
@@ -79,188 +79,109 @@ function CurrentConnection({ connection }: { connection: NpdConnection }) {
 
 function History({ items }: { items: NpdConnection[] }) {
   const { t } = useI18n();
-  if (items.length === 0) return <p className="muted">{t('npdConn.historyEmpty')}</p>;
-  return (
-    <div className="table-wrap">
-      <table className="table" data-testid="npd-connection-history">
-        <thead>
-          <tr>
-            <th>{t('npdConn.fingerprint')}</th>
-            <th>{t('npdConn.setBy')}</th>
-            <th>{t('npdConn.setAt')}</th>
-            <th>{t('npdConn.replacedAt')}</th>
-            <th>{t('npdConn.expiresAt')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <code className="hash" title={c.fingerprint}>
-                  {c.fingerprint.slice(0, 23)}…
-                </code>
-              </td>
-              <td>
-                {c.setBy.fullName}
-                <div className="muted small">
-                  <code>{c.setBy.username}</code>
-                </div>
-              </td>
-              <td className="nowrap">{formatDateTime(c.setAt)}</td>
-              <td className="nowrap">{formatDateTime(c.replacedAt)}</td>
-              <td className="nowrap">{formatDateTime(c.certificateExpiresAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: Column<NpdConnection>[] = [
+    {
+      key: 'fingerprint',
+      label: t('npdConn.fingerprint'),
+      cell: (c) => (
+        <code className="hash" title={c.fingerprint}>
+          {c.fingerprint.slice(0, 23)}…
+        </code>
+      ),
+    },
+    {
+      key: 'setBy',
+      label: t('npdConn.setBy'),
+      cell: (c) => (
+        <>
+          {c.setBy.fullName}
+          <div className="muted small">
+            <code>{c.setBy.username}</code>
+          </div>
+        </>
+      ),
+      sortValue: (c) => c.setBy.fullName,
+    },
+    { key: 'setAt', label: t('npdConn.setAt'), cell: (c) => formatDateTime(c.setAt), sortValue: (c) => c.setAt, nowrap: true },
+    { key: 'replacedAt', label: t('npdConn.replacedAt'), cell: (c) => formatDateTime(c.replacedAt), sortValue: (c) => c.replacedAt, nowrap: true },
+    { key: 'expiresAt', label: t('npdConn.expiresAt'), cell: (c) => formatDateTime(c.certificateExpiresAt), sortValue: (c) => c.certificateExpiresAt, nowrap: true },
+  ];
+  return <DataTable caption={t('npdConn.history')} columns={columns} rows={items} rowKey={(c) => c.id} empty={t('npdConn.historyEmpty')} testId="npd-connection-history" />;
 }
 
-/** A PEM text: read from a file (its content is not shown) or pasted. */
-function PemInput({
-  name,
-  kind,
-  label,
-  hint,
-  value,
-  fileName,
-  onChange,
-}: {
-  name: string;
-  kind: keyof typeof PEM;
-  label: string;
-  hint: string;
-  value: string;
-  fileName: string;
-  onChange: (text: string, fileName: string) => void;
-}) {
+type ConnectionInput = z.input<typeof connectionBody>;
+type ConnectionFormState = ReturnType<typeof useZodForm<ConnectionInput, z.output<typeof connectionBody>>>;
+type PemKey = 'certificate' | 'privateKey' | 'caCertificate';
+
+/** A PEM text: read from a file (its content is not shown) or pasted; the shared schema says whether it is one. */
+function PemInput({ form, name, label, hint }: { form: ConnectionFormState; name: PemKey; label: string; hint: string }) {
   const { t } = useI18n();
   const fileRef = useRef<HTMLInputElement>(null);
-  const [unreadable, setUnreadable] = useState('');
-  const bad = value.trim() !== '' && !PEM[kind].test(value);
+  const [fileName, setFileName] = useState('');
+  const invalid = !!form.formState.errors[name];
+  const set = (text: string, file: string) => {
+    setFileName(file);
+    form.setValue(name, text, { shouldValidate: file !== '', shouldTouch: true, shouldDirty: true });
+  };
   const read = async (file: File | undefined) => {
-    setUnreadable('');
     if (!file) return;
     try {
-      onChange(await file.text(), file.name);
+      set(await file.text(), file.name);
     } catch {
-      setUnreadable(file.name);
+      form.setError(name, { message: t('npdConn.fileUnreadable', { name: file.name }) });
     }
     if (fileRef.current) fileRef.current.value = '';
   };
   return (
-    <Field label={label} hint={hint} required>
-      {(id, described) => (
-        <>
-          <div className="pem-input" data-testid={`pem-${name}`}>
-            {fileName ? (
-              <div className="pem-file">
-                <span>
-                  {bad ? '' : '✓ '}
-                  {t('npdConn.fileLoaded', { name: fileName })}
-                </span>
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => onChange('', '')}>
-                  {t('npdConn.fileRemove')}
-                </button>
-              </div>
-            ) : (
-              <textarea
-                id={id}
-                name={name}
-                rows={3}
-                className="mono"
-                spellCheck={false}
-                autoComplete="off"
-                autoCapitalize="off"
-                placeholder={t('npdConn.pastePlaceholder')}
-                value={value}
-                onChange={(e) => onChange(e.target.value, '')}
-                aria-describedby={described}
-                aria-invalid={bad}
-              />
-            )}
-            <button type="button" className="btn btn-small pem-choose" onClick={() => fileRef.current?.click()}>
-              {t('npdConn.chooseFile')}
-            </button>
-            <input ref={fileRef} type="file" name={`${name}File`} accept=".pem,.crt,.cer,.key,application/x-pem-file" hidden onChange={(e) => void read(e.target.files?.[0])} data-testid={`pem-${name}-file`} />
-          </div>
-          {(bad || unreadable) && (
-            <div className="field-error" data-testid="field-error">
-              {unreadable ? t('npdConn.fileUnreadable', { name: unreadable }) : kind === 'key' ? t('npdConn.notKey') : t('npdConn.notCertificate')}
+    <FormField form={form} name={name} label={label} hint={hint} required>
+      {(field) => (
+        <div className="pem-input" data-testid={`pem-${name}`}>
+          {fileName ? (
+            <div className="pem-file">
+              <span>
+                {invalid ? '' : '✓ '}
+                {t('npdConn.fileLoaded', { name: fileName })}
+              </span>
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => set('', '')}>
+                {t('npdConn.fileRemove')}
+              </button>
             </div>
+          ) : (
+            <textarea {...field} rows={3} className="mono" spellCheck={false} autoComplete="off" autoCapitalize="off" placeholder={t('npdConn.pastePlaceholder')} />
           )}
-        </>
+          <button type="button" className="btn btn-small pem-choose" onClick={() => fileRef.current?.click()}>
+            {t('npdConn.chooseFile')}
+          </button>
+          <input ref={fileRef} type="file" name={`${name}File`} accept=".pem,.crt,.cer,.key,application/x-pem-file" hidden onChange={(e) => void read(e.target.files?.[0])} data-testid={`pem-${name}-file`} />
+        </div>
       )}
-    </Field>
+    </FormField>
   );
 }
 
-type PemKey = 'certificate' | 'privateKey' | 'caCertificate';
-interface Draft {
-  endpoint: string;
-  account: string;
-  password: string;
-  pem: Record<PemKey, { text: string; fileName: string }>;
-}
-const emptyDraft = (): Draft => ({
-  endpoint: '',
-  account: '',
-  password: '',
-  pem: { certificate: { text: '', fileName: '' }, privateKey: { text: '', fileName: '' }, caCertificate: { text: '', fileName: '' } },
-});
+const emptyConnection: ConnectionInput = { endpoint: '', certificate: '', privateKey: '', caCertificate: '', account: '', password: '' };
 
 /** R34: set or rotate the connection; write-only, and the form forgets what was typed once it is saved. */
-function ConnectionForm({ current, onSaved }: { current: NpdConnection | null; onSaved: (status: NpdConnectionStatus) => void }) {
+function ConnectionForm({ current, onSaved }: { current: NpdConnection | null; onSaved: () => void }) {
   const { t } = useI18n();
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [confirming, setConfirming] = useState(false);
+  const form = useZodForm(connectionBody, emptyConnection);
+  const put = $api.useMutation('put', '/api/npd/connection');
+  // the settings awaiting the officer's confirmation that the current connection is to be replaced
+  const [confirming, setConfirming] = useState<z.output<typeof connectionBody> | null>(null);
   // A new form (new ids, empty file inputs) after every save.
   const [generation, setGeneration] = useState(0);
-  const pemOk = (Object.keys(draft.pem) as PemKey[]).every((k) => PEM[k === 'privateKey' ? 'key' : 'certificate'].test(draft.pem[k].text));
-  const ready = draft.endpoint.trim() !== '' && draft.account.trim() !== '' && draft.password.length >= 8 && pemOk;
 
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const status = await put<NpdConnectionStatus>('/api/npd/connection', {
-        endpoint: draft.endpoint.trim(),
-        certificate: draft.pem.certificate.text,
-        privateKey: draft.pem.privateKey.text,
-        caCertificate: draft.pem.caCertificate.text,
-        account: draft.account.trim(),
-        password: draft.password,
-      });
-      setDraft(emptyDraft());
-      setGeneration((g) => g + 1);
-      onSaved(status);
-    } catch (e) {
-      setError(e);
-      throw e;
-    } finally {
-      setBusy(false);
-    }
+  const save = async (body: z.output<typeof connectionBody>) => {
+    await put.mutateAsync({ body });
+    form.reset(emptyConnection);
+    setGeneration((g) => g + 1);
+    onSaved();
   };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!ready || busy) return;
-    if (current) setConfirming(true);
-    else void save().catch(() => {});
-  };
-  const pem = (key: PemKey, label: string, hint: string) => (
-    <PemInput
-      name={key}
-      kind={key === 'privateKey' ? 'key' : 'certificate'}
-      label={label}
-      hint={hint}
-      value={draft.pem[key].text}
-      fileName={draft.pem[key].fileName}
-      onChange={(text, fileName) => setDraft((d) => ({ ...d, pem: { ...d.pem, [key]: { text, fileName } } }))}
-    />
-  );
+  const submit = form.handleSubmit(async (body) => {
+    if (current) setConfirming(body);
+    else await save(body).catch(() => {});
+  });
+  const busy = put.isPending;
 
   return (
     <section className="card" aria-labelledby="npd-connection-form-title">
@@ -269,65 +190,26 @@ function ConnectionForm({ current, onSaved }: { current: NpdConnection | null; o
         {t('npdConn.secretNote')}
       </Notice>
       {current && <Notice kind="warning">{t('npdConn.rotateNote')}</Notice>}
-      <form key={generation} onSubmit={submit} autoComplete="off" noValidate data-testid="npd-connection-form">
-        <Field label={t('npdConn.endpoint')} hint={t('npdConn.endpointHint')} required>
-          {(id, hint) => (
-            <input
-              id={id}
-              name="endpoint"
-              type="url"
-              inputMode="url"
-              spellCheck={false}
-              autoComplete="off"
-              maxLength={500}
-              placeholder="https://"
-              value={draft.endpoint}
-              onChange={(e) => setDraft((d) => ({ ...d, endpoint: e.target.value }))}
-              aria-describedby={hint}
-              required
-            />
-          )}
-        </Field>
+      <form key={generation} onSubmit={(e) => void submit(e)} autoComplete="off" noValidate data-testid="npd-connection-form">
+        <FormField form={form} name="endpoint" label={t('npdConn.endpoint')} hint={t('npdConn.endpointHint')} required>
+          {(field) => <input {...field} type="url" inputMode="url" spellCheck={false} autoComplete="off" maxLength={500} placeholder="https://" />}
+        </FormField>
         <div className="form-grid">
-          {pem('certificate', t('npdConn.certificate'), t('npdConn.pemHint'))}
-          {pem('privateKey', t('npdConn.privateKey'), t('npdConn.privateKeyHint'))}
-          {pem('caCertificate', t('npdConn.caCertificate'), t('npdConn.pemHint'))}
+          <PemInput form={form} name="certificate" label={t('npdConn.certificate')} hint={t('npdConn.pemHint')} />
+          <PemInput form={form} name="privateKey" label={t('npdConn.privateKey')} hint={t('npdConn.privateKeyHint')} />
+          <PemInput form={form} name="caCertificate" label={t('npdConn.caCertificate')} hint={t('npdConn.pemHint')} />
         </div>
         <div className="form-grid">
-          <Field label={t('npdConn.account')} required>
-            {(id) => (
-              <input
-                id={id}
-                name="npdAccount"
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={200}
-                value={draft.account}
-                onChange={(e) => setDraft((d) => ({ ...d, account: e.target.value }))}
-                required
-              />
-            )}
-          </Field>
-          <Field label={t('npdConn.password')} hint={t('npdConn.passwordHint')} required>
-            {(id, hint) => (
-              <input
-                id={id}
-                name="npdPassword"
-                type="password"
-                autoComplete="new-password"
-                maxLength={500}
-                value={draft.password}
-                onChange={(e) => setDraft((d) => ({ ...d, password: e.target.value }))}
-                aria-describedby={hint}
-                required
-              />
-            )}
-          </Field>
+          <FormField form={form} name="account" label={t('npdConn.account')} required>
+            {(field) => <input {...field} type="text" autoComplete="off" spellCheck={false} maxLength={200} />}
+          </FormField>
+          <FormField form={form} name="password" label={t('npdConn.password')} hint={t('npdConn.passwordHint')} required>
+            {(field) => <input {...field} type="password" autoComplete="new-password" maxLength={500} />}
+          </FormField>
         </div>
-        <ErrorBox error={confirming ? null : error} testId="npd-connection-error" />
+        <ErrorBox error={confirming ? null : put.error} testId="npd-connection-error" />
         <div className="button-row">
-          <button type="submit" className="btn btn-primary" disabled={!ready || busy} data-testid="npd-connection-save">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="npd-connection-save">
             {busy ? t('npdConn.saving') : t('npdConn.save')}
           </button>
         </div>
@@ -338,10 +220,10 @@ function ConnectionForm({ current, onSaved }: { current: NpdConnection | null; o
           text={<p>{t('npdConn.rotateText', { fingerprint: `${current.fingerprint.slice(0, 23)}…` })}</p>}
           confirmLabel={t('npdConn.save')}
           danger
-          onClose={() => setConfirming(false)}
+          onClose={() => setConfirming(null)}
           onConfirm={async () => {
-            await save();
-            setConfirming(false);
+            await save(confirming);
+            setConfirming(null);
           }}
           testId="npd-rotate-dialog"
         />
@@ -353,7 +235,7 @@ function ConnectionForm({ current, onSaved }: { current: NpdConnection | null; o
 export function NpdConnectionPage() {
   const { t } = useI18n();
   usePageTitle(t('npdConn.title'));
-  const { data, error, setData } = useApi<NpdConnectionStatus>('/api/npd/connection');
+  const status = $api.useQuery('get', '/api/npd/connection');
   const [saved, setSaved] = useState(false);
   return (
     <div className="page" data-testid="npd-connection-page">
@@ -366,25 +248,25 @@ export function NpdConnectionPage() {
           {t('npdConn.saved')}
         </Notice>
       )}
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <>
-          <section className="card" aria-labelledby="npd-connection-current-title">
-            <h2 id="npd-connection-current-title">{t('npdConn.current')}</h2>
-            {data.current ? <CurrentConnection connection={data.current} /> : <Notice kind="warning">{t('npdConn.none')}</Notice>}
-            <h3 className="subhead">{t('npdConn.history')}</h3>
-            <History items={data.history} />
-          </section>
-          <ConnectionForm
-            current={data.current}
-            onSaved={(status) => {
-              setData(status);
-              setSaved(true);
-            }}
-          />
-        </>
-      )}
+      <Loaded query={status}>
+        {(data) => (
+          <>
+            <section className="card" aria-labelledby="npd-connection-current-title">
+              <h2 id="npd-connection-current-title">{t('npdConn.current')}</h2>
+              {data.current ? <CurrentConnection connection={data.current} /> : <Notice kind="warning">{t('npdConn.none')}</Notice>}
+              <h3 className="subhead">{t('npdConn.history')}</h3>
+              <History items={data.history} />
+            </section>
+            <ConnectionForm
+              current={data.current}
+              onSaved={() => {
+                setSaved(true);
+                void queryClient.invalidateQueries({ queryKey: ['get', '/api/npd/connection'] });
+              }}
+            />
+          </>
+        )}
+      </Loaded>
     </div>
   );
 }

@@ -1,23 +1,23 @@
-import { useState, type FormEvent } from 'react';
-import { get, query, type Reconciliation } from '../../api/index.ts';
-import { ErrorBox, Field, Notice, usePageTitle, useSubmit } from '../../components.tsx';
+import { useState } from 'react';
+import { z } from 'zod';
+import { reconciliationPeriod } from '../../../../common/schemas/npd.ts';
+import { $api, type Reconciliation } from '../../api/index.ts';
+import { ErrorBox, Notice, usePageTitle } from '../../components.tsx';
 import { LookupOutcomeBadge } from '../../components/badges.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
 import { formatDateTimeSeconds, isMessageKey, useI18n } from '../../i18n.ts';
+import { fromVietnamWallClock, vietnamWallClock } from '../../../../common/vietnam-time.ts';
 
 const HOUR = 60 * 60 * 1000;
-const pad = (n: number) => String(n).padStart(2, '0');
+/** The value of a datetime-local input for an instant: Vietnam time, wherever the browser is. */
+const localInput = (at: number) => vietnamWallClock(new Date(at));
 
-/** The value of a datetime-local input for an instant, in the browser's time zone. */
-function localInput(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** A datetime-local value as an ISO instant (the browser reads it in its own time zone). */
-const instant = (value: string): string | null => {
-  const at = new Date(value);
-  return value && !Number.isNaN(at.getTime()) ? at.toISOString() : null;
-};
+/** A datetime-local value (Vietnam time) as an ISO instant; the server's schema checks it. */
+const instant = z.string().transform((value) => fromVietnamWallClock(value)?.toISOString() ?? value);
+/** The period as the officer picks it, checked by the server's own schema. */
+const localPeriod = z.object({ from: instant, to: instant }).pipe(reconciliationPeriod);
+type Period = z.output<typeof reconciliationPeriod>;
 
 function lastDay() {
   const now = Date.now();
@@ -39,6 +39,20 @@ function Report({ report }: { report: Reconciliation }) {
     const key = `lookups.service.${s}`;
     return isMessageKey(key) ? t(key) : s;
   };
+  const unrecordedColumns: Column<Reconciliation['unrecorded'][number]>[] = [
+    { key: 'at', label: t('npdRec.col.at'), cell: (e) => formatDateTimeSeconds(e.at), sortValue: (e) => e.at, nowrap: true },
+    { key: 'service', label: t('npdRec.col.service'), cell: (e) => service(e.service), sortValue: (e) => service(e.service) },
+    { key: 'requestId', label: t('npdRec.col.requestId'), cell: (e) => <code className="hash-full">{e.requestId}</code> },
+    { key: 'unitCode', label: t('npdRec.col.unitCode'), cell: (e) => <code>{e.unitCode}</code>, sortValue: (e) => e.unitCode },
+    { key: 'officer', label: t('npdRec.col.officer'), cell: (e) => <code>{e.officer}</code>, sortValue: (e) => e.officer },
+    { key: 'outcome', label: t('npdRec.col.outcome'), cell: (e) => e.outcome },
+  ];
+  const unansweredColumns: Column<Reconciliation['unanswered'][number]>[] = [
+    { key: 'startedAt', label: t('npdRec.col.startedAt'), cell: (r) => formatDateTimeSeconds(r.startedAt), sortValue: (r) => r.startedAt, nowrap: true },
+    { key: 'lookupId', label: t('npdRec.col.lookupId'), cell: (r) => <code className="hash-full">{r.id}</code> },
+    { key: 'outcome', label: t('npdRec.col.outcome'), cell: (r) => <LookupOutcomeBadge outcome={r.outcome} /> },
+    { key: 'explanation', label: t('npdRec.col.explanation'), cell: (r) => t(`npdRec.explanation.${r.explanation}`), sortValue: (r) => r.explanation },
+  ];
   return (
     <div data-testid="reconciliation-report">
       <p className="stats-period">{t('npdRec.period', { from: formatDateTimeSeconds(report.from), to: formatDateTimeSeconds(report.to) })}</p>
@@ -64,38 +78,14 @@ function Report({ report }: { report: Reconciliation }) {
             <div className="alert alert-error" role="alert">
               {t('npdRec.unrecordedText')}
             </div>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>{t('npdRec.col.at')}</th>
-                    <th>{t('npdRec.col.service')}</th>
-                    <th>{t('npdRec.col.requestId')}</th>
-                    <th>{t('npdRec.col.unitCode')}</th>
-                    <th>{t('npdRec.col.officer')}</th>
-                    <th>{t('npdRec.col.outcome')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.unrecorded.map((e, i) => (
-                    <tr key={`${e.requestId}-${i}`} className="row-danger" data-testid="unrecorded-row">
-                      <td className="nowrap">{formatDateTimeSeconds(e.at)}</td>
-                      <td>{service(e.service)}</td>
-                      <td>
-                        <code className="hash-full">{e.requestId}</code>
-                      </td>
-                      <td>
-                        <code>{e.unitCode}</code>
-                      </td>
-                      <td>
-                        <code>{e.officer}</code>
-                      </td>
-                      <td>{e.outcome}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t('npdRec.unrecorded')}
+              columns={unrecordedColumns}
+              rows={report.unrecorded}
+              rowKey={(e) => `${e.requestId}-${report.unrecorded.indexOf(e)}`}
+              rowProps={() => ({ className: 'row-danger', 'data-testid': 'unrecorded-row' })}
+              empty={t('npdRec.none')}
+            />
           </>
         )}
       </section>
@@ -107,32 +97,14 @@ function Report({ report }: { report: Reconciliation }) {
         ) : (
           <>
             <p className="hint">{t('npdRec.unansweredText')}</p>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>{t('npdRec.col.startedAt')}</th>
-                    <th>{t('npdRec.col.lookupId')}</th>
-                    <th>{t('npdRec.col.outcome')}</th>
-                    <th>{t('npdRec.col.explanation')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.unanswered.map((r) => (
-                    <tr key={r.id} data-testid="unanswered-row" data-explanation={r.explanation}>
-                      <td className="nowrap">{formatDateTimeSeconds(r.startedAt)}</td>
-                      <td>
-                        <code className="hash-full">{r.id}</code>
-                      </td>
-                      <td>
-                        <LookupOutcomeBadge outcome={r.outcome} />
-                      </td>
-                      <td>{t(`npdRec.explanation.${r.explanation}`)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t('npdRec.unanswered')}
+              columns={unansweredColumns}
+              rows={report.unanswered}
+              rowKey={(r) => r.id}
+              rowProps={(r) => ({ 'data-testid': 'unanswered-row', 'data-explanation': r.explanation })}
+              empty={t('npdRec.none')}
+            />
           </>
         )}
       </section>
@@ -144,16 +116,15 @@ function Report({ report }: { report: Reconciliation }) {
 export function NpdReconciliationPage() {
   const { t } = useI18n();
   usePageTitle(t('npdRec.title'));
-  const [range, setRange] = useState(lastDay);
-  const [report, setReport] = useState<Reconciliation | null>(null);
-  const from = instant(range.from);
-  const to = instant(range.to);
-  const invalid = !!from && !!to && from >= to;
-  const { busy, error, submit } = useSubmit(async () => {
-    if (!from || !to || invalid) return;
-    setReport(await get<Reconciliation>(`/api/npd/reconciliation${query({ from, to })}`));
+  const form = useZodForm(localPeriod, lastDay());
+  // the period last asked for: nothing is asked before the officer runs it (each run is journaled)
+  const [period, setPeriod] = useState<Period | null>(null);
+  const report = $api.useQuery('get', '/api/npd/reconciliation', { params: { query: period ?? { from: '', to: '' } } }, { enabled: period !== null, placeholderData: (previous) => previous });
+  const busy = report.isFetching;
+  const run = form.handleSubmit((asked) => {
+    if (period && asked.from === period.from && asked.to === period.to) void report.refetch();
+    else setPeriod(asked);
   });
-  const run = (event: FormEvent) => void submit(event);
 
   return (
     <div className="page" data-testid="npd-reconciliation-page">
@@ -162,40 +133,26 @@ export function NpdReconciliationPage() {
       </div>
       <p className="muted">{t('npdRec.intro')}</p>
       <section className="card">
-        <form className="toolbar rec-period" onSubmit={run} autoComplete="off" noValidate data-testid="reconciliation-form">
-          <Field label={t('npdRec.from')} required>
-            {(id) => (
-              <input id={id} name="from" type="datetime-local" value={range.from} onChange={(e) => setRange((r) => ({ ...r, from: e.target.value }))} aria-invalid={invalid} required data-testid="rec-from" />
-            )}
-          </Field>
-          <Field label={t('npdRec.to')} required hint={invalid ? t('npdRec.rangeInvalid') : undefined}>
-            {(id, hint) => (
-              <input
-                id={id}
-                name="to"
-                type="datetime-local"
-                value={range.to}
-                onChange={(e) => setRange((r) => ({ ...r, to: e.target.value }))}
-                aria-invalid={invalid}
-                aria-describedby={hint}
-                required
-                data-testid="rec-to"
-              />
-            )}
-          </Field>
+        <form className="toolbar rec-period" onSubmit={(e) => void run(e)} autoComplete="off" noValidate data-testid="reconciliation-form">
+          <FormField form={form} name="from" label={t('npdRec.from')} required>
+            {(field) => <input {...field} type="datetime-local" data-testid="rec-from" />}
+          </FormField>
+          <FormField form={form} name="to" label={t('npdRec.to')} required>
+            {(field) => <input {...field} type="datetime-local" data-testid="rec-to" />}
+          </FormField>
           <div className="toolbar-buttons">
-            <button type="button" className="btn" onClick={() => setRange(lastDay())}>
+            <button type="button" className="btn" onClick={() => form.reset(lastDay())}>
               {t('npdRec.last24h')}
             </button>
-            <button type="submit" className="btn btn-primary" disabled={busy || !from || !to || invalid} data-testid="rec-run">
+            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="rec-run">
               {busy ? t('npdRec.running') : t('npdRec.run')}
             </button>
           </div>
         </form>
-        <ErrorBox error={error} />
-        {!report && !error && <p className="muted">{t('npdRec.notRun')}</p>}
+        <ErrorBox error={report.error} />
+        {!report.data && !report.error && <p className="muted">{t('npdRec.notRun')}</p>}
       </section>
-      {report && <Report report={report} />}
+      {report.data && <Report report={report.data} />}
     </div>
   );
 }

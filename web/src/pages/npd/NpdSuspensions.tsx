@@ -1,7 +1,12 @@
-import { useState, type FormEvent } from 'react';
-import { post, useUnits, type NpdSuspension, type NpdSuspensions, type SuspensionScope } from '../../api/index.ts';
-import { ConfirmDialog, ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { useState } from 'react';
+import type { z } from 'zod';
+import { SUSPENSION_SCOPES, suspendBody } from '../../../../common/schemas/npd.ts';
+import { $api, useUnits, type NpdSuspension, type NpdSuspensions } from '../../api/index.ts';
+import { ConfirmDialog, Notice, usePageTitle } from '../../components.tsx';
 import { AccountPicker } from '../../components/AccountPicker.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import type { AccountRef } from '../../components/names.ts';
 import { capitalized, targetOf } from '../../components/suspensions.ts';
 import { formatDateTime, useI18n } from '../../i18n.ts';
@@ -9,8 +14,8 @@ import { refreshNpdStatus } from '../../NpdBanner.tsx';
 import { can, useMe } from '../../session.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
 
-const SCOPES: SuspensionScope[] = ['system', 'unit', 'account'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Suspend = z.output<typeof suspendBody>;
 
 const who = (p: { fullName: string; username: string } | null) => (p ? `${p.fullName} (${p.username})` : '—');
 
@@ -57,25 +62,22 @@ function CurrentState({ data }: { data: NpdSuspensions }) {
 function SuspendForm({ onDone }: { onDone: (target: string) => void }) {
   const { t } = useI18n();
   const { data: units } = useUnits();
-  const [scope, setScope] = useState<SuspensionScope>('system');
-  const [unitId, setUnitId] = useState('');
+  const form = useZodForm(suspendBody, { scope: 'system', reason: '' });
+  const suspend = $api.useMutation('post', '/api/npd/suspensions');
+  // the account picker's own state: what is typed, and the account chosen from its list
   const [accountText, setAccountText] = useState('');
   const [account, setAccount] = useState<AccountRef | null>(null);
-  const [reason, setReason] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const accountId = account?.id ?? (UUID.test(accountText.trim()) ? accountText.trim().toLowerCase() : '');
-  const ready = reason.trim().length >= 3 && (scope !== 'unit' || !!unitId) && (scope !== 'account' || !!accountId);
+  const [confirming, setConfirming] = useState<Suspend | null>(null);
+  const [scope, unitId, accountId] = form.watch(['scope', 'unitId', 'accountId']);
   const unitName = units?.find((u) => u.id === unitId)?.fullName ?? '';
   const target = targetOf({ scope, unit: unitId ? { id: unitId, name: unitName } : null, account: account ?? (accountId ? { id: accountId, fullName: '', username: '' } : null) }, t);
+  const touched = { shouldValidate: true, shouldTouch: true } as const;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (ready) setConfirming(true);
-  };
+  const submit = form.handleSubmit((values) => setConfirming(values));
   return (
     <section className="card" aria-labelledby="npd-suspend-title">
       <h2 id="npd-suspend-title">{t('npdSusp.new')}</h2>
-      <form onSubmit={submit} autoComplete="off" noValidate data-testid="npd-suspend-form">
+      <form onSubmit={(e) => void submit(e)} autoComplete="off" noValidate data-testid="npd-suspend-form">
         <fieldset className="channel-choice">
           <legend>
             {t('npdSusp.scope')}
@@ -84,42 +86,56 @@ function SuspendForm({ onDone }: { onDone: (target: string) => void }) {
               *
             </span>
           </legend>
-          {SCOPES.map((s) => (
+          {SUSPENSION_SCOPES.map((s) => (
             <label key={s} className="radio">
-              <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} data-testid={`suspend-scope-${s}`} />
+              <input type="radio" value={s} {...form.register('scope')} data-testid={`suspend-scope-${s}`} />
               {t(`npdSusp.scope.${s}`)}
             </label>
           ))}
         </fieldset>
         {scope === 'unit' && (
-          <Field label={t('npdSusp.unit')} required>
-            {(id) => <UnitSelect id={id} name="unitId" value={unitId} onChange={setUnitId} emptyLabel={t('npdSusp.chooseUnit')} required testId="suspend-unit" />}
-          </Field>
+          <FormField form={form} name="unitId" label={t('npdSusp.unit')} required>
+            {(field) => (
+              <UnitSelect
+                id={field.id}
+                name="unitId"
+                value={unitId ?? ''}
+                onChange={(id) => form.setValue('unitId', id || undefined, touched)}
+                emptyLabel={t('npdSusp.chooseUnit')}
+                describedBy={field['aria-describedby']}
+                required
+                testId="suspend-unit"
+              />
+            )}
+          </FormField>
         )}
         {scope === 'account' && (
-          <Field label={t('npdSusp.account')} hint={t('npdSusp.accountHint')} required>
-            {(id, hint) => (
+          <FormField form={form} name="accountId" label={t('npdSusp.account')} hint={t('npdSusp.accountHint')} required>
+            {(field) => (
               <AccountPicker
-                id={id}
+                id={field.id}
                 text={accountText}
                 value={account}
                 onChange={(text, value) => {
                   setAccountText(text);
                   setAccount(value);
+                  // a full account UUID typed or pasted is taken as it is
+                  const id = value?.id ?? (UUID.test(text.trim()) ? text.trim().toLowerCase() : undefined);
+                  form.setValue('accountId', id, { shouldValidate: form.formState.isSubmitted || !!id });
                 }}
-                describedBy={hint}
-                invalid={false}
+                describedBy={field['aria-describedby']}
+                invalid={!!field['aria-invalid']}
                 label={t('npdSusp.account')}
                 testId="suspend-account"
               />
             )}
-          </Field>
+          </FormField>
         )}
-        <Field label={t('common.reason')} hint={t('npdSusp.reasonHint')} required>
-          {(id, hint) => <textarea id={id} name="reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={hint} required data-testid="suspend-reason" />}
-        </Field>
+        <FormField form={form} name="reason" label={t('common.reason')} hint={t('npdSusp.reasonHint')} required>
+          {(field) => <textarea {...field} rows={3} maxLength={500} data-testid="suspend-reason" />}
+        </FormField>
         <div className="button-row">
-          <button type="submit" className="btn btn-danger" disabled={!ready} data-testid="suspend-submit">
+          <button type="submit" className="btn btn-danger" disabled={form.formState.isSubmitting} data-testid="suspend-submit">
             {t('npdSusp.submit')}
           </button>
         </div>
@@ -131,23 +147,19 @@ function SuspendForm({ onDone }: { onDone: (target: string) => void }) {
             <>
               <p>{t('npdSusp.confirmText', { target })}</p>
               <p>
-                <strong>{t('common.reason')}:</strong> {reason.trim()}
+                <strong>{t('common.reason')}:</strong> {confirming.reason}
               </p>
             </>
           }
           confirmLabel={t('npdSusp.submit')}
           danger
-          onClose={() => setConfirming(false)}
+          onClose={() => setConfirming(null)}
           onConfirm={async () => {
-            await post('/api/npd/suspensions', {
-              scope,
-              ...(scope === 'unit' ? { unitId } : {}),
-              ...(scope === 'account' ? { accountId } : {}),
-              reason: reason.trim(),
-            });
-            setConfirming(false);
-            setReason('');
-            setUnitId('');
+            const { scope, unitId, accountId, reason } = confirming;
+            // only the target the scope uses: the others may still hold an earlier choice
+            await suspend.mutateAsync({ body: { scope, reason, ...(scope === 'unit' ? { unitId } : {}), ...(scope === 'account' ? { accountId } : {}) } });
+            setConfirming(null);
+            form.reset({ scope, reason: '' });
             setAccount(null);
             setAccountText('');
             onDone(target);
@@ -161,57 +173,56 @@ function SuspendForm({ onDone }: { onDone: (target: string) => void }) {
 
 function SuspensionList({ items, mayLift, onLift }: { items: NpdSuspension[]; mayLift: boolean; onLift: (s: NpdSuspension) => void }) {
   const { t } = useI18n();
-  if (items.length === 0) return <p className="muted">{t('npdSusp.empty')}</p>;
+  const columns: Column<NpdSuspension>[] = [
+    { key: 'target', label: t('npdSusp.col.target'), cell: (s) => capitalized(targetOf(s, t)), sortValue: (s) => targetOf(s, t) },
+    { key: 'reason', label: t('npdSusp.col.reason'), cell: (s) => s.reason },
+    {
+      key: 'suspended',
+      label: t('npdSusp.col.suspended'),
+      cell: (s) => (
+        <>
+          <span className="nowrap">{formatDateTime(s.suspendedAt)}</span>
+          <div className="muted small">{who(s.suspendedBy)}</div>
+        </>
+      ),
+      sortValue: (s) => s.suspendedAt,
+    },
+    {
+      key: 'state',
+      label: t('npdSusp.col.state'),
+      cell: (s) =>
+        s.liftedAt ? (
+          <>
+            <span className="badge badge-left">{t('npdSusp.lifted')}</span>
+            <div className="muted small">{t('npdSusp.liftedBy', { time: formatDateTime(s.liftedAt), name: who(s.liftedBy) })}</div>
+            {s.liftReason && <div className="small">{s.liftReason}</div>}
+          </>
+        ) : (
+          <span className="badge badge-locked">{t('npdSusp.active')}</span>
+        ),
+      sortValue: (s) => s.liftedAt ?? '',
+    },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="suspensions-table">
-        <thead>
-          <tr>
-            <th>{t('npdSusp.col.target')}</th>
-            <th>{t('npdSusp.col.reason')}</th>
-            <th>{t('npdSusp.col.suspended')}</th>
-            <th>{t('npdSusp.col.state')}</th>
-            {mayLift && (
-              <th>
-                <span className="visually-hidden">{t('dossier.actions')}</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((s) => (
-            <tr key={s.id} data-testid="suspension-row" data-scope={s.scope} data-active={!s.liftedAt}>
-              <td>{capitalized(targetOf(s, t))}</td>
-              <td>{s.reason}</td>
-              <td>
-                <span className="nowrap">{formatDateTime(s.suspendedAt)}</span>
-                <div className="muted small">{who(s.suspendedBy)}</div>
-              </td>
-              <td>
-                {s.liftedAt ? (
-                  <>
-                    <span className="badge badge-left">{t('npdSusp.lifted')}</span>
-                    <div className="muted small">{t('npdSusp.liftedBy', { time: formatDateTime(s.liftedAt), name: who(s.liftedBy) })}</div>
-                    {s.liftReason && <div className="small">{s.liftReason}</div>}
-                  </>
-                ) : (
-                  <span className="badge badge-locked">{t('npdSusp.active')}</span>
-                )}
-              </td>
-              {mayLift && (
-                <td className="nowrap">
-                  {!s.liftedAt && (
-                    <button type="button" className="btn btn-small" onClick={() => onLift(s)} data-testid="suspension-lift">
-                      {t('npdSusp.lift')}
-                    </button>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t('npdSusp.list')}
+      columns={columns}
+      rows={items}
+      rowKey={(s) => s.id}
+      rowProps={(s) => ({ 'data-testid': 'suspension-row', 'data-scope': s.scope, 'data-active': String(!s.liftedAt) })}
+      actions={
+        mayLift
+          ? (s) =>
+              !s.liftedAt && (
+                <button type="button" className="btn btn-small" onClick={() => onLift(s)} data-testid="suspension-lift">
+                  {t('npdSusp.lift')}
+                </button>
+              )
+          : undefined
+      }
+      empty={t('npdSusp.empty')}
+      testId="suspensions-table"
+    />
   );
 }
 
@@ -219,7 +230,13 @@ export function NpdSuspensionsPage() {
   const { t } = useI18n();
   const me = useMe();
   usePageTitle(t('npdSusp.title'));
-  const { data, error, reload } = useApi<NpdSuspensions>('/api/npd/suspensions');
+  const suspensions = $api.useQuery('get', '/api/npd/suspensions');
+  const data = suspensions.data;
+  const lift = $api.useMutation('post', '/api/npd/suspensions/{id}/lift');
+  const changed = () => {
+    void suspensions.refetch();
+    refreshNpdStatus();
+  };
   const [notice, setNotice] = useState<string | null>(null);
   const [lifting, setLifting] = useState<NpdSuspension | null>(null);
   const maySuspend = can(me, 'npd.suspend');
@@ -234,15 +251,12 @@ export function NpdSuspensionsPage() {
           {notice}
         </Notice>
       )}
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && <CurrentState data={data} />}
+      <Loaded query={suspensions}>{(data) => <CurrentState data={data} />}</Loaded>
       {maySuspend ? (
         <SuspendForm
           onDone={(target) => {
             setNotice(t('npdSusp.done', { target }));
-            reload();
-            refreshNpdStatus();
+            changed();
           }}
         />
       ) : (
@@ -269,11 +283,10 @@ export function NpdSuspensionsPage() {
           requireReason
           onClose={() => setLifting(null)}
           onConfirm={async (reason) => {
-            await post(`/api/npd/suspensions/${lifting.id}/lift`, { reason });
+            await lift.mutateAsync({ params: { path: { id: lifting.id } }, body: { reason } });
             setNotice(t('npdSusp.liftDone', { target: targetOf(lifting, t) }));
             setLifting(null);
-            reload();
-            refreshNpdStatus();
+            changed();
           }}
           testId="suspension-lift-dialog"
         />

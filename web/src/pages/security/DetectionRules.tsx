@@ -1,21 +1,21 @@
-import { useState, type FormEvent } from 'react';
-import { SEVERITIES, type RuleName, type Severity } from '../../../../common/detection-rules.ts';
-import { put, type DetectionRule, type RuleList, type RuleSettings } from '../../api/index.ts';
-import { ErrorBox, Loading, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { useEffect, useState } from 'react';
+import { z } from 'zod';
+import { SEVERITIES, type RuleName } from '../../../../common/detection-rules.ts';
+import { MAX_RULE_PARAM, ruleParam, ruleSettingsBody } from '../../../../common/schemas/monitoring.ts';
+import { $api, queryClient, type DetectionRule, type RuleList, type RuleSettings } from '../../api/index.ts';
+import { ErrorBox, Notice, usePageTitle } from '../../components.tsx';
+import { messageIn, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { isMessageKey, useI18n } from '../../i18n.ts';
 import { SeverityBadge } from './SecurityCases.tsx';
 
-const MAX_PARAM = 1_000_000;
-
-interface Draft {
-  enabled: boolean;
-  severity: Severity;
-  /** as typed, so a field may be emptied while editing */
-  params: Record<string, string>;
-}
+/** A threshold as typed, so a field may be emptied while editing; a number once it passes. */
+const paramText = z.string().trim().min(1, 'Hãy nhập một số / enter a number').transform(Number).pipe(ruleParam);
+const ruleFields = ruleSettingsBody.extend({ params: z.record(z.string(), paramText) });
+type Draft = z.input<typeof ruleFields>;
 
 const draftOf = (s: RuleSettings): Draft => ({ enabled: s.enabled, severity: s.severity, params: Object.fromEntries(Object.entries(s.params).map(([k, v]) => [k, String(v)])) });
-const validParam = (text: string) => text.trim() !== '' && Number.isFinite(Number(text)) && Number(text) >= 0 && Number(text) <= MAX_PARAM;
+const validParam = (text: string) => paramText.safeParse(text).success;
 const sameSettings = (d: Draft, s: RuleSettings) =>
   d.enabled === s.enabled && d.severity === s.severity && Object.entries(d.params).every(([k, v]) => validParam(v) && Number(v) === s.params[k]);
 
@@ -30,42 +30,34 @@ function useParamLabel(rule: RuleName) {
 
 
 function RuleCard({ rule, mayEdit, onSaved }: { rule: DetectionRule; mayEdit: boolean; onSaved: (list: RuleList) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const paramLabel = useParamLabel(rule.rule);
-  const [draft, setDraft] = useState<Draft>(() => draftOf(rule));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const form = useZodForm(ruleFields, draftOf(rule));
+  const save = $api.useMutation('put', '/api/monitoring/rules/{rule}');
   const [saved, setSaved] = useState(false);
+  const draft = form.watch();
+  // a change after saving hides the "saved" notice
+  useEffect(() => {
+    const { unsubscribe } = form.watch(() => setSaved(false));
+    return unsubscribe;
+  }, [form]);
   const name = t(`monitoring.rule.${rule.rule}`);
   const params = Object.keys(rule.defaults.params);
-  const valid = Object.values(draft.params).every(validParam);
+  const valid = ruleFields.safeParse(draft).success;
   const dirty = !sameSettings(draft, rule);
   const atDefaults = sameSettings(draft, rule.defaults);
   const differs = !sameSettings(draftOf(rule), rule.defaults);
+  const paramErrors = form.formState.errors.params as Record<string, { message?: string } | undefined> | undefined;
 
-  const change = (next: Partial<Draft>) => {
-    setDraft((d) => ({ ...d, ...next }));
-    setSaved(false);
-  };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!valid || !dirty || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await put<RuleList>(`/api/monitoring/rules/${rule.rule}`, {
-        enabled: draft.enabled,
-        severity: draft.severity,
-        params: Object.fromEntries(Object.entries(draft.params).map(([k, v]) => [k, Number(v)])),
-      });
-      onSaved(answer);
-      setSaved(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = form.handleSubmit((body) =>
+    save.mutateAsync({ params: { path: { rule: rule.rule } }, body }).then(
+      (answer) => {
+        onSaved(answer);
+        setSaved(true);
+      },
+      () => {},
+    ),
+  );
 
   const titleId = `rule-${rule.rule}-title`;
   return (
@@ -78,15 +70,15 @@ function RuleCard({ rule, mayEdit, onSaved }: { rule: DetectionRule; mayEdit: bo
       </div>
       <p className="muted rule-card-text">{t(`monitoring.ruleText.${rule.rule}`)}</p>
       {mayEdit ? (
-        <form onSubmit={submit} autoComplete="off" noValidate>
+        <form onSubmit={(e) => void submit(e)} autoComplete="off" noValidate>
           <div className="rule-controls">
             <label className="switch">
-              <input type="checkbox" role="switch" checked={draft.enabled} onChange={(e) => change({ enabled: e.target.checked })} data-testid="rule-enabled" />
+              <input type="checkbox" role="switch" {...form.register('enabled')} data-testid="rule-enabled" />
               <span>{t('rules.enable')}</span>
             </label>
             <label className="rule-severity">
               <span>{t('rules.severity')}</span>
-              <select value={draft.severity} onChange={(e) => change({ severity: e.target.value as Severity })} data-testid="rule-severity">
+              <select {...form.register('severity')} data-testid="rule-severity">
                 {SEVERITIES.map((s) => (
                   <option key={s} value={s}>
                     {t(`severity.${s}`)}
@@ -111,13 +103,18 @@ function RuleCard({ rule, mayEdit, onSaved }: { rule: DetectionRule; mayEdit: bo
                     type="number"
                     inputMode="decimal"
                     min={0}
-                    max={MAX_PARAM}
+                    max={MAX_RULE_PARAM}
                     step="any"
-                    value={draft.params[key] ?? ''}
-                    onChange={(e) => change({ params: { ...draft.params, [key]: e.target.value } })}
+                    {...form.register(`params.${key}`)}
                     aria-invalid={!validParam(draft.params[key] ?? '')}
+                    aria-describedby={paramErrors?.[key] ? `rule-${rule.rule}-${key}-error` : undefined}
                     data-testid={`rule-param-${key}`}
                   />
+                  {paramErrors?.[key]?.message && (
+                    <span className="field-error" id={`rule-${rule.rule}-${key}-error`} data-testid="field-error">
+                      {messageIn(lang, paramErrors[key].message)}
+                    </span>
+                  )}
                   <span className="hint">{t('rules.default', { value: rule.defaults.params[key]!.toLocaleString('vi-VN') })}</span>
                 </label>
               ))}
@@ -125,17 +122,17 @@ function RuleCard({ rule, mayEdit, onSaved }: { rule: DetectionRule; mayEdit: bo
           ) : (
             <p className="hint">{t('rules.noParams')}</p>
           )}
-          <ErrorBox error={error} testId="rule-error" />
+          <ErrorBox error={save.error} testId="rule-error" />
           {saved && !dirty && (
             <Notice kind="success" testId="rule-saved">
               {t('rules.saved', { name })}
             </Notice>
           )}
           <div className="button-row">
-            <button type="submit" className="btn btn-primary" disabled={!valid || !dirty || busy} data-testid="rule-save">
+            <button type="submit" className="btn btn-primary" disabled={!valid || !dirty || form.formState.isSubmitting} data-testid="rule-save">
               {t('rules.save')}
             </button>
-            <button type="button" className="btn" disabled={atDefaults} onClick={() => change(draftOf(rule.defaults))} data-testid="rule-reset">
+            <button type="button" className="btn" disabled={atDefaults} onClick={() => form.reset(draftOf(rule.defaults))} data-testid="rule-reset">
               {t('rules.reset')}
             </button>
           </div>
@@ -162,7 +159,10 @@ function RuleCard({ rule, mayEdit, onSaved }: { rule: DetectionRule; mayEdit: bo
 export function DetectionRulesPage() {
   const { t } = useI18n();
   usePageTitle(t('rules.title'));
-  const { data, error, setData } = useApi<RuleList>('/api/monitoring/rules');
+  const rules = $api.useQuery('get', '/api/monitoring/rules');
+  // saving a rule answers all of them as they now run
+  const show = (list: RuleList) => queryClient.setQueryData($api.queryOptions('get', '/api/monitoring/rules').queryKey, list);
+  const data = rules.data;
   // decided by the server: only the province's security officers tune the rules, which run for the whole province
   const mayEdit = data?.mayTune ?? false;
   const on = data?.items.filter((r) => r.enabled).length ?? 0;
@@ -174,15 +174,15 @@ export function DetectionRulesPage() {
       </div>
       <p className="muted">{t('rules.intro')}</p>
       {data && !mayEdit && <Notice>{t('rules.readOnly')}</Notice>}
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <div className="rules-grid">
-          {data.items.map((rule) => (
-            <RuleCard key={rule.rule} rule={rule} mayEdit={mayEdit} onSaved={setData} />
-          ))}
-        </div>
-      )}
+      <Loaded query={rules}>
+        {(list) => (
+          <div className="rules-grid">
+            {list.items.map((rule) => (
+              <RuleCard key={rule.rule} rule={rule} mayEdit={mayEdit} onSaved={show} />
+            ))}
+          </div>
+        )}
+      </Loaded>
     </div>
   );
 }

@@ -1,6 +1,8 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { post, saveFile, type IncidentDetail } from '../../api/index.ts';
-import { ConfirmDialog, ErrorBox, Loading, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { $api, queryClient, saveFile, type IncidentDetail } from '../../api/index.ts';
+import { ConfirmDialog, ErrorBox, Notice, usePageTitle } from '../../components.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDateTime, useI18n, type MessageKey } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
@@ -44,35 +46,36 @@ type Move = 'notified' | 'closed';
 
 export function IncidentDetailPage({ id }: { id: string }) {
   const { t } = useI18n();
+  const query = $api.useQuery('get', '/api/incidents/{id}', { params: { path: { id } } });
+  usePageTitle(query.data ? query.data.code : t('incidents.title'));
+  if (!query.data) {
+    return (
+      <div className="page">
+        <Loaded query={query}>{() => null}</Loaded>
+      </div>
+    );
+  }
+  return <IncidentView incident={query.data} />;
+}
+
+function IncidentView({ incident }: { incident: IncidentDetail }) {
+  const { t } = useI18n();
   const me = useMe();
   const unitName = useUnitName();
-  const { data: incident, error, setData } = useApi<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`);
-  usePageTitle(incident ? incident.code : t('incidents.title'));
+  const init = { params: { path: { id: incident.id } } };
+  const notify = $api.useMutation('post', '/api/incidents/{id}/notified');
+  const close = $api.useMutation('post', '/api/incidents/{id}/close');
+  // the notice is a file: saved by the browser, its name shown once it is
+  const download = useMutation({ mutationFn: () => saveFile(`/api/incidents/${incident.id}/notice.docx`) });
   const [moving, setMoving] = useState<Move | null>(null);
   const [done, setDone] = useState<Move | null>(null);
-  const [downloading, setDownloading] = useState(false);
-  const [downloaded, setDownloaded] = useState<string | null>(null);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
 
-  if (!incident) return <div className="page">{error ? <ErrorBox error={error} /> : <Loading />}</div>;
   const fact = (label: MessageKey, value: ReactNode, testId?: string) => (
     <>
       <dt>{t(label)}</dt>
       <dd data-testid={testId}>{value}</dd>
     </>
   );
-  const download = async () => {
-    setDownloading(true);
-    setDownloadError(null);
-    setDownloaded(null);
-    try {
-      setDownloaded(await saveFile(`/api/incidents/${incident.id}/notice.docx`));
-    } catch (e) {
-      setDownloadError(e);
-    } finally {
-      setDownloading(false);
-    }
-  };
   const mayNotify = incident.mayManage && incident.status === 'open';
   const mayClose = incident.mayManage && incident.status !== 'closed';
 
@@ -124,11 +127,11 @@ export function IncidentDetailPage({ id }: { id: string }) {
         <section className="card card-aside" aria-labelledby="incident-actions-title" data-testid="incident-actions">
           <h2 id="incident-actions-title">{t('incident.notice')}</h2>
           <p className="small muted">{t('incident.noticeText')}</p>
-          <button type="button" className="btn btn-block" onClick={() => void download()} disabled={downloading} data-testid="incident-notice">
-            ⤓ {downloading ? t('incident.downloading') : t('incident.download')}
+          <button type="button" className="btn btn-block" onClick={() => download.mutate()} disabled={download.isPending} data-testid="incident-notice">
+            ⤓ {download.isPending ? t('incident.downloading') : t('incident.download')}
           </button>
-          <ErrorBox error={downloadError} testId="download-error" />
-          {downloaded && <Notice kind="success">{t('incident.downloaded', { file: downloaded })}</Notice>}
+          <ErrorBox error={download.error} testId="download-error" />
+          {download.data && <Notice kind="success">{t('incident.downloaded', { file: download.data })}</Notice>}
           {(mayNotify || mayClose) && (
             <>
               <h3 className="subhead">{t('incident.actions')}</h3>
@@ -167,7 +170,9 @@ export function IncidentDetailPage({ id }: { id: string }) {
           requireReason
           onClose={() => setMoving(null)}
           onConfirm={async (reason) => {
-            setData(await post<IncidentDetail>(`/api/incidents/${incident.id}/${moving === 'notified' ? 'notified' : 'close'}`, { reason }));
+            const next = await (moving === 'notified' ? notify : close).mutateAsync({ ...init, body: { reason } });
+            // the move answers the incident as it now is
+            queryClient.setQueryData($api.queryOptions('get', '/api/incidents/{id}', init).queryKey, next);
             setDone(moving);
             setMoving(null);
           }}

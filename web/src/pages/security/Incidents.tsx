@@ -1,12 +1,18 @@
-import { useState, type FormEvent, type MouseEvent } from 'react';
-import { post, type CaseDetail, type Incident, type IncidentDetail, type IncidentStatus } from '../../api/index.ts';
-import { DialogActions, ErrorBox, Field, Loading, Modal, useApi, usePageTitle } from '../../components.tsx';
+import { useState } from 'react';
+import { z } from 'zod';
+import { openIncidentBody } from '../../../../common/schemas/monitoring.ts';
+import { $api, type CaseDetail, type Incident, type IncidentStatus } from '../../api/index.ts';
+import { usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDateTime, useI18n } from '../../i18n.ts';
 import { Link, navigate } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
 import { caseSubject } from './SecurityCases.tsx';
+import { fromVietnamWallClock, vietnamWallClock } from '../../../../common/vietnam-time.ts';
 
 /** Under this many hours left the countdown turns red (the brief of issue 6), under a day amber. */
 export const URGENT_HOURS = 12;
@@ -61,73 +67,70 @@ function prefillFromCase(c: CaseDetail, unitName: (unit: { id: string; name: str
   return { title: `Sự cố an toàn thông tin liên quan đến tài khoản ${who}`.slice(0, 300), description: description.slice(0, 10_000) };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** The value of a datetime-local input for an instant, in the browser's time zone. */
-function localInput(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** The value of a datetime-local input for an instant: Vietnam time, wherever the browser is. */
+const localInput = (at: number) => vietnamWallClock(new Date(at));
+
+/** The form of an incident: the unit "" for none, `detectedAt` Vietnam time (datetime-local); the server takes an instant. */
+const incidentFields = openIncidentBody.omit({ caseId: true }).extend({
+  unitId: z
+    .string()
+    .transform((id) => id || undefined)
+    .pipe(openIncidentBody.shape.unitId),
+  detectedAt: z
+    .string()
+    .transform((local) => (local ? (fromVietnamWallClock(local)?.toISOString() ?? local) : undefined))
+    .pipe(openIncidentBody.shape.detectedAt),
+});
 
 /** R19: an incident from a confirmed case (prefilled from its alerts), or by hand; the page goes to it once opened. */
 export function IncidentForm({ fromCase, onClose }: { fromCase?: CaseDetail; onClose: () => void }) {
   const { t } = useI18n();
   const unitName = useUnitName();
-  const [initial] = useState(() => (fromCase ? prefillFromCase(fromCase, unitName) : { title: '', description: '' }));
-  const [title, setTitle] = useState(initial.title);
-  const [description, setDescription] = useState(initial.description);
-  const [detectedAt, setDetectedAt] = useState('');
-  const [unitId, setUnitId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const form = useZodForm(incidentFields, { ...(fromCase ? prefillFromCase(fromCase, unitName) : { title: '', description: '' }), detectedAt: '', unitId: '' });
+  const open = $api.useMutation('post', '/api/incidents');
   const [now] = useState(() => Date.now());
-  const ready = title.trim().length >= 5 && description.trim().length >= 10;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!ready || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const opened = await post<IncidentDetail>('/api/incidents', {
-        ...(fromCase ? { caseId: fromCase.id } : {}),
-        ...(!fromCase && unitId ? { unitId } : {}),
-        title: title.trim(),
-        description: description.trim(),
-        ...(detectedAt ? { detectedAt: new Date(detectedAt).toISOString() } : {}),
-      });
-      navigate(`/incidents/${opened.id}`);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
   const fallback = fromCase ? t('incidentForm.detectedCase', { time: formatDateTime(fromCase.openedAt) }) : t('incidentForm.detectedNow');
   return (
-    <Modal title={t('incidentForm.title')} onClose={onClose} testId="incident-form" wide>
-      <form onSubmit={submit} autoComplete="off" noValidate>
-        {fromCase && <p className="modal-text">{t('incidentForm.fromCase', { who: caseSubject(fromCase, t) })}</p>}
-        <Field label={t('incidentForm.name')} required>
-          {(id) => <input id={id} name="title" maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} required autoFocus={!fromCase} data-testid="incident-title" />}
-        </Field>
-        <Field label={t('incidentForm.description')} hint={t('incidentForm.descriptionHint')} required>
-          {(id, hint) => (
-            <textarea id={id} name="description" rows={fromCase ? 9 : 5} maxLength={10_000} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby={hint} required data-testid="incident-description" />
-          )}
-        </Field>
-        <div className="form-grid">
-          <Field label={t('incidentForm.detectedAt')} hint={t('incidentForm.detectedAtHint', { fallback })}>
-            {(id, hint) => <input id={id} name="detectedAt" type="datetime-local" max={localInput(now)} value={detectedAt} onChange={(e) => setDetectedAt(e.target.value)} aria-describedby={hint} data-testid="incident-detected-at" />}
-          </Field>
-          {!fromCase && (
-            <Field label={t('incidentForm.unit')} hint={t('incidentForm.unitHint')}>
-              {(id, hint) => <UnitSelect id={id} name="unitId" value={unitId} onChange={setUnitId} emptyLabel={t('incidentForm.chooseUnit')} describedBy={hint} testId="incident-unit" />}
-            </Field>
-          )}
-        </div>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('incidentForm.title')} disabled={!ready || busy} testId="incident-submit" />
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('incidentForm.title')}
+      form={form}
+      onSubmit={async ({ unitId, ...values }) => {
+        const opened = await open.mutateAsync({ body: { ...values, ...(fromCase ? { caseId: fromCase.id } : { unitId }) } });
+        navigate(`/incidents/${opened.id}`);
+      }}
+      onClose={onClose}
+      submitLabel={t('incidentForm.title')}
+      testId="incident-form"
+      submitTestId="incident-submit"
+    >
+      {fromCase && <p className="modal-text">{t('incidentForm.fromCase', { who: caseSubject(fromCase, t) })}</p>}
+      <FormField form={form} name="title" label={t('incidentForm.name')} required>
+        {(field) => <input {...field} maxLength={300} required autoFocus={!fromCase} data-testid="incident-title" />}
+      </FormField>
+      <FormField form={form} name="description" label={t('incidentForm.description')} hint={t('incidentForm.descriptionHint')} required>
+        {(field) => <textarea {...field} rows={fromCase ? 9 : 5} maxLength={10_000} required data-testid="incident-description" />}
+      </FormField>
+      <div className="form-grid">
+        <FormField form={form} name="detectedAt" label={t('incidentForm.detectedAt')} hint={t('incidentForm.detectedAtHint', { fallback })}>
+          {(field) => <input {...field} type="datetime-local" max={localInput(now)} data-testid="incident-detected-at" />}
+        </FormField>
+        {!fromCase && (
+          <FormField form={form} name="unitId" label={t('incidentForm.unit')} hint={t('incidentForm.unitHint')}>
+            {(field) => (
+              <UnitSelect
+                id={field.id}
+                name="unitId"
+                describedBy={field['aria-describedby']}
+                value={form.watch('unitId')}
+                onChange={(unitId) => form.setValue('unitId', unitId, { shouldValidate: form.formState.isSubmitted, shouldTouch: true })}
+                emptyLabel={t('incidentForm.chooseUnit')}
+                testId="incident-unit"
+              />
+            )}
+          </FormField>
+        )}
+      </div>
+    </FormDialog>
   );
 }
 
@@ -136,12 +139,47 @@ export function IncidentsPage() {
   const me = useMe();
   const unitName = useUnitName();
   usePageTitle(t('incidents.title'));
-  const { data, error } = useApi<{ items: Incident[] }>('/api/incidents');
+  const incidents = $api.useQuery('get', '/api/incidents');
   const [creating, setCreating] = useState(false);
-  const open = (event: MouseEvent<HTMLTableRowElement>, id: string) => {
-    if ((event.target as HTMLElement).closest('a, button')) return;
-    navigate(`/incidents/${id}`);
-  };
+  const columns: Column<Incident>[] = [
+    {
+      key: 'code',
+      label: t('incidents.col.code'),
+      cell: (i) => (
+        <Link to={`/incidents/${i.id}`}>
+          <code>{i.code}</code>
+        </Link>
+      ),
+      sortValue: (i) => i.code,
+      nowrap: true,
+    },
+    {
+      key: 'title',
+      label: t('incidents.col.title'),
+      cell: (i) => (
+        <>
+          {i.title}
+          <div className="muted small">
+            {unitName(i.unit)} · {t('incident.detectedAt')} {formatDateTime(i.detectedAt)}
+          </div>
+        </>
+      ),
+      sortValue: (i) => i.title,
+    },
+    { key: 'status', label: t('incidents.col.status'), cell: (i) => <IncidentStatusBadge status={i.status} />, sortValue: (i) => t(`incidentStatus.${i.status}`) },
+    {
+      key: 'deadline',
+      label: t('incidents.col.deadline'),
+      cell: (i) => (
+        <>
+          <span className="nowrap">{formatDateTime(i.notifyBy)}</span>
+          <div>{i.notifiedAt ? <span className="muted small">{t('incidents.notified', { time: formatDateTime(i.notifiedAt) })}</span> : <Countdown hoursLeft={i.hoursLeft} overdue={i.overdue} />}</div>
+        </>
+      ),
+      sortValue: (i) => i.notifyBy,
+    },
+    { key: 'affected', label: t('incidents.col.affected'), cell: (i) => i.affected.toLocaleString('vi-VN'), sortValue: (i) => i.affected, numeric: true },
+  ];
   return (
     <div className="page" data-testid="incidents-page">
       <div className="page-head">
@@ -153,56 +191,24 @@ export function IncidentsPage() {
         )}
       </div>
       <p className="muted">{t('incidents.intro')}</p>
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <section className="card table-card">
-          {data.items.length === 0 ? (
-            <p className="muted" data-testid="incidents-empty">
-              {t('incidents.empty')}
-            </p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="incidents-table">
-                <thead>
-                  <tr>
-                    <th>{t('incidents.col.code')}</th>
-                    <th>{t('incidents.col.title')}</th>
-                    <th>{t('incidents.col.status')}</th>
-                    <th>{t('incidents.col.deadline')}</th>
-                    <th className="num">{t('incidents.col.affected')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((i) => (
-                    <tr key={i.id} className={i.status === 'closed' ? 'row-clickable row-closed' : 'row-clickable'} onClick={(e) => open(e, i.id)} data-testid="incident-row" data-code={i.code} data-status={i.status}>
-                      <td className="nowrap">
-                        <Link to={`/incidents/${i.id}`}>
-                          <code>{i.code}</code>
-                        </Link>
-                      </td>
-                      <td>
-                        {i.title}
-                        <div className="muted small">
-                          {unitName(i.unit)} · {t('incident.detectedAt')} {formatDateTime(i.detectedAt)}
-                        </div>
-                      </td>
-                      <td>
-                        <IncidentStatusBadge status={i.status} />
-                      </td>
-                      <td>
-                        <span className="nowrap">{formatDateTime(i.notifyBy)}</span>
-                        <div>{i.notifiedAt ? <span className="muted small">{t('incidents.notified', { time: formatDateTime(i.notifiedAt) })}</span> : <Countdown hoursLeft={i.hoursLeft} overdue={i.overdue} />}</div>
-                      </td>
-                      <td className="num">{i.affected.toLocaleString('vi-VN')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
-      )}
+      <Loaded query={incidents}>
+        {(data) => (
+          <section className="card table-card">
+            <DataTable
+              caption={t('incidents.title')}
+              columns={columns}
+              rows={data.items}
+              rowKey={(i) => i.id}
+              rowHref={(i) => `/incidents/${i.id}`}
+              rowProps={(i) => ({ className: i.status === 'closed' ? 'row-closed' : undefined, 'data-testid': 'incident-row', 'data-code': i.code, 'data-status': i.status })}
+              empty={t('incidents.empty')}
+              emptyTestId="incidents-empty"
+              busy={incidents.isFetching}
+              testId="incidents-table"
+            />
+          </section>
+        )}
+      </Loaded>
       {creating && <IncidentForm onClose={() => setCreating(false)} />}
     </div>
   );

@@ -1,6 +1,10 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { post, type CaseAlert, type CaseDetail, type CaseStatus } from '../../api/index.ts';
-import { ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { useState, type ReactNode } from 'react';
+import { z } from 'zod';
+import { CASE_STATUSES, triageBody } from '../../../../common/schemas/monitoring.ts';
+import { $api, queryClient, type CaseAlert, type CaseDetail, type CaseStatus } from '../../api/index.ts';
+import { ErrorBox, Notice, usePageTitle } from '../../components.tsx';
+import { FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDateTime, useI18n, type MessageKey } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
@@ -84,33 +88,28 @@ function Trail({ notes }: { notes: CaseDetail['notes'] }) {
   );
 }
 
+/** The form's choice of move: "" keeps the case's status and only adds the note. */
+const triageFields = triageBody.extend({ status: z.enum(CASE_STATUSES).or(z.literal('')).transform((s) => s || undefined) });
+
 /** R38, R41: the security officer concludes, each step with a note that goes to the journal. */
 function TriageForm({ detail, onDone }: { detail: CaseDetail; onDone: (next: CaseDetail) => void }) {
   const { t } = useI18n();
   const moves = NEXT[detail.status];
-  const [status, setStatus] = useState<CaseStatus | ''>('');
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const ready = note.trim().length >= 3;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!ready || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const next = await post<CaseDetail>(`/api/monitoring/cases/${detail.id}/triage`, { ...(status ? { status } : {}), note: note.trim() });
-      setStatus('');
-      setNote('');
-      onDone(next);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useZodForm<z.input<typeof triageFields>, z.output<typeof triageFields>>(triageFields, { status: '', note: '' });
+  const triage = $api.useMutation('post', '/api/monitoring/cases/{id}/triage');
+  const status = form.watch('status');
+  const ready = form.watch('note').trim().length >= 3;
+  const submit = form.handleSubmit((body) =>
+    triage.mutateAsync({ params: { path: { id: detail.id } }, body }).then(
+      (next) => {
+        form.reset();
+        onDone(next);
+      },
+      () => {},
+    ),
+  );
   return (
-    <form onSubmit={submit} autoComplete="off" noValidate data-testid="triage-form">
+    <form onSubmit={(e) => void submit(e)} autoComplete="off" noValidate data-testid="triage-form">
       {moves.length === 0 ? (
         <p className="small">{t('case.closed', { status: t(`caseStatus.${detail.status}`) })}</p>
       ) : (
@@ -118,23 +117,23 @@ function TriageForm({ detail, onDone }: { detail: CaseDetail; onDone: (next: Cas
           <legend>{t('case.move')}</legend>
           {moves.map((s) => (
             <label key={s} className="radio">
-              <input type="radio" name="status" value={s} checked={status === s} onChange={() => setStatus(s)} data-testid={`triage-${s}`} />
+              <input type="radio" {...form.register('status')} value={s} data-testid={`triage-${s}`} />
               <CaseStatusBadge status={s} />
             </label>
           ))}
           <label className="radio">
-            <input type="radio" name="status" value="" checked={status === ''} onChange={() => setStatus('')} data-testid="triage-keep" />
+            <input type="radio" {...form.register('status')} value="" data-testid="triage-keep" />
             {t('case.keep', { status: t(`caseStatus.${detail.status}`) })}
           </label>
         </fieldset>
       )}
       {status === 'confirmed' && <p className="hint">{t('case.confirmHint')}</p>}
       {status === 'dismissed' && <p className="hint">{t('case.dismissHint')}</p>}
-      <Field label={t('case.note')} hint={t('case.noteHint')} required>
-        {(id, hint) => <textarea id={id} name="note" rows={4} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={hint} required data-testid="triage-note" />}
-      </Field>
-      <ErrorBox error={error} testId="triage-error" />
-      <button type="submit" className={status === 'confirmed' ? 'btn btn-danger btn-block' : 'btn btn-primary btn-block'} disabled={!ready || busy} data-testid="triage-submit">
+      <FormField form={form} name="note" label={t('case.note')} hint={t('case.noteHint')} required>
+        {(field) => <textarea {...field} rows={4} maxLength={2000} required data-testid="triage-note" />}
+      </FormField>
+      <ErrorBox error={triage.error} testId="triage-error" />
+      <button type="submit" className={status === 'confirmed' ? 'btn btn-danger btn-block' : 'btn btn-primary btn-block'} disabled={!ready || form.formState.isSubmitting} data-testid="triage-submit">
         {status ? `${t('case.submit')}: ${t(`caseStatus.${status}`)}` : t('case.submit')}
       </button>
     </form>
@@ -145,12 +144,20 @@ export function SecurityCasePage({ id }: { id: string }) {
   const { t } = useI18n();
   const me = useMe();
   const unitName = useUnitName();
-  const { data: detail, error, setData } = useApi<CaseDetail>(`/api/monitoring/cases/${encodeURIComponent(id)}`);
+  const init = { params: { path: { id } } };
+  const query = $api.useQuery('get', '/api/monitoring/cases/{id}', init);
+  const detail = query.data;
   usePageTitle(detail ? t('case.heading', { who: caseSubject(detail, t) }) : t('cases.title'));
   const [done, setDone] = useState(false);
   const [opening, setOpening] = useState(false);
 
-  if (!detail) return <div className="page">{error ? <ErrorBox error={error} /> : <Loading />}</div>;
+  if (!detail) {
+    return (
+      <div className="page">
+        <Loaded query={query}>{() => null}</Loaded>
+      </div>
+    );
+  }
   const who = caseSubject(detail, t);
   const fact = (label: MessageKey, value: ReactNode) => (
     <>
@@ -212,7 +219,8 @@ export function SecurityCasePage({ id }: { id: string }) {
               <TriageForm
                 detail={detail}
                 onDone={(next) => {
-                  setData(next);
+                  // the triage answers the case as it now is
+                  queryClient.setQueryData($api.queryOptions('get', '/api/monitoring/cases/{id}', init).queryKey, next);
                   setDone(true);
                 }}
               />

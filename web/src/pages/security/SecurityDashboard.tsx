@@ -1,7 +1,9 @@
 import { useId, useMemo } from 'react';
 import { SEVERITIES, type Severity } from '../../../../common/detection-rules.ts';
-import { $api, type SecurityDashboard } from '../../api/index.ts';
-import { ErrorBox, Loading, usePageTitle } from '../../components.tsx';
+import { $api, type NpdSuspension as Suspension, type SecurityDashboard } from '../../api/index.ts';
+import { usePageTitle } from '../../components.tsx';
+import { DataTable, type Column as TableColumn } from '../../components/DataTable.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { capitalized, targetOf } from '../../components/suspensions.ts';
 import { WitnessStatus } from '../../components/WitnessStatus.tsx';
@@ -307,9 +309,40 @@ function Breakdown({ data }: { data: SecurityDashboard }) {
   );
 }
 
+type OpenIncident = SecurityDashboard['openIncidents'][number];
+
 function OpenWork({ data, now }: { data: SecurityDashboard; now: number }) {
   const { t } = useI18n();
   const total = SEVERITIES.reduce((n, s) => n + (data.openCases[s] ?? 0), 0);
+  const incidentColumns: TableColumn<OpenIncident>[] = [
+    {
+      key: 'code',
+      label: t('incidents.col.code'),
+      cell: (i) => (
+        <Link to={`/incidents/${i.id}`}>
+          <code>{i.code}</code>
+        </Link>
+      ),
+      sortValue: (i) => i.code,
+      nowrap: true,
+    },
+    { key: 'title', label: t('incidents.col.title'), cell: (i) => i.title, sortValue: (i) => i.title },
+    {
+      key: 'deadline',
+      label: t('incidents.col.deadline'),
+      cell: (i) => (
+        <>
+          {i.notified ? (
+            <span className="badge incident-status incident-status-notified">{t('incidentStatus.notified')}</span>
+          ) : (
+            <Countdown hoursLeft={Math.floor((Date.parse(i.notifyBy) - now) / HOUR)} overdue={i.overdue} />
+          )}
+          <div className="muted small">{t('incident.deadline', { time: formatDateTime(i.notifyBy) })}</div>
+        </>
+      ),
+      sortValue: (i) => i.notifyBy,
+    },
+  ];
   return (
     <div className="security-charts">
       <section className="card" aria-labelledby="security-cases-title" data-testid="security-cases">
@@ -328,28 +361,15 @@ function OpenWork({ data, now }: { data: SecurityDashboard; now: number }) {
           <h2 id="security-incidents-title">{t('security.incidents')}</h2>
           <Link to="/incidents">{t('security.incidentsLink')} ›</Link>
         </div>
-        {data.openIncidents.length === 0 ? (
-          <p className="muted">{t('security.incidentsNone')}</p>
-        ) : (
-          <ul className="plain-list incident-list">
-            {data.openIncidents.map((i) => (
-              <li key={i.id} data-testid="security-incident" data-overdue={i.overdue}>
-                <div className="incident-list-head">
-                  <Link to={`/incidents/${i.id}`}>
-                    <code>{i.code}</code>
-                  </Link>
-                  {i.notified ? (
-                    <span className="badge incident-status incident-status-notified">{t('incidentStatus.notified')}</span>
-                  ) : (
-                    <Countdown hoursLeft={Math.floor((Date.parse(i.notifyBy) - now) / HOUR)} overdue={i.overdue} />
-                  )}
-                </div>
-                <div>{i.title}</div>
-                <div className="muted small">{t('incident.deadline', { time: formatDateTime(i.notifyBy) })}</div>
-              </li>
-            ))}
-          </ul>
-        )}
+        <DataTable
+          caption={t('security.incidents')}
+          columns={incidentColumns}
+          rows={data.openIncidents}
+          rowKey={(i) => i.id}
+          rowHref={(i) => `/incidents/${i.id}`}
+          rowProps={(i) => ({ 'data-testid': 'security-incident', 'data-overdue': String(i.overdue) })}
+          empty={t('security.incidentsNone')}
+        />
       </section>
     </div>
   );
@@ -377,49 +397,48 @@ function RatioBar({ today, baseline }: { today: number; baseline: number }) {
   );
 }
 
+type TopAccount = SecurityDashboard['topAccounts'][number];
+const spike = (a: TopAccount) => a.baseline > 0 && a.today / a.baseline > SPIKE_RATIO;
+
 function TopAccounts({ data }: { data: SecurityDashboard }) {
   const { t } = useI18n();
   const me = useMe();
   const f = useNumber();
+  const columns: TableColumn<TopAccount>[] = [
+    {
+      key: 'account',
+      label: t('security.col.account'),
+      cell: (a) => (
+        <>
+          {can(me, 'accounts.read') ? <Link to={`/accounts/${a.account.id}`}>{a.account.fullName}</Link> : a.account.fullName} <code className="muted small">{a.account.username}</code>
+        </>
+      ),
+      sortValue: (a) => a.account.fullName,
+    },
+    { key: 'today', label: t('security.col.today'), cell: (a) => <span className="strong">{f.count(a.today)}</span>, sortValue: (a) => a.today, numeric: true },
+    { key: 'baseline', label: t('security.col.baseline'), cell: (a) => f.decimal(a.baseline), sortValue: (a) => a.baseline, numeric: true },
+    {
+      key: 'ratio',
+      label: t('security.col.ratio'),
+      cell: (a) => <RatioBar today={a.today} baseline={a.baseline} />,
+      sortValue: (a) => (a.baseline > 0 ? a.today / a.baseline : null),
+      numeric: true,
+    },
+  ];
   return (
     <section className="card table-card" aria-labelledby="security-top-title" data-testid="security-top">
       <div className="table-card-head">
         <h2 id="security-top-title">{t('security.top')}</h2>
         <p className="hint">{t('security.topHint')}</p>
       </div>
-      {data.topAccounts.length === 0 ? (
-        <p className="muted">{t('security.topNone')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>{t('security.col.account')}</th>
-                <th className="num">{t('security.col.today')}</th>
-                <th className="num">{t('security.col.baseline')}</th>
-                <th className="ratio-col">{t('security.col.ratio')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.topAccounts.map((a) => {
-                const spike = a.baseline > 0 && a.today / a.baseline > SPIKE_RATIO;
-                return (
-                  <tr key={a.account.id} className={spike ? 'row-danger' : undefined} data-testid="top-account" data-spike={spike}>
-                    <td>
-                      {can(me, 'accounts.read') ? <Link to={`/accounts/${a.account.id}`}>{a.account.fullName}</Link> : a.account.fullName} <code className="muted small">{a.account.username}</code>
-                    </td>
-                    <td className="num strong">{f.count(a.today)}</td>
-                    <td className="num">{f.decimal(a.baseline)}</td>
-                    <td className="ratio-col">
-                      <RatioBar today={a.today} baseline={a.baseline} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption={t('security.top')}
+        columns={columns}
+        rows={data.topAccounts}
+        rowKey={(a) => a.account.id}
+        rowProps={(a) => ({ className: spike(a) ? 'row-danger' : undefined, 'data-testid': 'top-account', 'data-spike': String(spike(a)) })}
+        empty={t('security.topNone')}
+      />
     </section>
   );
 }
@@ -429,6 +448,22 @@ function KillSwitch({ data }: { data: SecurityDashboard }) {
   const me = useMe();
   const { active, recent, disconnectedSince } = data.killSwitch;
   const history = recent.filter((s) => s.liftedAt);
+  const historyColumns: TableColumn<Suspension>[] = [
+    { key: 'target', label: t('npdSusp.col.target'), cell: (s) => <strong>{capitalized(targetOf(s, t))}</strong>, sortValue: (s) => targetOf(s, t) },
+    { key: 'reason', label: t('npdSusp.col.reason'), cell: (s) => s.reason },
+    { key: 'suspended', label: t('npdSusp.col.suspended'), cell: (s) => formatDateTime(s.suspendedAt), sortValue: (s) => s.suspendedAt, nowrap: true },
+    {
+      key: 'lifted',
+      label: t('npdSusp.lifted'),
+      cell: (s) => (
+        <>
+          <span className="nowrap">{formatDateTime(s.liftedAt)}</span>
+          {s.liftReason && <div className="muted small">{s.liftReason}</div>}
+        </>
+      ),
+      sortValue: (s) => s.liftedAt,
+    },
+  ];
   return (
     <section className="card" aria-labelledby="security-kill-title" data-testid="security-kill-switch" data-state={disconnectedSince || active.length ? 'stopped' : 'ok'}>
       <div className="card-head">
@@ -460,17 +495,13 @@ function KillSwitch({ data }: { data: SecurityDashboard }) {
       {history.length > 0 && (
         <details className="note-details">
           <summary>{t('security.killRecent', { n: history.length })}</summary>
-          <ul className="plain-list kill-history">
-            {history.map((s) => (
-              <li key={s.id}>
-                <strong>{capitalized(targetOf(s, t))}</strong>: {s.reason}
-                <div className="muted small">
-                  {t('security.killSince', { time: formatDateTime(s.suspendedAt) })} · {t('security.killLifted', { time: formatDateTime(s.liftedAt) })}
-                  {s.liftReason && <> · {s.liftReason}</>}
-                </div>
-              </li>
-            ))}
-          </ul>
+          <DataTable
+            caption={t('security.killRecent', { n: history.length })}
+            columns={historyColumns}
+            rows={history}
+            rowKey={(s) => s.id}
+            empty=""
+          />
         </details>
       )}
     </section>
@@ -536,7 +567,7 @@ export function SecurityDashboardPage() {
   const dashboard = $api.useQuery('get', '/api/monitoring/dashboard');
   // Kept current while the officer works, like the banner; an idle screen stops asking (R48).
   useFreshWhileActive(dashboard);
-  const { data, error, dataUpdatedAt: at, isFetching: loading } = dashboard;
+  const { data, dataUpdatedAt: at, isFetching: loading } = dashboard;
   const refresh = () => void dashboard.refetch();
 
   return (
@@ -551,21 +582,21 @@ export function SecurityDashboardPage() {
         </div>
       </div>
       <p className="muted">{t('security.intro')}</p>
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && (
-        <div className={loading ? 'stats-body is-loading' : 'stats-body'} aria-busy={loading}>
-          <Kpis data={data} now={at} />
-          <LookupCharts data={data} now={at} />
-          <OpenWork data={data} now={at} />
-          <TopAccounts data={data} />
-          <Breakdown data={data} />
-          <div className="security-charts">
-            <KillSwitch data={data} />
-            <JournalAndDetector data={data} />
+      <Loaded query={dashboard}>
+        {(data) => (
+          <div className={loading ? 'stats-body is-loading' : 'stats-body'} aria-busy={loading}>
+            <Kpis data={data} now={at} />
+            <LookupCharts data={data} now={at} />
+            <OpenWork data={data} now={at} />
+            <TopAccounts data={data} />
+            <Breakdown data={data} />
+            <div className="security-charts">
+              <KillSwitch data={data} />
+              <JournalAndDetector data={data} />
+            </div>
           </div>
-        </div>
-      )}
+        )}
+      </Loaded>
     </div>
   );
 }

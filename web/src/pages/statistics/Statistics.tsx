@@ -1,6 +1,9 @@
+import { keepPreviousData, useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { query, saveFile, useRoles, useUnits, type Statistics, type Unit } from '../../api/index.ts';
-import { ErrorBox, Field, Loading, Notice, useApi, usePageTitle } from '../../components.tsx';
+import { vietnamParts } from '../../../../common/vietnam-time.ts';
+import { $api, query, saveFile, useRoles, useUnits, type Statistics, type Unit } from '../../api/index.ts';
+import { ErrorBox, Field, Loading, Notice, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { useI18n, type Translate } from '../../i18n.ts';
 import { useMe } from '../../session.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
@@ -17,24 +20,24 @@ type FieldRow = Counts & { field: string };
 const PRESETS = ['month', 'lastMonth', 'quarter', 'year', 'custom'] as const;
 type Preset = (typeof PRESETS)[number];
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const isoDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A calendar day (month from 0; a month or day out of range rolls over, day 0 is the last of the month before) as YYYY-MM-DD. */
+const isoDay = (year: number, month: number, day: number) => new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10);
 
-/** First and last day of a preset period, in the officer's (Vietnam) calendar. */
-function presetRange(preset: Exclude<Preset, 'custom'>, today = new Date()): { from: string; to: string } {
-  const y = today.getFullYear();
-  const m = today.getMonth();
-  const range = (from: Date, to: Date) => ({ from: isoDay(from), to: isoDay(to) });
+/** First and last day of a preset period, in Vietnam's calendar whatever the browser's time zone. */
+function presetRange(preset: Exclude<Preset, 'custom'>, now = new Date()): { from: string; to: string } {
+  const { year: y, month } = vietnamParts(now);
+  const m = month - 1;
+  const range = (from: [number, number, number], to: [number, number, number]) => ({ from: isoDay(...from), to: isoDay(...to) });
   switch (preset) {
     case 'month':
-      return range(new Date(y, m, 1), new Date(y, m + 1, 0));
+      return range([y, m, 1], [y, m + 1, 0]);
     case 'lastMonth':
-      return range(new Date(y, m - 1, 1), new Date(y, m, 0));
+      return range([y, m - 1, 1], [y, m, 0]);
     case 'quarter':
-      return range(new Date(y, m - (m % 3), 1), new Date(y, m - (m % 3) + 3, 0));
+      return range([y, m - (m % 3), 1], [y, m - (m % 3) + 3, 0]);
     case 'year':
-      return range(new Date(y, 0, 1), new Date(y, 11, 31));
+      return range([y, 0, 1], [y, 11, 31]);
   }
 }
 
@@ -160,15 +163,20 @@ export function StatisticsPage() {
   const scope = useScope();
   const [selection, setSelection] = useState<Selection>(initialSelection);
   const [tab, setTab] = useState<Tab>('unit');
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<unknown>(null);
-  const [exported, setExported] = useState<string | null>(null);
+  const exportFile = useMutation({ mutationFn: (params: string) => saveFile(`/api/statistics/export${params}`) });
 
   // A unit from the address outside the officer's scope falls back to their own.
   const unitId = scope.ready ? (scope.allows(selection.unitId) ? selection.unitId : (scope.roots[0]?.id ?? '')) : '';
   const datesChosen = ISO_DAY.test(selection.from) && ISO_DAY.test(selection.to);
-  const params = datesChosen && unitId ? query({ from: selection.from, to: selection.to, unitId }) : null;
-  const { data, error, loading } = useApi<Statistics>(params === null ? null : `/api/statistics${params}`);
+  const chosen = datesChosen && !!unitId;
+  const params = chosen ? query({ from: selection.from, to: selection.to, unitId }) : null;
+  // Until a period and a unit are chosen, the last answer stays on screen.
+  const { data, error, isFetching: loading } = $api.useQuery(
+    'get',
+    '/api/statistics',
+    { params: { query: { from: selection.from, to: selection.to, unitId } } },
+    { enabled: chosen, placeholderData: keepPreviousData },
+  );
 
   useEffect(() => {
     const kept = selection.preset === 'custom' ? { from: selection.from, to: selection.to } : {};
@@ -177,23 +185,13 @@ export function StatisticsPage() {
 
   const change = (next: Partial<Selection>) => {
     setSelection((s) => ({ ...s, ...next }));
-    setExported(null);
-    setExportError(null);
+    exportFile.reset();
   };
   const choosePreset = (preset: Preset) => change(preset === 'custom' ? { preset } : { preset, ...presetRange(preset) });
 
-  const exportWorkbook = async () => {
-    if (!params || exporting) return;
-    setExporting(true);
-    setExportError(null);
-    setExported(null);
-    try {
-      setExported(await saveFile(`/api/statistics/export${params}`));
-    } catch (e) {
-      setExportError(e);
-    } finally {
-      setExporting(false);
-    }
+  const exporting = exportFile.isPending;
+  const exportWorkbook = () => {
+    if (params && !exporting) exportFile.mutate(params);
   };
 
   const stats = error ? undefined : data;
@@ -204,7 +202,7 @@ export function StatisticsPage() {
       <div className="page-head">
         <h1>{t('stats.title')}</h1>
         <div className="button-row">
-          <button type="button" className="btn" onClick={() => void exportWorkbook()} disabled={!params || exporting} data-testid="stats-export">
+          <button type="button" className="btn" onClick={exportWorkbook} disabled={!params || exporting} data-testid="stats-export">
             ⤓ {exporting ? t('stats.exporting') : t('stats.export')}
           </button>
         </div>
@@ -243,10 +241,10 @@ export function StatisticsPage() {
             {period}
           </p>
         )}
-        <ErrorBox error={exportError} testId="export-error" />
-        {exported && (
+        <ErrorBox error={exportFile.error} testId="export-error" />
+        {exportFile.data && (
           <Notice kind="success" testId="export-done">
-            {t('stats.exported', { file: exported })}
+            {t('stats.exported', { file: exportFile.data })}
           </Notice>
         )}
       </section>
@@ -461,21 +459,13 @@ function StackedBars({ title, rows, testId }: { title: string; rows: BarInput[];
 
 // ——— Tables: sortable, with their totals ———
 
-interface Column<R> {
-  key: string;
-  label: string;
-  value: (r: R) => number | string | null;
-  render?: (r: R) => ReactNode;
-  numeric?: boolean;
-  className?: string;
-}
-
-function countColumns(t: Translate, f: ReturnType<typeof useFormat>): Column<Counts>[] {
-  const count = (key: 'received' | 'online' | 'settledOnTime' | 'settledLate' | 'inProgress' | 'overdue', label: string): Column<Counts> => ({
+/** The figures' columns, the same for every table; their sort value is also the total's `data-value`. */
+function countColumns<R extends Counts>(t: Translate, f: ReturnType<typeof useFormat>): Column<R>[] {
+  const count = (key: 'received' | 'online' | 'settledOnTime' | 'settledLate' | 'inProgress' | 'overdue', label: string): Column<R> => ({
     key,
     label,
-    value: (r) => r[key],
-    render: (r) => f.count(r[key]),
+    cell: (r) => f.count(r[key]),
+    sortValue: (r) => r[key],
     numeric: true,
   });
   return [
@@ -483,10 +473,10 @@ function countColumns(t: Translate, f: ReturnType<typeof useFormat>): Column<Cou
     count('online', t('stats.col.online')),
     count('settledOnTime', t('stats.col.onTime')),
     count('settledLate', t('stats.col.late')),
-    { key: 'onTimeRate', label: t('stats.col.onTimeRate'), value: onTimeRateOf, render: (r) => f.percent(onTimeRateOf(r)), numeric: true },
+    { key: 'onTimeRate', label: t('stats.col.onTimeRate'), cell: (r) => f.percent(onTimeRateOf(r)), sortValue: onTimeRateOf, numeric: true },
     count('inProgress', t('stats.col.inProgress')),
     count('overdue', t('stats.col.overdue')),
-    { key: 'settledDays', label: t('stats.col.days'), value: (r) => r.settledDays, render: (r) => f.decimal(r.settledDays), numeric: true },
+    { key: 'settledDays', label: t('stats.col.days'), cell: (r) => f.decimal(r.settledDays), sortValue: (r) => r.settledDays, numeric: true },
   ];
 }
 
@@ -504,8 +494,6 @@ function Tables({
   describe: (id: string, fallback: string) => { name: string; within: string | null };
 }) {
   const { t } = useI18n();
-  const f = useFormat();
-  const counts = countColumns(t, f);
   const fields = useMemo(() => byField(stats.byProcedure), [stats]);
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -541,7 +529,7 @@ function Tables({
       </div>
       <div id="stats-tab-panel" role="tabpanel" aria-labelledby={`stats-tab-${tab}`}>
         {tab === 'unit' && (
-          <SortableTable<UnitRow>
+          <StatsTable<UnitRow>
             key="unit"
             caption={t('stats.caption.unit', { period })}
             rows={stats.byUnit}
@@ -550,8 +538,8 @@ function Tables({
               {
                 key: 'unit',
                 label: t('stats.col.unit'),
-                value: (r) => describe(r.unitId, r.unitName).name,
-                render: (r) => {
+                sortValue: (r) => describe(r.unitId, r.unitName).name,
+                cell: (r) => {
                   const unit = describe(r.unitId, r.unitName);
                   return (
                     <>
@@ -562,35 +550,32 @@ function Tables({
                 },
               },
             ]}
-            counts={counts}
             total={stats.total}
             testId="stats-table-unit"
           />
         )}
         {tab === 'field' && (
-          <SortableTable<FieldRow>
+          <StatsTable<FieldRow>
             key="field"
             caption={t('stats.caption.field', { period })}
             rows={fields}
             rowKey={(r) => r.field}
-            lead={[{ key: 'field', label: t('stats.col.field'), value: (r) => r.field, render: (r) => r.field || <span className="muted">{t('stats.noField')}</span> }]}
-            counts={counts}
+            lead={[{ key: 'field', label: t('stats.col.field'), sortValue: (r) => r.field, cell: (r) => r.field || <span className="muted">{t('stats.noField')}</span> }]}
             total={stats.total}
             testId="stats-table-field"
           />
         )}
         {tab === 'procedure' && (
-          <SortableTable<ProcedureRow>
+          <StatsTable<ProcedureRow>
             key="procedure"
             caption={t('stats.caption.procedure', { period })}
             rows={stats.byProcedure}
             rowKey={(r) => r.code}
             lead={[
-              { key: 'code', label: t('stats.col.code'), value: (r) => r.code, render: (r) => <code>{r.code}</code>, className: 'nowrap' },
-              { key: 'name', label: t('stats.col.procedure'), value: (r) => r.name, className: 'stats-procedure-name' },
-              { key: 'field', label: t('stats.col.field'), value: (r) => r.field },
+              { key: 'code', label: t('stats.col.code'), sortValue: (r) => r.code, cell: (r) => <code>{r.code}</code>, nowrap: true },
+              { key: 'name', label: t('stats.col.procedure'), sortValue: (r) => r.name, cell: (r) => <div className="stats-procedure-name">{r.name}</div> },
+              { key: 'field', label: t('stats.col.field'), sortValue: (r) => r.field, cell: (r) => r.field },
             ]}
-            counts={counts}
             total={stats.total}
             testId="stats-table-procedure"
           />
@@ -600,105 +585,39 @@ function Tables({
   );
 }
 
-function SortableTable<R extends Counts>({
-  caption,
-  rows,
-  rowKey,
-  lead,
-  counts,
-  total,
-  testId,
-}: {
-  caption: string;
-  rows: R[];
-  rowKey: (r: R) => string;
-  lead: Column<R>[];
-  counts: Column<Counts>[];
-  total: Counts;
-  testId: string;
-}) {
-  const { t, lang } = useI18n();
-  const [sort, setSort] = useState<{ key: string; descending: boolean } | null>(null);
-  const columns: Column<R>[] = [...lead, ...counts];
-  const column = sort && columns.find((c) => c.key === sort.key);
-  let sorted = rows;
-  if (sort && column) {
-    const collator = new Intl.Collator(lang === 'vi' ? 'vi' : 'en', { numeric: true, sensitivity: 'base' });
-    const direction = sort.descending ? -1 : 1;
-    sorted = [...rows].sort((a, b) => {
-      const x = column.value(a);
-      const y = column.value(b);
-      // blanks (no rate, no average) last whichever the direction
-      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-      return direction * (typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y)));
-    });
-  }
-  const toggle = (column: Column<R>) =>
-    setSort((s) => (s?.key === column.key ? { key: column.key, descending: !s.descending } : { key: column.key, descending: !!column.numeric }));
+/** The statistics' look (tabular figures, bold totals) around the table; the empty text keeps the panel's. */
+const Styled = ({ on, children }: { on: boolean; children: ReactNode }) => (on ? <div className="stats-table">{children}</div> : children);
 
-  if (rows.length === 0) {
-    return (
-      <p className="muted" data-testid="stats-table-empty">
-        {t('stats.empty')}
-      </p>
-    );
-  }
+/** Rows named by their lead columns (the first names the row), every figure sortable, and the period's totals below. */
+function StatsTable<R extends Counts>({ caption, rows, rowKey, lead, total, testId }: { caption: string; rows: R[]; rowKey: (r: R) => string; lead: Column<R>[]; total: Counts; testId: string }) {
+  const { t } = useI18n();
+  const f = useFormat();
+  const counts = countColumns<Counts>(t, f);
+  const columns: Column<R>[] = [...lead.map((c, i) => (i === 0 ? { ...c, rowHeader: true } : c)), ...countColumns<R>(t, f)];
   return (
-    <div className="table-wrap">
-      <table className="table stats-table" data-testid={testId}>
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => {
-              const state = sort?.key === c.key ? (sort.descending ? 'descending' : 'ascending') : undefined;
-              return (
-                <th key={c.key} scope="col" className={c.numeric ? 'num' : undefined} aria-sort={state}>
-                  <button type="button" className="sort-button" onClick={() => toggle(c)} data-testid={`sort-${c.key}`}>
-                    {c.label}
-                    <span className={state ? 'sort-mark active' : 'sort-mark'} aria-hidden="true">
-                      {state === 'ascending' ? '▲' : state === 'descending' ? '▼' : '↕'}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => (
-            <tr key={rowKey(r)} data-testid="stats-row" data-key={rowKey(r)}>
-              {lead.map((c, i) =>
-                i === 0 ? (
-                  <th key={c.key} scope="row" className={c.className}>
-                    {c.render ? c.render(r) : c.value(r)}
-                  </th>
-                ) : (
-                  <td key={c.key} className={c.className}>
-                    {c.render ? c.render(r) : c.value(r)}
-                  </td>
-                ),
-              )}
-              {counts.map((c) => (
-                <td key={c.key} className="num" data-col={c.key}>
-                  {c.render!(r)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
+    <Styled on={rows.length > 0}>
+      <DataTable
+        caption={caption}
+        columns={columns}
+        rows={rows}
+        rowKey={rowKey}
+        rowProps={(r) => ({ 'data-testid': 'stats-row', 'data-key': rowKey(r) })}
+        empty={t('stats.empty')}
+        emptyTestId="stats-table-empty"
+        testId={testId}
+        footer={
           <tr data-testid="stats-total-row">
             <th scope="row" colSpan={lead.length}>
               {t('stats.total')}
             </th>
             {counts.map((c) => (
-              <td key={c.key} className="num" data-col={c.key} data-value={c.value(total) ?? ''}>
-                {c.render!(total)}
+              <td key={c.key} className="num" data-col={c.key} data-value={c.sortValue!(total) ?? ''}>
+                {c.cell(total)}
               </td>
             ))}
           </tr>
-        </tfoot>
-      </table>
-    </div>
+        }
+      />
+    </Styled>
   );
 }

@@ -1,12 +1,16 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { CHILD_UNIT_KINDS, newUnitBody, renameUnitBody } from '../../../../common/schemas/units.ts';
-import { $api, get, post, queryClient, useUnits, type Unit, type UnitResultKeys } from '../../api/index.ts';
-import { ConfirmDialog, DialogActions, ErrorBox, Field, Loading, Modal, Notice, usePageTitle } from '../../components.tsx';
+import { useMemo, useState } from 'react';
+import { z } from 'zod';
+import { CHILD_UNIT_KINDS, newUnitBody, renameUnitBody, revokeResultKeyBody } from '../../../../common/schemas/units.ts';
+import { $api, queryClient, useUnits, type Unit, type UnitResultKeys } from '../../api/index.ts';
+import { ConfirmDialog, Field, Modal, Notice, usePageTitle } from '../../components.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
+import { Loaded } from '../../components/Loaded.tsx';
 import { formatDateTime, useI18n } from '../../i18n.ts';
 import { useMe } from '../../session.ts';
 import { foldVietnamese } from '../../text.ts';
 import { buildTree, type TreeNode } from '../../units.ts';
+import { fromVietnamWallClock } from '../../../../common/vietnam-time.ts';
 
 const unitFields = newUnitBody.omit({ parentId: true });
 
@@ -66,41 +70,41 @@ function RenameDialog({ unit, onClose, onDone }: { unit: Unit; onClose: () => vo
 
 type ResultKey = UnitResultKeys['keys'][number];
 
+/** The form of a revocation: `compromisedSince` is Vietnam time (datetime-local); the server takes an instant. */
+const revokeFields = revokeResultKeyBody.extend({
+  compromisedSince: z
+    .string()
+    .transform((local) => (local ? (fromVietnamWallClock(local)?.toISOString() ?? local) : undefined))
+    .pipe(revokeResultKeyBody.shape.compromisedSince),
+});
+
 function RevokeKeyDialog({ unit, resultKey, onClose, onDone }: { unit: Unit; resultKey: ResultKey; onClose: () => void; onDone: (keys: UnitResultKeys) => void }) {
   const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const [since, setSince] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      // datetime-local is the officer's local time; the server takes an instant
-      const body = { reason: reason.trim(), ...(since ? { compromisedSince: new Date(since).toISOString() } : {}) };
-      onDone(await post<UnitResultKeys>(`/api/units/${unit.id}/result-keys/${resultKey.id}/revoke`, body));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const form = useZodForm(revokeFields, { reason: '', compromisedSince: '' });
+  const revoke = $api.useMutation('post', '/api/units/{id}/result-keys/{keyId}/revoke');
   return (
-    <Modal title={t('resultKeys.revokeTitle', { id: resultKey.id })} onClose={onClose} testId="revoke-key-dialog" role="alertdialog">
-      <form onSubmit={submit} autoComplete="off">
-        <p className="modal-text">{t('resultKeys.revokeText')}</p>
-        <Field label={t('resultKeys.reason')} hint={t('resultKeys.reasonHint')} required>
-          {(id, hint) => <textarea id={id} name="reason" aria-describedby={hint} rows={3} minLength={10} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required autoFocus />}
-        </Field>
-        <Field label={t('resultKeys.since')} hint={t('resultKeys.sinceHint')}>
-          {(id, hint) => <input id={id} name="compromisedSince" type="datetime-local" aria-describedby={hint} value={since} onChange={(e) => setSince(e.target.value)} />}
-        </Field>
-        <ErrorBox error={error} testId="dialog-error" />
-        <DialogActions onCancel={onClose} label={t('resultKeys.revoke')} disabled={busy || reason.trim().length < 10} danger testId="revoke-key-button" />
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('resultKeys.revokeTitle', { id: resultKey.id })}
+      form={form}
+      onSubmit={async (body) => onDone(await revoke.mutateAsync({ params: { path: { id: unit.id, keyId: resultKey.id } }, body }))}
+      onClose={onClose}
+      submitLabel={t('resultKeys.revoke')}
+      danger
+      testId="revoke-key-dialog"
+      submitTestId="revoke-key-button"
+    >
+      <p className="modal-text">{t('resultKeys.revokeText')}</p>
+      <FormField form={form} name="reason" label={t('resultKeys.reason')} hint={t('resultKeys.reasonHint')} required>
+        {(field) => <textarea {...field} rows={3} maxLength={500} autoFocus />}
+      </FormField>
+      <FormField form={form} name="compromisedSince" label={t('resultKeys.since')} hint={t('resultKeys.sinceHint')}>
+        {(field) => <input {...field} type="datetime-local" />}
+      </FormField>
+    </FormDialog>
   );
 }
+
+const keyBadge = (status: ResultKey['status']) => (status === 'current' ? 'badge badge-active' : status === 'revoked' ? 'badge badge-locked' : 'badge badge-left');
 
 /**
  * The unit's result signing keys, for those who manage them: the server answers 403/404 to anyone else, and then
@@ -108,21 +112,39 @@ function RevokeKeyDialog({ unit, resultKey, onClose, onDone }: { unit: Unit; res
  */
 function ResultKeys({ unit }: { unit: Unit }) {
   const { t } = useI18n();
-  const [keys, setKeys] = useState<UnitResultKeys | null>(null);
+  const init = { params: { path: { id: unit.id } } };
+  const keys = $api.useQuery('get', '/api/units/{id}/result-keys', init);
+  // rotate and revoke answer the keys as they now are
+  const show = (next: UnitResultKeys) => queryClient.setQueryData($api.queryOptions('get', '/api/units/{id}/result-keys', init).queryKey, next);
+  const rotate = $api.useMutation('post', '/api/units/{id}/result-keys/rotate');
   const [rotating, setRotating] = useState(false);
   const [revoking, setRevoking] = useState<ResultKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    get<UnitResultKeys>(`/api/units/${unit.id}/result-keys`, { quiet: true }).then(
-      (k) => current && setKeys(k),
-      () => current && setKeys(null),
-    );
-    return () => {
-      current = false;
-    };
-  }, [unit.id]);
-  if (!keys) return null;
+  if (!keys.data) return null;
+  const columns: Column<ResultKey>[] = [
+    { key: 'generation', label: t('resultKeys.generation'), cell: (k) => k.generation, sortValue: (k) => k.generation },
+    {
+      key: 'id',
+      label: t('resultKeys.id'),
+      cell: (k) => <code title={k.verifierKey}>{k.id}</code>,
+    },
+    {
+      key: 'status',
+      label: t('resultKeys.status'),
+      cell: (k) => (
+        <>
+          <span className={keyBadge(k.status)}>{t(`resultKeys.status.${k.status}`)}</span>
+          {k.revokedAt && <div className="small">{t('resultKeys.revokedLine', { at: formatDateTime(k.revokedAt), since: formatDateTime(k.compromisedSince) })}</div>}
+          {k.revocations.map((r, i) => (
+            <div key={i} className="muted small">
+              {t('resultKeys.revocation', { at: formatDateTime(r.revokedAt), who: r.revokedBy?.fullName ?? '—', reason: r.reason, since: formatDateTime(r.compromisedSince) })}
+            </div>
+          ))}
+        </>
+      ),
+    },
+    { key: 'createdAt', label: t('resultKeys.createdAt'), cell: (k) => formatDateTime(k.createdAt), sortValue: (k) => k.createdAt, nowrap: true },
+  ];
   return (
     <section aria-labelledby="result-keys-title" data-testid="result-keys">
       <h3 id="result-keys-title" className="subhead">
@@ -134,53 +156,23 @@ function ResultKeys({ unit }: { unit: Unit }) {
           {notice}
         </Notice>
       )}
-      {keys.keys.length === 0 ? (
-        <p className="muted" data-testid="result-keys-empty">
-          {t('resultKeys.empty')}
-        </p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="result-keys-table">
-            <thead>
-              <tr>
-                <th>{t('resultKeys.generation')}</th>
-                <th>{t('resultKeys.id')}</th>
-                <th>{t('resultKeys.status')}</th>
-                <th>{t('resultKeys.createdAt')}</th>
-                <th>
-                  <span className="visually-hidden">{t('dossier.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.keys.map((k) => (
-                <tr key={k.id} data-testid="result-key-row" data-key={k.id} data-status={k.status}>
-                  <td>{k.generation}</td>
-                  <td>
-                    <code title={k.verifierKey}>{k.id}</code>
-                  </td>
-                  <td>
-                    <span className={k.status === 'current' ? 'badge badge-active' : k.status === 'revoked' ? 'badge badge-locked' : 'badge badge-left'}>{t(`resultKeys.status.${k.status}`)}</span>
-                    {k.revokedAt && <div className="small">{t('resultKeys.revokedLine', { at: formatDateTime(k.revokedAt), since: formatDateTime(k.compromisedSince) })}</div>}
-                    {k.revocations.map((r, i) => (
-                      <div key={i} className="muted small">
-                        {t('resultKeys.revocation', { at: formatDateTime(r.revokedAt), who: r.revokedBy?.fullName ?? '—', reason: r.reason, since: formatDateTime(r.compromisedSince) })}
-                      </div>
-                    ))}
-                  </td>
-                  <td className="nowrap">{formatDateTime(k.createdAt)}</td>
-                  <td>
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => setRevoking(k)} data-testid="result-key-revoke">
-                      {k.status === 'revoked' ? t('resultKeys.revokeEarlier') : t('resultKeys.revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {keys.keys.length > 0 && (
+      <DataTable
+        caption={t('resultKeys.title')}
+        columns={columns}
+        rows={keys.data.keys}
+        rowKey={(k) => k.id}
+        rowProps={(k) => ({ 'data-testid': 'result-key-row', 'data-key': k.id, 'data-status': k.status })}
+        actions={(k) => (
+          <button type="button" className="btn btn-small btn-danger" onClick={() => setRevoking(k)} data-testid="result-key-revoke">
+            {k.status === 'revoked' ? t('resultKeys.revokeEarlier') : t('resultKeys.revoke')}
+          </button>
+        )}
+        empty={t('resultKeys.empty')}
+        emptyTestId="result-keys-empty"
+        busy={keys.isFetching}
+        testId="result-keys-table"
+      />
+      {keys.data.keys.length > 0 && (
         <button type="button" className="btn" onClick={() => setRotating(true)} data-testid="result-key-rotate">
           {t('resultKeys.rotate')}
         </button>
@@ -191,8 +183,8 @@ function ResultKeys({ unit }: { unit: Unit }) {
           text={<p>{t('resultKeys.rotateText')}</p>}
           confirmLabel={t('resultKeys.rotate')}
           onConfirm={async () => {
-            const next = await post<UnitResultKeys>(`/api/units/${unit.id}/result-keys/rotate`);
-            setKeys(next);
+            const next = await rotate.mutateAsync(init);
+            show(next);
             setNotice(t('resultKeys.rotated', { id: next.keys[0]?.id ?? '' }));
             setRotating(false);
           }}
@@ -206,7 +198,7 @@ function ResultKeys({ unit }: { unit: Unit }) {
           resultKey={revoking}
           onClose={() => setRevoking(null)}
           onDone={(next) => {
-            setKeys(next);
+            show(next);
             setNotice(t('resultKeys.revoked', { id: revoking.id }));
             setRevoking(null);
           }}
@@ -242,7 +234,8 @@ export function UnitsPage() {
   const { t } = useI18n();
   usePageTitle(t('units.title'));
   const me = useMe();
-  const { data: units, error } = useUnits();
+  const unitsQuery = useUnits();
+  const units = unitsQuery.data;
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<Set<string> | null>(null);
   const [adding, setAdding] = useState<Unit | null>(null);
@@ -341,13 +334,13 @@ export function UnitsPage() {
         {units && <span className="muted">{t('units.count', { n: visible ? visible.size : units.length })}</span>}
       </div>
       {added && <Notice kind="success">{t('units.created', { name: added })}</Notice>}
-      <ErrorBox error={error} />
-      {!units && !error && <Loading />}
-      {units && (
-        <section className="card tree-card">
-          {visible && visible.size === 0 ? <p className="muted">{t('common.noResults')}</p> : <ul className="tree tree-root">{tree.map(renderNode)}</ul>}
-        </section>
-      )}
+      <Loaded query={unitsQuery}>
+        {() => (
+          <section className="card tree-card">
+            {visible && visible.size === 0 ? <p className="muted">{t('common.noResults')}</p> : <ul className="tree tree-root">{tree.map(renderNode)}</ul>}
+          </section>
+        )}
+      </Loaded>
       {adding && (
         <AddUnitDialog
           parent={adding}
