@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, apiEvents, get, post, queryClient, setCsrfToken, type Me } from './api/index.ts';
+import { answer, ApiError, apiEvents, queryClient, quietClient, setCsrfToken, type Me } from './api/index.ts';
 import { ErrorBox, Loading, notFoundError } from './components.tsx';
 import { AuthFrame } from './components/AuthFrame.tsx';
 import { I18nContext, storedLang, storeLang, translator, useI18n, type Lang } from './i18n.ts';
@@ -101,7 +101,7 @@ export function App() {
 
   const refresh = useCallback(async (): Promise<Me | null> => {
     try {
-      const current = await get<Me>('/api/auth/me', { quiet: true });
+      const current = await answer(quietClient.GET('/api/auth/me'));
       setCsrfToken(current.csrfToken);
       setMe(current);
       setBootError(null);
@@ -117,14 +117,14 @@ export function App() {
   }, [clear]);
 
   const syncCsrf = useCallback(async () => {
-    const current = await get<Me>('/api/auth/me', { quiet: true });
+    const current = await answer(quietClient.GET('/api/auth/me'));
     setCsrfToken(current.csrfToken);
   }, []);
 
   const signOut = useCallback(
     async (why: 'signedOut' | 'idle' = 'signedOut') => {
       try {
-        await post('/api/auth/sign-out', undefined, { quiet: true });
+        await quietClient.POST('/api/auth/sign-out');
       } catch {
         // Already ended (idle lock, ended elsewhere): the server answers 401, which is fine here.
       }

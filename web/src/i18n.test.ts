@@ -37,7 +37,10 @@ describe('the message catalogs', () => {
     expect(tEn('units.count', { n: 2 })).toBe('2 units');
     expect(tEn('journal.witness.behindText', { n: 1 })).toBe('1 entry of the latest checkpoint is not yet accepted by the witness.');
     expect(tEn('idle.warning', { n: 30 })).toBe('The session will lock in 30 seconds due to inactivity.');
-    expect(tVi('units.count', { n: 1 })).toBe(vi['units.count'].replace('{n}', '1'));
+    expect(tVi('units.count', { n: 1 })).toBe('1 đơn vị');
+    // thousands grouped as each language writes them
+    expect(tEn('units.count', { n: 12345 })).toBe('12,345 units');
+    expect(tVi('units.count', { n: 12345 })).toBe('12.345 đơn vị');
   });
 
   it('should not break a page when a value is missing: the message is shown as written', () => {

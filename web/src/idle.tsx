@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { apiEvents, get, post } from './api/index.ts';
+import { apiEvents, client } from './api/index.ts';
 import { Modal } from './components.tsx';
 import { describeDuration, useI18n } from './i18n.ts';
 
@@ -51,8 +51,8 @@ export function IdleGuard({ timeoutSeconds, fullySignedIn, onLock }: { timeoutSe
       inFlight = true;
       try {
         // Before the last sign-in step only /api/auth/me is open to the session; it restarts the clock as well.
-        if (fullySignedIn) await post('/api/auth/keepalive');
-        else await get('/api/auth/me');
+        if (fullySignedIn) await client.POST('/api/auth/keepalive');
+        else await client.GET('/api/auth/me');
       } catch {
         // A 401 is handled by the api module (lock screen); anything else is retried with the next activity.
       } finally {

@@ -13,7 +13,7 @@ export const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['accounts'],
       summary: 'The roles and the permissions they carry',
-      response: { 200: z.object({ items: z.array(z.object({ role: z.string(), nameVi: z.string(), nameEn: z.string(), permissions: z.array(z.string()), grantedBy: z.string() })) }), ...errorResponses },
+      response: { 200: z.object({ items: z.array(z.object({ role: roleName, nameVi: z.string(), nameEn: z.string(), permissions: z.array(z.string()), grantedBy: z.string() })) }), ...errorResponses },
     },
   }, async () => ({ items: ROLE_NAMES.map((r) => ({ role: r, ...ROLES[r], permissions: [...ROLES[r].permissions] })) }));
 

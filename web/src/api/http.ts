@@ -61,19 +61,6 @@ export interface RequestOptions {
   quiet?: boolean;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  Object.assign(headers, csrfHeader(method));
-  const response = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const payload: unknown = response.status === 204 ? null : await response.json().catch(() => null);
-  if (response.ok) {
-    apiEvents.onTouch();
-    return payload as T;
-  }
-  throw failureOf(response, payload, options);
-}
-
 export async function send(path: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store' });
@@ -142,12 +129,6 @@ export async function openFile(path: string, mode: 'view' | 'download' | 'origin
   }
   return saveFile(path);
 }
-
-export const get = <T>(path: string, options?: RequestOptions) => api<T>('GET', path, undefined, options);
-export const post = <T>(path: string, body?: unknown, options?: RequestOptions) => api<T>('POST', path, body, options);
-export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
-export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const del = <T>(path: string) => api<T>('DELETE', path);
 
 /** Builds a query string from the defined, non-empty values. */
 export function query(params: Record<string, string | number | undefined>): string {

@@ -1842,7 +1842,8 @@ export type paths = {
                     content: {
                         "application/json": {
                             items: {
-                                role: string;
+                                /** @enum {string} */
+                                role: "system_admin" | "unit_admin" | "leader" | "reception_officer" | "processing_officer" | "inspector" | "security_officer" | "contractor";
                                 nameVi: string;
                                 nameEn: string;
                                 permissions: string[];

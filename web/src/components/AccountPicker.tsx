@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
-import { get, query, type AccountSummary } from '../api/index.ts';
+import { answer, client, type AccountSummary } from '../api/index.ts';
 import { useI18n } from '../i18n.ts';
 import { accountLabel, type AccountRef } from './names.ts';
 
@@ -44,7 +44,7 @@ export function AccountPicker({
     }
     let current = true;
     const timer = window.setTimeout(() => {
-      get<{ items: AccountSummary[] }>(`/api/accounts${query({ q: search, limit: 8 })}`).then(
+      answer(client.GET('/api/accounts', { params: { query: { q: search, limit: 8 } } })).then(
         (r) => {
           if (!current) return;
           setResults(r.items);

@@ -44,7 +44,7 @@ export function WitnessStatus({ status }: { status: JournalStatus }) {
           ) : (
             <>
               <dt>{t('journal.witnessedSize')}</dt>
-              <dd data-testid="witness-size">{t('journal.entriesCount', { n: witness.size.toLocaleString('vi-VN') })}</dd>
+              <dd data-testid="witness-size">{t('journal.entriesCount', { n: witness.size })}</dd>
               <dt>{t('journal.witnessedAt')}</dt>
               <dd>{formatDateTimeSeconds(witness.at)}</dd>
             </>

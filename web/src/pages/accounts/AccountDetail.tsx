@@ -80,7 +80,7 @@ function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGrant
   const { data: roles } = useRoles();
   const form = useZodForm(grantRoleBody, { role: '', unitId: account.unit.id });
   const grant = $api.useMutation('post', '/api/accounts/{id}/roles');
-  // the role is one of GET /api/roles, which names them as plain strings
+  // the form holds the role as the select's text; the server refuses one it does not know
   const submit = form.handleSubmit(({ role, unitId }) =>
     grant.mutateAsync({ ...at(account.id), body: { role: role as RoleName, unitId } }).then(
       async () => {

@@ -13,6 +13,7 @@ import { can, useMe } from '../../session.ts';
 import { describeUserAgent } from '../../text.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
 import { ResetRequests } from './AccountResets.tsx';
+import { OfficerFields } from '../../components/OfficerFields.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -54,24 +55,7 @@ function IssueDialog({ defaultUnitId, onClose, onIssued }: { defaultUnitId: stri
     <FormDialog title={t('accounts.issueTitle')} form={form} onSubmit={async (body) => onIssued(await issue.mutateAsync({ body }))} onClose={onClose} submitLabel={t('accounts.issue')} testId="issue-dialog">
       <p className="hint">{t('accounts.issueNote')}</p>
       <div className="form-grid">
-        <FormField form={form} name="fullName" label={t('accounts.fullName')} required>
-          {(field) => <input {...field} maxLength={120} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="username" label={t('accounts.username')} hint={t('accounts.usernameHint')} required>
-          {(field) => <input {...field} maxLength={40} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="personalId" label={t('accounts.personalId')} hint={t('accounts.personalIdHint')} required>
-          {(field) => <input {...field} inputMode="numeric" maxLength={12} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="position" label={t('accounts.position')}>
-          {(field) => <input {...field} maxLength={120} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="email" label={t('accounts.email')}>
-          {(field) => <input {...field} type="email" inputMode="email" maxLength={200} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="phone" label={t('accounts.phone')}>
-          {(field) => <input {...field} type="tel" inputMode="tel" maxLength={20} autoComplete="off" />}
-        </FormField>
+        <OfficerFields form={form} />
       </div>
       <FormField form={form} name="unitId" label={t('accounts.unit')} required>
         {(field) => (

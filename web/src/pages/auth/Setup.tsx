@@ -2,13 +2,14 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { setupBody } from '../../../../common/schemas/auth.ts';
-import { post, type Answer } from '../../api/index.ts';
+import { answer, quietClient, type Answer } from '../../api/index.ts';
 import { ErrorBox, Loading, Notice, PasswordRules, usePageTitle } from '../../components.tsx';
 import { AuthFrame } from '../../components/AuthFrame.tsx';
 import { FormField, useZodForm } from '../../components/form.tsx';
 import { useI18n } from '../../i18n.ts';
 import { useSession } from '../../session.ts';
 import { PasswordField } from './SignInSteps.tsx';
+import { OfficerFields } from '../../components/OfficerFields.tsx';
 
 type SetupStatus = Answer<'/api/setup/status', 'post'>;
 
@@ -25,30 +26,13 @@ function SetupForm({ token }: { token: string }) {
     [t],
   );
   const form = useZodForm(schema, { username: '', fullName: '', personalId: '', position: '', email: '', phone: '', password: '', confirmPassword: '' });
-  // quiet: nobody is signed in yet, a 401 here ends no session (the typed client cannot say so)
-  const setup = useMutation({ mutationFn: (body: z.input<typeof setupBody>) => post<Answer<'/api/setup', 'post'>>('/api/setup', body, { quiet: true }) });
+  // quiet: nobody is signed in yet, a 401 here ends no session
+  const setup = useMutation({ mutationFn: (body: z.input<typeof setupBody>) => answer(quietClient.POST('/api/setup', { body })) });
   const submit = form.handleSubmit(({ confirmPassword: _, ...values }) => setup.mutateAsync({ token, ...values }).then(() => refresh(), () => {}));
   return (
     <div className="form-with-aside">
       <form onSubmit={(e) => void submit(e)} autoComplete="off" noValidate>
-        <FormField form={form} name="fullName" label={t('accounts.fullName')} required>
-          {(field) => <input {...field} maxLength={120} autoComplete="off" required />}
-        </FormField>
-        <FormField form={form} name="username" label={t('accounts.username')} hint={t('accounts.usernameHint')} required>
-          {(field) => <input {...field} maxLength={40} autoComplete="off" required />}
-        </FormField>
-        <FormField form={form} name="personalId" label={t('accounts.personalId')} hint={t('accounts.personalIdHint')} required>
-          {(field) => <input {...field} inputMode="numeric" maxLength={12} autoComplete="off" required />}
-        </FormField>
-        <FormField form={form} name="position" label={t('accounts.position')}>
-          {(field) => <input {...field} maxLength={120} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="email" label={t('accounts.email')}>
-          {(field) => <input {...field} type="email" inputMode="email" maxLength={200} autoComplete="off" />}
-        </FormField>
-        <FormField form={form} name="phone" label={t('accounts.phone')}>
-          {(field) => <input {...field} type="tel" inputMode="tel" maxLength={20} autoComplete="off" />}
-        </FormField>
+        <OfficerFields form={form} />
         <FormField form={form} name="password" label={t('pwd.new')} required>
           {(field) => <PasswordField field={field} />}
         </FormField>
@@ -77,7 +61,7 @@ export function SetupPage() {
     if (!token) return;
     // The token leaves the address bar (and the history) once read.
     history.replaceState(null, '', '/setup');
-    post<SetupStatus>('/api/setup/status', { token }, { quiet: true }).then(setStatus, setError);
+    answer(quietClient.POST('/api/setup/status', { body: { token } })).then(setStatus, setError);
   }, [token]);
 
   if (!token) {

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { signInBody } from '../../../../common/schemas/auth.ts';
-import { post, type Answer } from '../../api/index.ts';
+import { answer, quietClient } from '../../api/index.ts';
 import { ErrorBox, Notice, usePageTitle } from '../../components.tsx';
 import { AuthFrame } from '../../components/AuthFrame.tsx';
 import { FormField, useZodForm } from '../../components/form.tsx';
@@ -16,8 +16,8 @@ export function SignInPage({ notice }: { notice: SignInNotice }) {
   const { t } = useI18n();
   const { refresh } = useSession();
   usePageTitle(t('signIn.title'));
-  // quiet: a refused password is no ended session (the typed client cannot say so)
-  const signIn = useMutation({ mutationFn: (body: z.output<typeof signInBody>) => post<Answer<'/api/auth/sign-in', 'post'>>('/api/auth/sign-in', body, { quiet: true }) });
+  // quiet: a refused password is no ended session
+  const signIn = useMutation({ mutationFn: (body: z.output<typeof signInBody>) => answer(quietClient.POST('/api/auth/sign-in', { body })) });
   const form = useZodForm(signInBody, { username: '', password: '' });
   const submit = form.handleSubmit((body) =>
     signIn.mutateAsync(body).then(

@@ -78,7 +78,7 @@ function actionForm(action: DossierAction) {
 function useEligibleOfficers(unitId: string) {
   const { data: roles } = useRoles();
   const officers = $api.useQuery('get', '/api/accounts', { params: { query: { unitId, status: 'active', limit: 200 } } }, { enabled: !!unitId });
-  const processing = useMemo(() => new Set(roles?.filter((r) => r.permissions.includes('dossiers.process')).map((r) => r.role)), [roles]);
+  const processing = useMemo(() => new Set<string>(roles?.filter((r) => r.permissions.includes('dossiers.process')).map((r) => r.role)), [roles]);
   return (unitId && officers.data?.items.filter((a) => a.roles.some((r) => processing.has(r)))) || [];
 }
 

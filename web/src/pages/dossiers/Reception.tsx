@@ -68,7 +68,7 @@ function useDesks(): UnitRef[] | null {
   const { data: roles } = useRoles();
   return useMemo(() => {
     if (!roles) return null;
-    const receiving = new Set(roles.filter((r) => r.permissions.includes('dossiers.receive')).map((r) => r.role));
+    const receiving = new Set<string>(roles.filter((r) => r.permissions.includes('dossiers.receive')).map((r) => r.role));
     const desks = new Map<string, UnitRef>();
     for (const grant of me.roles) if (receiving.has(grant.role)) desks.set(grant.unit.id, grant.unit);
     return [...desks.values()];

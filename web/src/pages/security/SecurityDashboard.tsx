@@ -158,7 +158,7 @@ function BarList({ rows, max, testId, empty }: { rows: BarRow[]; max?: number; t
             <span className="bar-name">{r.name}</span>
             {r.within && <span className="bar-within">{r.within}</span>}
           </span>
-          <svg className="bar" width="100%" height="22" role="img" aria-label={t('security.chart.bar', { name: r.within ? `${r.name} (${r.within})` : r.name, n: f.count(r.value) })}>
+          <svg className="bar" width="100%" height="22" role="img" aria-label={t('security.chart.bar', { name: r.within ? `${r.name} (${r.within})` : r.name, n: r.value })}>
             <rect x="0" y="1" width="100%" height="20" rx="2" className="bar-track" />
             {r.value > 0 && <rect x="0" y="1" width={`${(r.value / top) * 100}%`} height="20" rx="2" className={`hbar ${r.tone ? `hbar-${r.tone}` : ''}`} />}
           </svg>
@@ -250,7 +250,7 @@ function LookupCharts({ data, now }: { data: SecurityDashboard; now: number }) {
       const label = `${d}/${m}`;
       const value = found?.lookups ?? 0;
       const part = found?.refusedAtNpd ?? 0;
-      return { key, tick: i % 5 === 4 || i === 0 ? label : null, label: t('security.chart.day', { day: label, n: f.count(value), refused: f.count(part) }), value, part };
+      return { key, tick: i % 5 === 4 || i === 0 ? label : null, label: t('security.chart.day', { day: label, n: value, refused: f.count(part) }), value, part };
     });
   }, [data.perDay, now, t, f]);
   const hours = useMemo(() => {
@@ -260,13 +260,13 @@ function LookupCharts({ data, now }: { data: SecurityDashboard; now: number }) {
       const [date, hour] = key.split('T');
       const [, m, d] = date!.split('-');
       const value = byHour.get(key) ?? 0;
-      return { key, tick: i % 3 === 2 ? `${hour}h` : null, label: t('security.chart.hour', { hour: `${hour}:00 ${d}/${m}`, n: f.count(value) }), value };
+      return { key, tick: i % 3 === 2 ? `${hour}h` : null, label: t('security.chart.hour', { hour: `${hour}:00 ${d}/${m}`, n: value }), value };
     });
   }, [data.perHour, now, t, f]);
   const summaryOf = (columns: Column[], at: (c: Column) => string) => {
     const total = columns.reduce((n, c) => n + c.value, 0);
     const peak = columns.reduce((a, b) => (b.value > a.value ? b : a), columns[0]!);
-    return total === 0 ? t('security.chart.empty') : t('security.chart.summary', { total: f.count(total), max: f.count(peak.value), at: at(peak) });
+    return total === 0 ? t('security.chart.empty') : t('security.chart.summary', { total, max: f.count(peak.value), at: at(peak) });
   };
   return (
     <div className="security-charts">
@@ -546,7 +546,7 @@ function JournalAndDetector({ data }: { data: SecurityDashboard }) {
         <div className="status-tile" data-testid="security-detector" data-behind={behind}>
           <h3>
             {t('security.detector')}{' '}
-            {behind > DETECTOR_LAG_WARN ? <span className="badge badge-refused">{t('security.detectorLag', { n: f.count(behind) })}</span> : <span className="badge badge-active">{t('security.detectorOk')}</span>}
+            {behind > DETECTOR_LAG_WARN ? <span className="badge badge-refused">{t('security.detectorLag', { n: behind })}</span> : <span className="badge badge-active">{t('security.detectorOk')}</span>}
           </h3>
           <dl className="facts facts-compact">
             <dt>{t('security.detectorPosition')}</dt>

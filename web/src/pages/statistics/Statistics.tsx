@@ -121,7 +121,7 @@ function useScope() {
   return useMemo(() => {
     if (!roles || !units) return { error: rolesError || unitsError, ready: false as const };
     const byId = new Map(units.map((u) => [u.id, u]));
-    const granting = new Set(roles.filter((r) => r.permissions.includes('statistics.read')).map((r) => r.role));
+    const granting = new Set<string>(roles.filter((r) => r.permissions.includes('statistics.read')).map((r) => r.role));
     const depth = (u: Unit) => {
       let n = 0;
       for (let p = u.parentId; p; p = byId.get(p)?.parentId ?? null) n++;
@@ -293,7 +293,7 @@ function Kpis({ stats }: { stats: Statistics }) {
     {
       id: 'average-days',
       label: t('stats.kpi.averageDays'),
-      value: indicators.averageSettledDays === null ? t('common.none') : t('stats.kpi.days', { n: f.decimal(indicators.averageSettledDays) }),
+      value: indicators.averageSettledDays === null ? t('common.none') : t('stats.kpi.days', { n: Math.round(indicators.averageSettledDays * 10) / 10 }),
       raw: indicators.averageSettledDays,
       sub: indicators.averageSettledDays === null ? t('stats.kpi.nothing') : t('stats.kpi.averageSub'),
     },
