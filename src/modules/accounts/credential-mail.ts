@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Config } from '../../platform/config.ts';
 
 export interface OneTimePasswordMail {
@@ -19,6 +18,7 @@ export async function mailOneTimePassword(config: Pick<Config, 'smtp' | 'publicU
   const { smtp, publicUrl } = config;
   if (!smtp) throw new Error('SMTP is not configured');
   // short timeouts: an administrator is waiting for the answer, with the approval's transaction open
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({ url: smtp.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   try {
     await transport.sendMail({

@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
-import { PDFDocument } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { AppError, invalid } from '../../platform/errors.ts';
@@ -115,12 +115,12 @@ interface DecodeStreamLike {
   buffer: Uint8Array;
   minBufferLength: number;
 }
-const DecodeStream = (requireCjs('pdf-lib/cjs/core/streams/DecodeStream.js') as { default: { prototype: { ensureBuffer(this: DecodeStreamLike, requested: number): Uint8Array } } }).default;
-const originalEnsureBuffer = DecodeStream.prototype.ensureBuffer;
 let guardInstalled = false;
 function installPdfGuard() {
   if (guardInstalled) return;
   guardInstalled = true;
+  const DecodeStream = (requireCjs('pdf-lib/cjs/core/streams/DecodeStream.js') as { default: { prototype: { ensureBuffer(this: DecodeStreamLike, requested: number): Uint8Array } } }).default;
+  const originalEnsureBuffer = DecodeStream.prototype.ensureBuffer;
   DecodeStream.prototype.ensureBuffer = function ensureBuffer(this: DecodeStreamLike, requested: number) {
     const budget = decodeBudget.getStore();
     if (!budget || requested <= this.buffer.byteLength) return originalEnsureBuffer.call(this, requested);
@@ -141,6 +141,8 @@ class PdfBombError extends Error {}
 
 /** Opens a PDF under the inflation budget; refuses one that is damaged, encrypted, empty or a stream bomb. */
 export async function loadPdf(bytes: Buffer | Uint8Array): Promise<PDFDocument> {
+  // pdf-lib is loaded with the first PDF: a quarter of a second on every start otherwise
+  const { PDFDocument } = await import('pdf-lib');
   installPdfGuard();
   let doc: PDFDocument;
   let pages: number;

@@ -2,8 +2,7 @@
  * R05: a citizen's paper that leaves the system says who took it out and when: in its file name, and for PDFs and
  * images across every page, so a copy forwarded over a chat app still names the officer it came from.
  */
-import fontkit from '@pdf-lib/fontkit';
-import { degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 import { loadPdf, MAX_IMAGE_PIXELS } from './inspect.ts';
 import { DOCUMENT_TYPES, type DocumentType } from './types.ts';
@@ -93,7 +92,7 @@ function fitSize(font: PDFFont, text: string, width: number, max: number, min: n
   return Math.max(min, Math.min(max, width / at1));
 }
 
-function stampPage(page: PDFPage, fontsIn: { regular: PDFFont; bold: PDFFont }, lines: { big: string; small: string }) {
+function stampPage(page: PDFPage, fontsIn: { regular: PDFFont; bold: PDFFont }, lines: { big: string; small: string }, { degrees, rgb }: typeof import('pdf-lib')) {
   const { W, H, rotation, map } = viewToPage(page);
   const red = rgb(0.75, 0.05, 0.1);
 
@@ -121,11 +120,12 @@ function stampPage(page: PDFPage, fontsIn: { regular: PDFFont; bold: PDFFont }, 
 /** Every page of the PDF carries the stamp; the document's own content is left as it was. */
 export async function watermarkPdf(bytes: Buffer, s: Stamp): Promise<Buffer> {
   const doc = await loadPdf(bytes);
+  const [pdfLib, { default: fontkit }] = await Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]);
   doc.registerFontkit(fontkit);
   const f = serifFonts();
   const embedded = { regular: await doc.embedFont(f.normal, { subset: true }), bold: await doc.embedFont(f.bold, { subset: true }) };
   const lines = stampLines(s);
-  for (const page of doc.getPages()) stampPage(page, embedded, lines);
+  for (const page of doc.getPages()) stampPage(page, embedded, lines, pdfLib);
   doc.setProducer('motcua');
   doc.setModificationDate(s.at);
   return Buffer.from(await doc.save({ useObjectStreams: true }));

@@ -1,5 +1,4 @@
 import { and, asc, eq, gt, isNull, ne } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
 import type { Config } from '../../platform/config.ts';
 import type { Ctx, InTx } from '../../platform/context.ts';
 import { notifications } from './monitoring.tables.ts';
@@ -27,6 +26,8 @@ export async function sendPendingEmails(inTx: InTx, config: Pick<Config, 'smtp' 
       .limit(50),
   );
   if (pending.length === 0) return 0;
+  // loaded when there is mail to send, not on every start
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(smtp.url);
   let sent = 0;
   try {

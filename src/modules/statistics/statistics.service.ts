@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { and, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import { mayReadStatistics } from './statistics.policy.ts';
 import { requireActor, type Ctx } from '../../platform/context.ts';
@@ -177,6 +176,8 @@ const COLUMNS: [keyof Counts, string][] = [
 
 /** The same figures as a workbook: one sheet per grouping, Vietnamese headings, the period in the title. */
 export async function statisticsWorkbook(stats: Awaited<ReturnType<typeof dossierStatistics>>): Promise<Buffer> {
+  // loaded on the first export: it weighs more than half a second on every start otherwise
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'motcua';
   const sheet = (name: string, keys: [string, string][], rows: Record<string, unknown>[]) => {

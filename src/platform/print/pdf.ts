@@ -3,7 +3,6 @@
  * wraps and runs onto the next page, page numbers from the second page, and the state header as state-header.ts
  * decides it (docx.ts draws the same header in Word).
  */
-import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import QRCode from 'qrcode';
 import { SERIF_FILES } from './fonts.ts';
@@ -33,11 +32,17 @@ export const textWidth = (paper: Paper) => PAGE_WIDTHS[paper.size] - paper.margi
 
 const FONT = 'Serif';
 const fontFiles: readonly string[] = Object.values(SERIF_FILES);
-// a copy: pdfmake writes the resolved paths back into what it is given
-pdfmake.setFonts({ [FONT]: { ...SERIF_FILES } });
-// the serif's three files are all a document may make the printer read; images come as data: URLs
-pdfmake.setLocalAccessPolicy((path) => fontFiles.includes(path));
-pdfmake.setUrlAccessPolicy(() => false);
+/** pdfmake, loaded on the first document (it and its font engine weigh a fifth of a second on every start otherwise). */
+let printer: Promise<typeof import('pdfmake')> | undefined;
+const loadPrinter = () =>
+  (printer ??= import('pdfmake').then(({ default: pdfmake }) => {
+    // a copy: pdfmake writes the resolved paths back into what it is given
+    pdfmake.setFonts({ [FONT]: { ...SERIF_FILES } });
+    // the serif's three files are all a document may make the printer read; images come as data: URLs
+    pdfmake.setLocalAccessPolicy((path) => fontFiles.includes(path));
+    pdfmake.setUrlAccessPolicy(() => false);
+    return pdfmake;
+  }));
 
 /** Liberation Serif's own line, ascender to descender, in ems: pdfmake's line height is a multiple of it. */
 const SERIF_LINE = (1825 + 443) / 2048;
@@ -91,7 +96,7 @@ export async function renderPdf(doc: PdfDocument): Promise<Uint8Array> {
     header: (page) => (page === 1 ? null : { text: String(page), fontSize: numberSize, lineHeight: 1, alignment: 'center', margin: [0, (margins.top - numberSize * SERIF_LINE) / 2, 0, 0] }),
     content: prepared(doc.content),
   };
-  return new Uint8Array(await pdfmake.createPdf(definition).getBuffer());
+  return new Uint8Array(await (await loadPrinter()).createPdf(definition).getBuffer());
 }
 
 /** A short horizontal rule `width` points long, centred in a column `columnWidth` points wide. */
