@@ -55,13 +55,16 @@ export function DialogActions({ onCancel, label, disabled, danger, testId }: { o
   );
 }
 
-/** A labelled form field: the label is tied to the first control through its id. */
-export function Field({ label, hint, required, children }: { label: string; hint?: string; required?: boolean; children: (id: string, describedBy?: string) => ReactNode }) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
+/**
+ * The frame of every field: the label (with the required mark) tied to the control by `id`, the hint, and the
+ * field's mistake if any; the control gets the ids that describe it, for screen readers.
+ */
+export function FieldFrame({ id, label, hint, required, error, children }: { id: string; label: string; hint?: string; required?: boolean; error?: string; children: (describedBy?: string) => ReactNode }) {
   const { t } = useI18n();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
   return (
-    <div className="field">
+    <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>
         {label}
         {required && (
@@ -71,13 +74,28 @@ export function Field({ label, hint, required, children }: { label: string; hint
           </span>
         )}
       </label>
-      {children(id, hintId)}
+      {children([hintId, errorId].filter(Boolean).join(' ') || undefined)}
       {hint && (
         <div className="hint" id={hintId}>
           {hint}
         </div>
       )}
+      {error && (
+        <div className="field-error" id={errorId} data-testid="field-error">
+          {error}
+        </div>
+      )}
     </div>
+  );
+}
+
+/** A labelled control outside a validated form (filters, search boxes). */
+export function Field({ label, hint, required, children }: { label: string; hint?: string; required?: boolean; children: (id: string, describedBy?: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} required={required}>
+      {(describedBy) => children(id, describedBy)}
+    </FieldFrame>
   );
 }
 

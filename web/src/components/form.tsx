@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, type ReactNode } from 'react';
 import { get, useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from 'react-hook-form';
 import type { z } from 'zod';
-import { DialogActions, ErrorBox, Modal } from '../components.tsx';
+import { DialogActions, ErrorBox, FieldFrame, Modal } from '../components.tsx';
 import { useI18n, type Lang } from '../i18n.ts';
 
 /** The half of a "Vietnamese / English" message for the language (the shared schemas write both). */
@@ -38,36 +38,14 @@ export function FormField<V extends FieldValues>({
   required?: boolean;
   children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean } & ReturnType<UseFormReturn<V>['register']>) => ReactNode;
 }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   // a nested name (persons.0.personalId) is a valid id and finds its error in the nested errors
   const id = `field-${String(name)}`;
   const error = (get(form.formState.errors, name) as { message?: string } | undefined)?.message;
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>
-        {label}
-        {required && (
-          <span className="required" title={t('common.required')}>
-            {' '}
-            *
-          </span>
-        )}
-      </label>
-      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined, ...form.register(name) })}
-      {hint && (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      )}
-      {error && (
-        <div className="field-error" id={errorId} data-testid="field-error">
-          {messageIn(lang, error)}
-        </div>
-      )}
-    </div>
+    <FieldFrame id={id} label={label} hint={hint} required={required} error={error && messageIn(lang, error)}>
+      {(describedBy) => children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined, ...form.register(name) })}
+    </FieldFrame>
   );
 }
 

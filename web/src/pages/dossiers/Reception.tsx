@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../../../../common/dossier-workflow.ts';
 import { newDossierBody, relatedPerson } from '../../../../common/schemas/dossiers.ts';
 import { $api, useRoles, type DossierDetail, type OfferedProcedure, type UnitRef } from '../../api/index.ts';
-import { ErrorBox, Field, Loading, Notice, usePageTitle } from '../../components.tsx';
+import { ErrorBox, Field, FieldFrame, Loading, Notice, usePageTitle } from '../../components.tsx';
 import { messageIn, useZodForm } from '../../components/form.tsx';
 import { useI18n } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
@@ -206,49 +206,30 @@ function NestedField({
     'aria-describedby'?: string;
   }) => ReactNode;
 }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const id = `field-${name}`;
   const error = (errorAt(form.formState.errors, name) as { message?: string } | undefined)?.message;
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
   const { ref, onChange, onBlur } = form.register(name);
   // react-hook-form finds the field by the event's target name: it is given the form's own name
   const relay = (e: ChangeEvent<HTMLInputElement> | FocusEvent<HTMLInputElement>) => ({ target: { name, value: e.target.value }, type: e.type });
   return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>
-        {label}
-        {required && (
-          <span className="required" title={t('common.required')}>
-            {' '}
-            *
-          </span>
-        )}
-      </label>
-      {children({
-        id,
-        name: inputName,
-        ref,
-        onChange: (e) => {
-          if (clean) e.target.value = clean(e.target.value);
-          void onChange(relay(e));
-          onValue?.(e.target.value);
-        },
-        onBlur: (e) => void onBlur(relay(e)),
-        'aria-invalid': error ? true : undefined,
-        'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
-      })}
-      {hint && (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      )}
-      {error && (
-        <div className="field-error" id={errorId} data-testid="field-error">
-          {messageIn(lang, error)}
-        </div>
-      )}
-    </div>
+    <FieldFrame id={id} label={label} hint={hint} required={required} error={error && messageIn(lang, error)}>
+      {(describedBy) =>
+        children({
+          id,
+          name: inputName,
+          ref,
+          onChange: (e) => {
+            if (clean) e.target.value = clean(e.target.value);
+            void onChange(relay(e));
+            onValue?.(e.target.value);
+          },
+          onBlur: (e) => void onBlur(relay(e)),
+          'aria-invalid': error ? true : undefined,
+          'aria-describedby': describedBy,
+        })
+      }
+    </FieldFrame>
   );
 }
 
@@ -364,7 +345,7 @@ function ReceptionFormView({
   const { t, lang } = useI18n();
   const persons = useFieldArray({ control: form.control, name: 'persons' });
   const receive = $api.useMutation('post', '/api/dossiers');
-  const [problems, setProblems] = useState<string[]>([]);
+  const [tried, setTried] = useState(false);
   const documents = procedure.current.documents;
   const papers = form.watch('receivedPapers') ?? [];
   const rows = form.watch('persons');
@@ -398,11 +379,13 @@ function ReceptionFormView({
     return found;
   };
 
+  // after the first attempt the list follows the form: a paper ticked or a field put right leaves it at once
+  const problems = tried ? [...problemsOf(form.formState.errors), ...papersMissing(papers)] : [];
+
   const submit = form.handleSubmit(
     async (values) => {
-      const missing = papersMissing(values.receivedPapers);
-      setProblems(missing);
-      if (missing.length) return;
+      setTried(true);
+      if (papersMissing(values.receivedPapers).length) return;
       const body = {
         ...values,
         offeredProcedureId: procedure.id,
@@ -413,7 +396,7 @@ function ReceptionFormView({
       const dossier = await receive.mutateAsync({ body }).catch(() => null);
       if (dossier) onReceived(dossier);
     },
-    (errors) => setProblems([...problemsOf(errors), ...papersMissing(form.getValues('receivedPapers') ?? [])]),
+    () => setTried(true),
   );
   const busy = form.formState.isSubmitting;
 
