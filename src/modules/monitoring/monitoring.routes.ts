@@ -9,11 +9,10 @@ import { CASE_STATUSES, incidentMoveBody, openIncidentBody, ruleSettingsBody, tr
 import { journalStatus } from '../journal/index.ts';
 import { suspension } from '../registry/index.ts';
 
-const STATUSES = CASE_STATUSES;
 const person = z.object({ fullName: z.string(), username: z.string() });
 const caseSummary = z.object({
   id: z.string(),
-  status: z.enum(STATUSES),
+  status: z.enum(CASE_STATUSES),
   severity: z.enum(SEVERITIES),
   account: z.object({ id: z.string(), fullName: z.string(), username: z.string() }).nullable(),
   clientId: z.string().nullable(),
@@ -25,7 +24,7 @@ const caseSummary = z.object({
 });
 const caseDetail = caseSummary.extend({
   mayTriage: z.boolean(),
-  moves: z.array(z.enum(STATUSES)).describe('the statuses the viewer may move the case to'),
+  moves: z.array(z.enum(CASE_STATUSES)).describe('the statuses the viewer may move the case to'),
   items: z.array(
     z.object({
       id: z.string(),
@@ -39,10 +38,9 @@ const caseDetail = caseSummary.extend({
       citizens: z.number().describe('how many citizens the alert concerns (their identities are not shown here)'),
     }),
   ),
-  notes: z.array(z.object({ at: z.string(), status: z.enum(STATUSES).nullable(), note: z.string(), by: person.nullable() })),
+  notes: z.array(z.object({ at: z.string(), status: z.enum(CASE_STATUSES).nullable(), note: z.string(), by: person.nullable() })),
 });
-const ruleSettings = ruleSettingsBody;
-const ruleList = z.object({ items: z.array(ruleSettings.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettings })), mayTune: z.boolean() });
+const ruleList = z.object({ items: z.array(ruleSettingsBody.extend({ rule: z.enum(RULE_NAMES), defaults: ruleSettingsBody })), mayTune: z.boolean() });
 const incident = z.object({
   id: z.string(),
   code: z.string(),
@@ -87,7 +85,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/monitoring/cases', {
     config: { access: 'monitoring.read' },
-    schema: { tags: ['monitoring'], summary: 'The triage queue: cases (alerts grouped per account), open ones first', querystring: z.strictObject({ status: z.enum(STATUSES).optional() }), response: { 200: z.object({ items: z.array(caseSummary) }), ...errorResponses } },
+    schema: { tags: ['monitoring'], summary: 'The triage queue: cases (alerts grouped per account), open ones first', querystring: z.strictObject({ status: z.enum(CASE_STATUSES).optional() }), response: { 200: z.object({ items: z.array(caseSummary) }), ...errorResponses } },
   }, async (req) => app.inTx(req, async (ctx) => ({ items: await listCases(ctx, req.query) })));
 
   app.get('/api/monitoring/cases/:id', {
@@ -121,7 +119,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['monitoring'],
       summary: 'Tune a rule: on/off, severity (critical suspends lookups automatically), thresholds; the province’s security officers only; journaled',
       params: z.strictObject({ rule: z.enum(RULE_NAMES) }),
-      body: ruleSettings,
+      body: ruleSettingsBody,
       response: { 200: ruleList, ...errorResponses },
     },
   }, async (req) => app.inTx(req, (ctx) => saveRule(ctx, req.params.rule, req.body)));

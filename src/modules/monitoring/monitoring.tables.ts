@@ -1,5 +1,6 @@
 import { bigint, bigserial, boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { RuleName, Severity } from '../../../common/detection-rules.ts';
+import type { CaseStatus } from '../../../common/schemas/monitoring.ts';
 
 /** Migration 0014. */
 export const monitoringRules = pgTable('monitoring_rules', {
@@ -17,7 +18,7 @@ export const monitoringCursor = pgTable('monitoring_cursor', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
-export type CaseStatus = 'new' | 'investigating' | 'dismissed' | 'confirmed';
+export type { CaseStatus };
 
 export const monitoringCases = pgTable('monitoring_cases', {
   id: uuid('id').primaryKey(),

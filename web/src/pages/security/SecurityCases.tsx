@@ -6,8 +6,8 @@ import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
 import { formatDateTime, useI18n, type Translate } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
+import { CASE_STATUSES } from '../../../../common/schemas/monitoring.ts';
 
-export const CASE_STATUSES: CaseStatus[] = ['new', 'investigating', 'dismissed', 'confirmed'];
 
 /** Critical solid red, high red, medium amber, low grey: the colour says how soon to look. */
 export function SeverityBadge({ severity }: { severity: Severity }) {

@@ -12,12 +12,12 @@ import { useFreshWhileActive } from '../../polling.ts';
 import { Link } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 import { Countdown } from './Incidents.tsx';
+import { vietnamWallClock } from '../../../../common/vietnam-time.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-/** Vietnam keeps UTC+7 all year: the server's day and hour keys are that clock's. */
-const VIETNAM = 7 * HOUR;
-const vietnamKey = (at: number) => new Date(at + VIETNAM).toISOString();
+/** The server's day and hour keys are Vietnam's clock: `YYYY-MM-DDTHH:mm` cut to the day or the hour. */
+const vietnamKey = (at: number) => vietnamWallClock(new Date(at));
 /** An account above this many times its own baseline is shown in red (the rule of thumb of the volume-spike rule). */
 const SPIKE_RATIO = 3;
 /** The detector reads the journal in batches of 5,000 every second: more than a batch behind is worth a look. */
