@@ -184,6 +184,18 @@ describe('Issue 4: the desk receives a birth registration with both parents, the
     expect(file.suggestedFilename()).toMatch(/demo\.tiepnhan.*\.pdf$/);
     await desk.getByTestId('documents-notice').waitFor();
 
+    // Viewing opens the stamped file in a new tab; the reason goes in the request's body, never in an address
+    // (the browser's history and the server's access log would keep it).
+    const addresses: string[] = [];
+    desk.context().on('request', (request) => addresses.push(request.url()));
+    await desk.locator('[data-testid=document-row][data-name="to-khai-khai-sinh.pdf"]').getByTestId('document-view').click();
+    await reasonDialog.locator('textarea[name=reason]').fill('Xem lại tờ khai trước khi chuyển');
+    const [tab] = await Promise.all([desk.context().waitForEvent('page'), reasonDialog.getByTestId('confirm-button').click()]);
+    await expect.poll(() => tab.url()).toMatch(/^blob:/);
+    await tab.close();
+    expect(addresses.filter((a) => /\/api\/documents\/[0-9a-f-]{36}\/view$/.test(a))).toHaveLength(1);
+    expect(addresses.filter((a) => decodeURIComponent(a).includes('Xem lại tờ khai'))).toEqual([]);
+
     await act(desk, 'assign', async (dialog) => {
       // The commune the desk belongs to is proposed.
       await expect.poll(async () => dialog.locator('select[name=unitId] option:checked').textContent()).toContain('Phường Đức Xuân');

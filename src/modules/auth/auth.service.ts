@@ -205,7 +205,9 @@ export async function startOtpEnrollment(ctx: Ctx, session: SessionRow) {
   const key = newTotpKey();
   await storeOtpSeed(ctx.tx, account.id, ctx.keys.seal(totpKeyToStorage(key), `otp:${account.id}`));
   await record(ctx, { type: 'auth.otp_enroll_start', actorAccountId: account.id, target: { type: 'account', id: account.id } });
-  const uri = totpUri(`motcua ${account.unitCode}`, account.username, key);
+  // the authenticator app lists the code under the province's system, as officers call it
+  const province = await getProvince(ctx.tx);
+  const uri = totpUri(`Một cửa ${province?.name ?? account.unitCode}`, account.username, key);
   return { secret: totpKeyToText(key), uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
 }
 

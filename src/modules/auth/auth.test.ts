@@ -159,6 +159,8 @@ describe('one-time codes', () => {
     expect((await c.get('/api/sessions')).json().error.code).toBe('sign_in_incomplete');
     const enrollment = (await c.post('/api/auth/otp/enrollment')).json();
     expect(enrollment.uri).toMatch(/^otpauth:\/\/totp\//);
+    // the app names the province's system, not a unit code
+    expect(decodeURIComponent(enrollment.uri)).toMatch(new RegExp(`^otpauth://totp/Một cửa ${sys.province.name}:otp\\.enroll\\?.*issuer=Một cửa ${sys.province.name}(&|$)`));
     expect(enrollment.qrSvg).toContain('<svg');
     const { decodeBase32IgnorePadding } = await import('@oslojs/encoding');
     const key = decodeBase32IgnorePadding(enrollment.secret);

@@ -14,7 +14,8 @@ export const totpKeyFromText = (text: string) => new Uint8Array(Buffer.from(text
 export const totpKeyToStorage = (key: Uint8Array) => Buffer.from(key).toString('hex');
 
 export function totpUri(issuer: string, accountName: string, key: Uint8Array): string {
-  return createTOTPKeyURI(issuer, accountName, key, PERIOD_SECONDS, DIGITS);
+  // the query is form-encoded (a space as "+"), which some authenticator apps show as written: spaces as %20
+  return createTOTPKeyURI(issuer, accountName, key, PERIOD_SECONDS, DIGITS).replace(/([?&]issuer=)([^&]*)/, (_, name: string, value: string) => name + value.replaceAll('+', '%20'));
 }
 
 export function totpStep(at: Date): number {

@@ -2,15 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
 import { AppError } from '../../platform/errors.ts';
-import { errorBody, errorResponses, fileAnswer } from '../../platform/schemas.ts';
+import { errorBody, errorResponses, fileAnswer, openReasonBody } from '../../platform/schemas.ts';
 import { listDocuments, openDocument, uploadDocument } from './documents.service.ts';
 import { ALLOWED_LABELS, DOCUMENT_KINDS, DOCUMENT_TYPE_NAMES } from './types.ts';
-import { DOCUMENT_KINDS as UPLOAD_KINDS, documentUploadQuery } from '../../../common/schemas/dossiers.ts';
-
-// The web's upload form names the kinds from common/ (which cannot import this module): the two lists must agree.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const kindsAgree: Same<(typeof UPLOAD_KINDS)[number], (typeof DOCUMENT_KINDS)[number]> = true;
-void kindsAgree;
+import { documentUploadQuery } from '../../../common/schemas/dossiers.ts';
 
 export const documentSchema = z.object({
   id: z.string(),
@@ -26,11 +21,13 @@ export const documentSchema = z.object({
   uploadedBy: z.object({ fullName: z.string(), username: z.string() }).nullable(),
 });
 
-const reasonQuery = z.strictObject({
-  reason: z.string().trim().min(3, 'Hãy ghi lý do xem/tải tài liệu / give the reason').max(500),
-});
-
+/** The upload takes the file itself as its body, so it lives in a child plugin that leaves bodies as streams. */
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(uploadRoutes);
+  await app.register(readRoutes);
+};
+
+const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
   // the declared type is checked by the service, with a clear message
   acceptRawBodies(app);
 
@@ -52,6 +49,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       uploadDocument(app.transactions(req), req.params.id, { name: req.query.name, kind: req.query.kind, component: req.query.component, ...upload }),
     );
   });
+};
+
+const readRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/dossiers/:id/documents', {
     config: { access: 'signedIn' },
@@ -64,7 +64,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.inTx(req, (ctx) => listDocuments(ctx, req.params.id)));
 
   for (const mode of ['view', 'download'] as const) {
-    app.get(`/api/documents/:id/${mode}`, {
+    app.post(`/api/documents/:id/${mode}`, {
       config: { access: 'signedIn' },
       schema: {
         tags: ['documents'],
@@ -73,12 +73,12 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
             ? 'Open a document in the browser (inline), with the reason: journaled; PDFs and images stamped with the officer and time'
             : 'Download a document, with the reason: journaled; the file name carries the officer and time, PDFs and images a watermark',
         params: z.strictObject({ id: z.uuid() }),
-        querystring: reasonQuery,
+        body: openReasonBody,
         response: { 200: fileAnswer('the document, in the type it was uploaded as', DOCUMENT_TYPE_NAMES), ...errorResponses, 500: errorBody },
       },
     }, async (req, reply) => {
       try {
-        const file = await openDocument(app.transactions(req), req.params.id, mode, req.query.reason);
+        const file = await openDocument(app.transactions(req), req.params.id, mode, req.body.reason);
         void reply
           .header('content-type', file.mediaType)
           .header('content-disposition', file.contentDisposition)

@@ -132,7 +132,7 @@ async function uploaded(c: Client, bytes: Buffer, o: { name: string; type: strin
   return res.json() as { id: string; sha256: string; size: number; name: string; kind: string };
 }
 
-const open = (c: Client, id: string, mode: 'view' | 'download', reason = 'Thẩm định hồ sơ khai sinh') => c.get(`/api/documents/${id}/${mode}?reason=${encodeURIComponent(reason)}`);
+const open = (c: Client, id: string, mode: 'view' | 'download', reason = 'Thẩm định hồ sơ khai sinh') => c.post(`/api/documents/${id}/${mode}`, { reason });
 
 async function stored(): Promise<{ documents: number; contents: number }> {
   const res = (await sys.database.db.execute(sql`SELECT (SELECT count(*)::int FROM documents) AS d, (SELECT count(*)::int FROM document_contents) AS c`)) as unknown as { rows: { d: number; c: number }[] };
@@ -355,8 +355,18 @@ describe('who may reach a document', () => {
     expect((await open(anonymous, doc.id, 'view')).statusCode).toBe(401);
     expect((await anonymous.get(`/api/dossiers/${dossierId}/documents`)).statusCode).toBe(401);
     expect((await upload(anonymous, dossierId, await pdfFixture(1), { name: 'x.pdf', type: 'application/pdf' })).statusCode).toBe(401);
-    expect((await desk.get(`/api/documents/${doc.id}/download`)).statusCode).toBe(400);
+    expect((await desk.post(`/api/documents/${doc.id}/download`, {})).statusCode).toBe(400);
     expect((await open(desk, doc.id, 'download', '  ')).statusCode).toBe(400);
+  });
+
+  it('R01: should not take the reason in the address, where the browser history and access logs would keep it', async () => {
+    const doc = await uploaded(desk, await pdfFixture(1), { name: 'giấy-lý-do.pdf', type: 'application/pdf' });
+    const before = (await sys.journalOf('document.view')).length;
+    expect((await desk.get(`/api/documents/${doc.id}/view?reason=${encodeURIComponent('Thẩm định hồ sơ')}`)).statusCode).toBe(404);
+    expect((await desk.post(`/api/documents/${doc.id}/view?reason=${encodeURIComponent('Thẩm định hồ sơ')}`, {})).statusCode).toBe(400);
+    expect(await sys.journalOf('document.view')).toHaveLength(before);
+    expect((await open(desk, doc.id, 'view')).statusCode).toBe(200);
+    expect((await sys.journalOf('document.view')).at(-1)).toMatchObject({ targetId: doc.id, reason: 'Thẩm định hồ sơ khai sinh' });
   });
 
   it('should not let an officer who only sees the dossier add papers (403), nor anyone add to a closed dossier (409)', async () => {

@@ -2,7 +2,9 @@
  * Circular 01/2023/TT-VPCP and Decree 45/2020: where a component of a dossier comes from: digitised from the paper
  * the citizen brought, reused from the result of an earlier dossier, or taken from the National Population Database.
  */
-export const DOCUMENT_KINDS = ['digitized', 'reused', 'from_npd'] as const;
+import { DOCUMENT_KINDS } from '../../../common/schemas/dossiers.ts';
+
+export { DOCUMENT_KINDS };
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** What the content really is, from its first bytes (and, for a zip, its entries). */

@@ -74,14 +74,14 @@ describe('issue 4 item 8: retention of dossiers', () => {
     const tomb = tombRes.json();
     expect(tomb).toMatchObject({ status: 'result_returned', applicant: { personalId: '', fullName: '', birthDate: null, phone: '' }, persons: [] });
     expect(tomb.purgedAt).not.toBeNull();
-    expect((await desk.get(`/api/documents/${expiring.documentId}/download?reason=Tra%20cuu`)).statusCode).toBe(410);
+    expect((await desk.post(`/api/documents/${expiring.documentId}/download`, { reason: 'Tra cuu' })).statusCode).toBe(410);
     expect((await desk.get(`/api/dossiers?q=${pid}`)).json().items).toEqual([]);
     const [entry] = await sys.journalOf('dossier.purge');
     expect(entry!.citizens.sort()).toEqual([sys.keys.citizenDigest(pid), sys.keys.citizenDigest(spouse)].sort());
 
     // kept for good, and still open: untouched
     expect((await desk.get(`/api/dossiers/${permanent.id}`)).json().purgedAt).toBeNull();
-    expect((await desk.get(`/api/documents/${permanent.documentId}/download?reason=Tra%20cuu`)).statusCode).toBe(200);
+    expect((await desk.post(`/api/documents/${permanent.documentId}/download`, { reason: 'Tra cuu' })).statusCode).toBe(200);
     expect((await desk.get(`/api/dossiers/${open.id}`)).json().applicant.fullName).not.toBe('');
     expect(await sys.inTx(purge)).toBe(0);
   });

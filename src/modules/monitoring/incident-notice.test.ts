@@ -97,6 +97,12 @@ describe('incident notification document (R19)', () => {
     expect(text).not.toContain('Số định danh cá nhân');
   });
 
+  it('should not print an empty phone or e-mail of the contact ("điện thoại: ;")', async () => {
+    const text = textOf(await documentXml(await incidentNoticeDocx(sample({ contact: { fullName: 'Lê Văn An', position: 'Chuyên viên', phone: '', email: 'attt@thainguyen.gov.vn' } }))));
+    expect(text).toContain('Lê Văn An, Chuyên viên; thư điện tử: attt@thainguyen.gov.vn.');
+    expect(text).not.toContain('điện thoại');
+  });
+
   it('names the account as not identified when there is none, and asks for the reason of a late notification', async () => {
     const text = textOf(await documentXml(await incidentNoticeDocx(sample({ account: null, issuedAt: new Date('2026-11-24T02:00:00Z') }))));
     expect(text).toContain('c) Tổ chức, cá nhân liên quan: Chưa xác định được.');

@@ -190,7 +190,10 @@ function body(input: IncidentNoticeInput, hide: (text: string) => string, hasAnn
   );
 
   section('2. Người liên hệ');
-  text(`${input.contact.fullName}, ${input.contact.position}; điện thoại: ${input.contact.phone}; thư điện tử: ${input.contact.email}.`);
+  // only what the contact has: no "điện thoại: ;" for an empty phone
+  const { fullName, position, phone, email } = input.contact;
+  const reach = [phone && `điện thoại: ${phone}`, email && `thư điện tử: ${email}`].filter(Boolean);
+  text(`${[fullName, position].filter(Boolean).join(', ')}${reach.length ? `; ${reach.join('; ')}` : ''}.`);
 
   section('3. Hậu quả, thiệt hại có thể xảy ra');
   const worst = input.alerts.reduce<string | null>((w, a) => (w === null || (SEVERITY_RANK[a.severity] ?? 0) > (SEVERITY_RANK[w] ?? 0) ? a.severity : w), null);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody, errorResponses, fileAnswer, PDF } from '../../platform/schemas.ts';
+import { errorBody, errorResponses, fileAnswer, openReasonBody, PDF } from '../../platform/schemas.ts';
 import { documentSchema } from '../documents/index.ts';
 import { reuseResultBody } from '../../../common/schemas/dossiers.ts';
 import { acceptRawBodies, withRawUpload } from '../../platform/upload.ts';
@@ -77,17 +77,17 @@ const jsonRoutes: FastifyPluginAsyncZod = async (app) => {
     original: 'The exact signed file, to hand to the citizen (its SHA-256 is the signed one): officers seated on the dossier only, with the reason; journaled',
   };
   for (const mode of ['view', 'download', 'original'] as const) {
-    app.get(`/api/results/:code/${mode}`, {
+    app.post(`/api/results/:code/${mode}`, {
       config: { access: 'signedIn' },
       schema: {
         tags: ['results'],
         summary: modes[mode],
         params: codeParams,
-        querystring: z.strictObject({ reason: z.string().trim().min(3, 'Hãy ghi lý do xem/tải kết quả / give the reason').max(500) }),
+        body: openReasonBody,
         response: { 200: fileAnswer('the result', [PDF]), ...errorResponses, 500: errorBody },
       },
     }, async (req, reply) => {
-      const file = await openResult(app.transactions(req), req.params.code.toUpperCase(), mode, req.query.reason);
+      const file = await openResult(app.transactions(req), req.params.code.toUpperCase(), mode, req.body.reason);
       void reply
         .header('content-type', file.mediaType)
         .header('content-disposition', file.contentDisposition)

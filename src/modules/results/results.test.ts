@@ -94,7 +94,7 @@ async function asOwner(fn: (tx: Executor) => Promise<unknown>) {
   });
 }
 
-const reason = encodeURIComponent('Trả kết quả cho công dân');
+const reason = 'Trả kết quả cho công dân';
 
 // ——— Issuing ———
 
@@ -242,11 +242,11 @@ describe('electronic results (Decree 45/2020): coded, signed, stored encrypted',
     const [content] = ((await sys.database.db.execute(sql`SELECT ciphertext FROM result_contents WHERE result_id = ${result.id}`)) as unknown as { rows: { ciphertext: Uint8Array }[] }).rows;
     expect(Buffer.from(content!.ciphertext).includes(Buffer.from('ORIGINAL-MARKER'))).toBe(false);
 
-    const original = await desk.get(`/api/results/${result.code}/original?reason=${reason}`);
+    const original = await desk.post(`/api/results/${result.code}/original`, { reason });
     expect(original.statusCode).toBe(200);
     expect(sha256(original.rawPayload).toString('hex')).toBe(result.sha256);
     expect(original.headers['cache-control']).toBe('no-store');
-    const download = await desk.get(`/api/results/${result.code}/download?reason=${reason}`);
+    const download = await desk.post(`/api/results/${result.code}/download`, { reason });
     expect(download.statusCode).toBe(200);
     expect(await pdfText(download.rawPayload)).toMatch(/ORIGINAL-MARKER[\s\S]*Nguyễn Thị Lụa \(r\.desk\)/);
     expect((await sys.journalOf('result.original')).at(-1)).toMatchObject({ targetId: result.id, reason: 'Trả kết quả cho công dân' });
@@ -286,12 +286,12 @@ describe('who may issue and reach results', () => {
     const open = await receive(desk, procedureId, commune().id);
     expect((await otherLeader.get(`/api/dossiers/${d.id}/results`)).statusCode).toBe(404);
     expect((await issue(otherLeader, d.id, await pdf('intruder'))).statusCode).toBe(404);
-    for (const mode of ['view', 'download', 'original']) expect((await otherDesk.get(`/api/results/${result.code}/${mode}?reason=${reason}`)).statusCode).toBe(404);
+    for (const mode of ['view', 'download', 'original']) expect((await otherDesk.post(`/api/results/${result.code}/${mode}`, { reason })).statusCode).toBe(404);
     expect((await otherDesk.get(`/api/dossiers/${open.id}/reusable-results`)).statusCode).toBe(404);
     expect((await otherDesk.post(`/api/dossiers/${open.id}/reused-results`, { resultId: result.id })).statusCode).toBe(404);
     // and nobody without a session
     expect((await anonymous.get(`/api/dossiers/${d.id}/results`)).statusCode).toBe(401);
-    expect((await anonymous.get(`/api/results/${result.code}/original?reason=${reason}`)).statusCode).toBe(401);
+    expect((await anonymous.post(`/api/results/${result.code}/original`, { reason })).statusCode).toBe(401);
   });
 });
 
@@ -336,7 +336,7 @@ describe('reuse (Circular 01/2023): the citizen is not asked for the paper again
 
     // the processing unit downloads it as any paper of the dossier: the result's bytes, stamped with the officer
     await desk.post(`/api/dossiers/${later.id}/assign`, { unitId: commune().id });
-    const download = await processor.get(`/api/documents/${doc.id}/download?reason=${encodeURIComponent('Thẩm định hồ sơ')}`);
+    const download = await processor.post(`/api/documents/${doc.id}/download`, { reason: 'Thẩm định hồ sơ' });
     expect(download.statusCode).toBe(200);
     expect(await pdfText(download.rawPayload)).toMatch(/REUSED-MARKER[\s\S]*r\.processor/);
     expect((await processor.get(`/api/dossiers/${later.id}/documents`)).json().items).toEqual([expect.objectContaining({ id: doc.id, kind: 'reused', reusedResultId: result.id })]);

@@ -90,9 +90,9 @@ export async function uploadFile<T>(path: string, file: File): Promise<T> {
   throw failureOf(response, payload, {});
 }
 
-/** GETs a file (a document, a form): its bytes and the name the server gave it, or the server's error. */
-export async function fetchFile(path: string): Promise<{ blob: Blob; fileName: string }> {
-  const response = await send(path, { method: 'GET' });
+/** Fetches a file (a document, a form, an export): its bytes and the name the server gave it, or the server's error. */
+export async function fetchFile(path: string, init: RequestInit = { method: 'GET' }): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send(path, init);
   if (!response.ok) throw failureOf(response, await response.json().catch(() => null), {});
   apiEvents.onTouch();
   const disposition = response.headers.get('content-disposition') ?? '';
@@ -102,11 +102,11 @@ export async function fetchFile(path: string): Promise<{ blob: Blob; fileName: s
 }
 
 /**
- * GETs a file and hands it to the browser as a download (fetch + blob, so an error shows on the page and no URL,
- * perhaps with a personal ID in it, lands in the browser's downloads list); answers the name the server gave it.
+ * Hands a file to the browser as a download (fetch + blob, so an error shows on the page and no URL, perhaps with a
+ * personal ID in it, lands in the browser's downloads list); answers the name the server gave it.
  */
-export async function saveFile(path: string): Promise<string> {
-  const { blob, fileName } = await fetchFile(path);
+export async function saveFile(path: string, init?: RequestInit): Promise<string> {
+  const { blob, fileName } = await fetchFile(path, init);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -119,15 +119,28 @@ export async function saveFile(path: string): Promise<string> {
 }
 
 /**
- * A citizen's file, opened for the reason already in `path`: viewed in a new tab (opened from the click itself, so the
- * browser does not take it for a pop-up) or saved; answers the saved file's name.
+ * A citizen's file, opened for a reason (R01): the reason goes in the body, never in the address, so it stays out of
+ * the browser's history and the server's access logs. `view` shows it in a new tab, opened from the click itself (so
+ * the browser does not take it for a pop-up) and filled once the file is here; the others save it. Answers the saved
+ * file's name.
  */
-export async function openFile(path: string, mode: 'view' | 'download' | 'original'): Promise<string | null> {
-  if (mode === 'view') {
-    window.open(path, '_blank', 'noopener');
+export async function openFile(path: string, mode: 'view' | 'download' | 'original', reason: string): Promise<string | null> {
+  const init: RequestInit = { method: 'POST', headers: { accept: '*/*', 'content-type': 'application/json', ...csrfHeader('POST') }, body: JSON.stringify({ reason }) };
+  if (mode !== 'view') return saveFile(path, init);
+  const tab = window.open('', '_blank');
+  try {
+    const { blob } = await fetchFile(path, init);
+    const url = URL.createObjectURL(blob);
+    if (tab) {
+      tab.opener = null;
+      tab.location.href = url;
+    }
+    window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
     return null;
+  } catch (error) {
+    tab?.close();
+    throw error;
   }
-  return saveFile(path);
 }
 
 /** Builds a query string from the defined, non-empty values. */

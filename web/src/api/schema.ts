@@ -7556,19 +7556,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /** Open a document in the browser (inline), with the reason: journaled; PDFs and images stamped with the officer and time */
-        get: {
+        post: {
             parameters: {
-                query: {
-                    reason: string;
-                };
+                query?: never;
                 header?: never;
                 path: {
                     id: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
             responses: {
                 /** @description the document, in the type it was uploaded as */
                 200: {
@@ -7657,8 +7663,6 @@ export type paths = {
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7672,19 +7676,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /** Download a document, with the reason: journaled; the file name carries the officer and time, PDFs and images a watermark */
-        get: {
+        post: {
             parameters: {
-                query: {
-                    reason: string;
-                };
+                query?: never;
                 header?: never;
                 path: {
                     id: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
             responses: {
                 /** @description the document, in the type it was uploaded as */
                 200: {
@@ -7773,8 +7783,6 @@ export type paths = {
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8157,19 +8165,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /** Open an electronic result in the browser, with the reason: journaled, stamped with the officer and time */
-        get: {
+        post: {
             parameters: {
-                query: {
-                    reason: string;
-                };
+                query?: never;
                 header?: never;
                 path: {
                     code: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
             responses: {
                 /** @description the result */
                 200: {
@@ -8254,8 +8268,6 @@ export type paths = {
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8269,19 +8281,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /** Download an electronic result, with the reason: journaled, stamped with the officer and time */
-        get: {
+        post: {
             parameters: {
-                query: {
-                    reason: string;
-                };
+                query?: never;
                 header?: never;
                 path: {
                     code: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
             responses: {
                 /** @description the result */
                 200: {
@@ -8366,8 +8384,6 @@ export type paths = {
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8381,19 +8397,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /** The exact signed file, to hand to the citizen (its SHA-256 is the signed one): officers seated on the dossier only, with the reason; journaled */
-        get: {
+        post: {
             parameters: {
-                query: {
-                    reason: string;
-                };
+                query?: never;
                 header?: never;
                 path: {
                     code: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
             responses: {
                 /** @description the result */
                 200: {
@@ -8478,8 +8500,6 @@ export type paths = {
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;

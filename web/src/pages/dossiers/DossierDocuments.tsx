@@ -197,8 +197,7 @@ export function DossierDocuments({ dossier }: { dossier: DossierDetail }) {
   const open = async (reason: string) => {
     if (!opening) return;
     const { document, mode } = opening;
-    const path = `/api/documents/${document.id}/${mode}${query({ reason })}`;
-    const fileName = await openFile(path, mode);
+    const fileName = await openFile(`/api/documents/${document.id}/${mode}`, mode, reason);
     if (fileName) setNotice(t('documents.downloaded', { name: fileName }));
     setOpening(null);
   };

@@ -139,8 +139,7 @@ export function DossierResults({ dossier }: { dossier: DossierDetail }) {
   const open = async (reason: string) => {
     if (!opening) return;
     const { result, mode } = opening;
-    const path = `/api/results/${encodeURIComponent(result.code)}/${mode}${query({ reason })}`;
-    const name = await openFile(path, mode);
+    const name = await openFile(`/api/results/${encodeURIComponent(result.code)}/${mode}`, mode, reason);
     if (name) setNotice(t('results.downloaded', { name }));
     setOpening(null);
   };

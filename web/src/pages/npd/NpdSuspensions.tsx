@@ -62,7 +62,8 @@ function CurrentState({ data }: { data: NpdSuspensions }) {
 function SuspendForm({ onDone }: { onDone: (target: string) => void }) {
   const { t } = useI18n();
   const { data: units } = useUnits();
-  const form = useZodForm(suspendBody, { scope: 'system', reason: '' });
+  // the narrowest scope first: stopping the whole province must be a deliberate choice
+  const form = useZodForm(suspendBody, { scope: 'account', reason: '' });
   const suspend = $api.useMutation('post', '/api/npd/suspensions');
   // the account picker's own state: what is typed, and the account chosen from its list
   const [accountText, setAccountText] = useState('');
