@@ -33,6 +33,13 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // Under `npm start` the server is npm's child: npm stopped without passing the signal on (killed, its terminal
+  // closed) must not leave the server and npd-sim running with nobody to stop them. A server started on its own
+  // (systemd, a container, nohup) keeps running when its parent leaves.
+  if (process.env.npm_lifecycle_event === 'start') {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && void shutdown('parent gone'), 1000).unref();
+  }
   await system.app.listen({ port: config.port, host: config.host });
   console.log(`motcua: ${config.publicUrl} (${system.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`);
 }

@@ -157,16 +157,24 @@ describe('Invariant 1: no change without a record', () => {
       'POST /api/dossiers/:id/documents': async () => {
         const pdf = await PDFDocument.create();
         pdf.addPage([200, 200]);
-        return desk.post(`/api/dossiers/${dossierId}/documents?name=${encodeURIComponent('Giấy chứng sinh.pdf')}&kind=digitized`, Buffer.from(await pdf.save()), { 'content-type': 'application/pdf' });
+        const res = await desk.post(`/api/dossiers/${dossierId}/documents?name=${encodeURIComponent('Giấy chứng sinh.pdf')}&kind=digitized`, Buffer.from(await pdf.save()), { 'content-type': 'application/pdf' });
+        documentId = res.json().id;
+        return res;
       },
+      'POST /api/documents/:id/view': () => desk.post(`/api/documents/${documentId}/view`, { reason: 'Đối chiếu giấy chứng sinh' }),
+      'POST /api/documents/:id/download': () => desk.post(`/api/documents/${documentId}/download`, { reason: 'Đối chiếu giấy chứng sinh' }),
       'POST /api/dossiers/:id/:action': () => desk.post(`/api/dossiers/${dossierId}/assign`, { unitId: commune.id }),
       'POST /api/dossiers/:id/results': async () => {
         const pdf = await PDFDocument.create();
         pdf.addPage([200, 200]);
         const res = await leader.post(`/api/dossiers/${dossierId}/results?name=${encodeURIComponent('Giấy khai sinh.pdf')}`, Buffer.from(await pdf.save()), { 'content-type': 'application/pdf' });
         resultId = res.json().id;
+        resultCode = res.json().code;
         return res;
       },
+      'POST /api/results/:code/view': () => leader.post(`/api/results/${resultCode}/view`, { reason: 'Kiểm tra kết quả' }),
+      'POST /api/results/:code/download': () => leader.post(`/api/results/${resultCode}/download`, { reason: 'Kiểm tra kết quả' }),
+      'POST /api/results/:code/original': () => leader.post(`/api/results/${resultCode}/original`, { reason: 'Trả kết quả cho công dân' }),
       'POST /api/dossiers/:id/reused-results': () => desk.post(`/api/dossiers/${laterDossierId}/reused-results`, { resultId, component: 'Giấy khai sinh' }),
       'PUT /api/npd/connection': () => systemAdmin.put('/api/npd/connection', sim.connection),
       'POST /api/dossiers/:id/lookups': () => desk.post(`/api/dossiers/${lookupDossier.id}/lookups`, { personalId: citizen.SoDinhDanh, service: 'verify' }),
@@ -211,6 +219,8 @@ describe('Invariant 1: no change without a record', () => {
     // what a driver needs beforehand, done before the entries are counted
     const leader = await sys.signedIn(await sys.officer({ username: 'cov.leader', unit: commune, roles: ['leader'] }), '10.3.3.8');
     let resultId = '';
+    let resultCode = '';
+    let documentId = '';
     let laterDossierId = '';
     // (signed in only after POST /api/setup, which works only while no system administrator exists)
     let systemAdmin = sys.client();
