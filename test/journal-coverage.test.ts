@@ -9,6 +9,8 @@ import { importCatalogue } from '../src/modules/procedures/catalogue.service.ts'
 import { journal } from '../src/modules/journal/journal.tables.ts';
 import { storeAlerts } from '../src/modules/monitoring/alerts.service.ts';
 import { startTestSystem, type TestSystem } from './harness.ts';
+import en from '../web/src/locales/en.json' with { type: 'json' };
+import vi from '../web/src/locales/vi.json' with { type: 'json' };
 import { isoBirthDate, startNpdSim, type NpdSimProcess } from './npd-sim.ts';
 
 /**
@@ -276,5 +278,11 @@ describe('Invariant 1: no change without a record', () => {
       expect([200, 204], `${route}: ${res.body}`).toContain(res.statusCode);
       expect(await entries(), `${route} wrote no journal entry`).toBeGreaterThan(before);
     }
+  });
+
+  it('every kind of entry these routes wrote has a Vietnamese and an English name on the journal page (and in its filter)', async () => {
+    const written = (await sys.database.db.selectDistinct({ type: journal.type }).from(journal)).map((r) => r.type);
+    expect(written.length).toBeGreaterThan(40);
+    expect(written.filter((type) => !(`journal.type.${type}` in vi) || !(`journal.type.${type}` in en))).toEqual([]);
   });
 });
