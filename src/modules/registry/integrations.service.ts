@@ -1,14 +1,16 @@
 import crypto from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { requireActor, type Ctx } from '../../platform/context.ts';
 import { integrationPolicy } from './registry.policy.ts';
-import { conflict, notFound } from '../../platform/errors.ts';
+import { conflict, invalidInput, notFound } from '../../platform/errors.ts';
 import type { Executor } from '../../platform/db.ts';
 import { record } from '../journal/index.ts';
+import { catalogueView } from '../procedures/index.ts';
 import { findUnit, unitsView } from '../units/index.ts';
 import { integrationClients } from './registry.tables.ts';
 
 const units = unitsView('units');
+const procedureCatalogue = catalogueView('procedure_catalogue');
 
 const KEY_PREFIX = 'mck_';
 const hashOf = (secret: string) => crypto.createHash('sha256').update(secret).digest();
@@ -28,6 +30,11 @@ export async function createClient(ctx: Ctx, input: ClientInput) {
   const actor = requireActor(ctx);
   const unit = await findUnit(ctx.tx, input.unitId);
   if (!unit || !integrationPolicy.can(actor, 'manage', { unitPath: unit.path })) throw notFound();
+  // a key for a procedure that does not exist would look valid and never work
+  const procedures = [...new Set(input.procedures)];
+  const known = new Set((await ctx.tx.select({ code: procedureCatalogue.code }).from(procedureCatalogue).where(inArray(procedureCatalogue.code, procedures))).map((r) => r.code));
+  const unknown = procedures.filter((code) => !known.has(code));
+  if (unknown.length) throw invalidInput([{ path: 'procedures', message: `Không có thủ tục mã ${unknown.join(', ')} trong danh mục quốc gia / no procedure ${unknown.join(', ')} in the national catalogue` }]);
   const id = crypto.randomUUID();
   const secret = crypto.randomBytes(32).toString('base64url');
   await ctx.tx.insert(integrationClients).values({
@@ -35,7 +42,7 @@ export async function createClient(ctx: Ctx, input: ClientInput) {
     name: input.name,
     unitId: unit.id,
     keyHash: hashOf(secret),
-    procedures: [...new Set(input.procedures)],
+    procedures,
     fields: [...new Set(input.fields)],
     createdBy: actor.accountId,
     createdAt: ctx.clock.now(),

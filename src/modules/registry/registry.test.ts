@@ -626,6 +626,16 @@ describe('R35: integration clients and reconciliation', () => {
   let key: string;
   let clientId: string;
 
+  it('should not issue a key for a procedure the national catalogue does not have, and should record nothing', async () => {
+    const before = (await sys.journalOf('integration.create')).length;
+    const res = await admin.post('/api/integrations', { name: 'Hệ thống gõ nhầm mã', unitId: sys.province.id, procedures: ['1.001193', '9.999999'], fields: ['ho_ten'] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_input', details: [{ path: 'procedures', message: expect.stringContaining('9.999999') }] });
+    expect(res.json().error.details[0].message).not.toContain('1.001193');
+    expect(await sys.journalOf('integration.create')).toHaveLength(before);
+    expect((await admin.get('/api/integrations')).json().items.map((i: { name: string }) => i.name)).not.toContain('Hệ thống gõ nhầm mã');
+  });
+
   it('should give another system its own key, limited to named procedures and fields', async () => {
     const res = await admin.post('/api/integrations', { name: 'Hệ thống hộ tịch tỉnh', unitId: sys.province.id, procedures: ['1.001193'], fields: ['ho_ten'] });
     expect(res.statusCode).toBe(200);
