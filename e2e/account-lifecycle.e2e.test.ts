@@ -241,7 +241,15 @@ describe('R18/R12/R06: the system administrator issues an account in a commune, 
     const form = page.getByTestId('grant-form');
     await form.locator('select[name=role]').selectOption('reception_officer');
     await form.getByRole('button', { name: 'Giao vai trò' }).click();
-    await expect.poll(() => page.getByTestId('account-page').getByText('Cán bộ tiếp nhận (Một cửa)').count()).toBeGreaterThan(0);
+    // in the table of grants (the role's name is also an option of the form's select)
+    await expect.poll(() => page.getByTestId('roles-table').getByText('Cán bộ tiếp nhận (Một cửa)').count()).toBe(1);
+    // R01: the administrator role on top of a desk role is flagged before it is granted, and the flag goes with it
+    expect(await form.getByTestId('duties-warning').count()).toBe(0);
+    await form.locator('select[name=role]').selectOption('system_admin');
+    await expect.poll(() => form.getByTestId('duties-warning').textContent()).toContain('Tách bạch nhiệm vụ');
+    await shot(page, '17b-duties-warning-vi');
+    await form.locator('select[name=role]').selectOption('');
+    await expect.poll(() => form.getByTestId('duties-warning').count()).toBe(0);
   });
 
   it('R06: locks the account with a reason; the officer can no longer sign in', async () => {

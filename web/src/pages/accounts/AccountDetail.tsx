@@ -12,6 +12,7 @@ import { Link } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
 import { ResetRequests } from './AccountResets.tsx';
+import { mixesDuties } from './duties.ts';
 
 type Lifecycle = 'lock' | 'unlock' | 'transfer' | 'leave' | 'resetPassword' | 'resetOtp';
 type Grant = AccountDetail['roles'][number];
@@ -117,6 +118,11 @@ function GrantRoleForm({ account, onGranted }: { account: AccountDetail; onGrant
           />
         )}
       </FormField>
+      {roles && mixesDuties(form.watch('role'), account.roles.map((r) => r.role), roles) && (
+        <Notice kind="warning" testId="duties-warning">
+          {t('account.dutiesWarning')}
+        </Notice>
+      )}
       <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
         {t('account.grant')}
       </button>
