@@ -1,7 +1,8 @@
 import type { JournalStatus } from '../../api/index.ts';
 import { CopyButton, ErrorBox, Loading } from '../../components.tsx';
+import { CheckpointTile } from '../../components/CheckpointTile.tsx';
 import { WitnessStatus } from '../../components/WitnessStatus.tsx';
-import { formatDateTimeSeconds, useI18n } from '../../i18n.ts';
+import { useI18n } from '../../i18n.ts';
 import { Hash } from './journal-parts.tsx';
 
 /** The journal's publication: the latest signed checkpoint, the witness's view of it, and the signed note. */
@@ -17,28 +18,16 @@ export function CheckpointPanel({ query }: { query: { data?: JournalStatus; erro
       {status && (
         <>
           <div className="status-grid">
-            <div className="status-tile">
-              <h3>{t('journal.checkpointTitle')}</h3>
-              {!cp ? (
-                <p className="muted">{t('journal.noCheckpoint')}</p>
-              ) : (
-                <dl className="facts facts-compact">
-                  <dt>{t('journal.treeSize')}</dt>
-                  <dd>
-                    <span className="stat-value" data-testid="checkpoint-size" data-size={cp.size}>
-                      {cp.size.toLocaleString('vi-VN')}
-                    </span>{' '}
-                    <span className="muted">{t('journal.entriesUnit')}</span>
-                  </dd>
-                  <dt>{t('journal.checkpointAt')}</dt>
-                  <dd>{formatDateTimeSeconds(cp.at)}</dd>
+            <CheckpointTile checkpoint={status.checkpoint}>
+              {cp && (
+                <>
                   <dt>{t('journal.root')}</dt>
                   <dd>
                     <Hash value={cp.root} n={16} /> <CopyButton text={cp.root} />
                   </dd>
-                </dl>
+                </>
               )}
-            </div>
+            </CheckpointTile>
             <WitnessStatus status={status} />
           </div>
           {cp && (

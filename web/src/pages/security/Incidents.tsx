@@ -7,7 +7,7 @@ import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
 import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
-import { formatDateTime, useI18n } from '../../i18n.ts';
+import { formatDateTime, useI18n, type Translate } from '../../i18n.ts';
 import { Link, navigate } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
@@ -69,6 +69,19 @@ function prefillFromCase(c: CaseDetail, unitName: (unit: { id: string; name: str
 
 /** The value of a datetime-local input for an instant: Vietnam time, wherever the browser is. */
 const localInput = (at: number) => vietnamWallClock(new Date(at));
+
+/** An incident's code, linking to its page: the first column wherever incidents are listed. */
+export const incidentCodeColumn = <R extends { id: string; code: string }>(t: Translate): Column<R> => ({
+  key: 'code',
+  label: t('incidents.col.code'),
+  cell: (i) => (
+    <Link to={`/incidents/${i.id}`}>
+      <code>{i.code}</code>
+    </Link>
+  ),
+  sortValue: (i) => i.code,
+  nowrap: true,
+});
 
 /** The form of an incident: the unit "" for none, `detectedAt` Vietnam time (datetime-local); the server takes an instant. */
 const incidentFields = openIncidentBody.omit({ caseId: true }).extend({
@@ -142,17 +155,7 @@ export function IncidentsPage() {
   const incidents = $api.useQuery('get', '/api/incidents');
   const [creating, setCreating] = useState(false);
   const columns: Column<Incident>[] = [
-    {
-      key: 'code',
-      label: t('incidents.col.code'),
-      cell: (i) => (
-        <Link to={`/incidents/${i.id}`}>
-          <code>{i.code}</code>
-        </Link>
-      ),
-      sortValue: (i) => i.code,
-      nowrap: true,
-    },
+    incidentCodeColumn(t),
     {
       key: 'title',
       label: t('incidents.col.title'),

@@ -13,6 +13,8 @@ import { Link } from '../../router.tsx';
 import { can, useMe } from '../../session.ts';
 import { Countdown } from './Incidents.tsx';
 import { vietnamWallClock } from '../../../../common/vietnam-time.ts';
+import { CheckpointTile } from '../../components/CheckpointTile.tsx';
+import { incidentCodeColumn } from './Incidents.tsx';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -315,17 +317,7 @@ function OpenWork({ data, now }: { data: SecurityDashboard; now: number }) {
   const { t } = useI18n();
   const total = SEVERITIES.reduce((n, s) => n + (data.openCases[s] ?? 0), 0);
   const incidentColumns: TableColumn<OpenIncident>[] = [
-    {
-      key: 'code',
-      label: t('incidents.col.code'),
-      cell: (i) => (
-        <Link to={`/incidents/${i.id}`}>
-          <code>{i.code}</code>
-        </Link>
-      ),
-      sortValue: (i) => i.code,
-      nowrap: true,
-    },
+    incidentCodeColumn(t),
     { key: 'title', label: t('incidents.col.title'), cell: (i) => i.title, sortValue: (i) => i.title },
     {
       key: 'deadline',
@@ -512,7 +504,6 @@ function JournalAndDetector({ data }: { data: SecurityDashboard }) {
   const { t } = useI18n();
   const me = useMe();
   const f = useNumber();
-  const cp = data.journal.checkpoint;
   const behind = data.detector.behind;
   return (
     <section className="card" aria-labelledby="security-journal-title" data-testid="security-journal">
@@ -527,21 +518,7 @@ function JournalAndDetector({ data }: { data: SecurityDashboard }) {
         </div>
       )}
       <div className="status-grid">
-        <div className="status-tile">
-          <h3>{t('journal.checkpointTitle')}</h3>
-          {!cp ? (
-            <p className="muted">{t('journal.noCheckpoint')}</p>
-          ) : (
-            <dl className="facts facts-compact">
-              <dt>{t('journal.treeSize')}</dt>
-              <dd>
-                <span className="stat-value">{f.count(cp.size)}</span> <span className="muted">{t('journal.entriesUnit')}</span>
-              </dd>
-              <dt>{t('journal.checkpointAt')}</dt>
-              <dd>{formatDateTimeSeconds(cp.at)}</dd>
-            </dl>
-          )}
-        </div>
+        <CheckpointTile checkpoint={data.journal.checkpoint} />
         <WitnessStatus status={data.journal} />
         <div className="status-tile" data-testid="security-detector" data-behind={behind}>
           <h3>
