@@ -7,6 +7,13 @@
 /** A calendar date, `YYYY-MM-DD`, in Vietnam. */
 export type IsoDate = string;
 
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** Whether the text is a real calendar date (not 2026-02-30). */
+export function isIsoDate(text: string): boolean {
+  return ISO_DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+}
+
 export const VIETNAM_UTC_OFFSET_MS = 7 * 3_600_000;
 const DAY_MS = 86_400_000;
 

@@ -208,9 +208,16 @@ describe('Invariant 1: no change without a record', () => {
       },
       'POST /api/incidents/:id/notified': () => security.post(`/api/incidents/${incidentId}/notified`, { reason: 'Đã gửi thông báo' }),
       'POST /api/incidents/:id/close': () => security.post(`/api/incidents/${incidentId}/close`, { reason: 'Đã xử lý xong' }),
-      'POST /api/procedures/offered/:id/withdraw': () => provinceAdmin.post(`/api/procedures/offered/${procedureId}/withdraw`, { reason: 'Ngừng thử' }),
+      'POST /api/procedures/offered/bulk': () => provinceAdmin.post('/api/procedures/offered/bulk', { level: 'commune', codes: ['1.000080', '1.000094'] }),
+      // one without dossiers: a procedure open dossiers were received under is not withdrawn
+      'POST /api/procedures/offered/:id/withdraw': async () => {
+        const [bulkOffered] = (await provinceAdmin.get('/api/procedures/offered?level=commune&q=1.000080')).json().items;
+        return provinceAdmin.post(`/api/procedures/offered/${bulkOffered.id}/withdraw`, { reason: 'Ngừng thử' });
+      },
       'POST /api/calendar/days': () => provinceAdmin.post('/api/calendar/days', { date: '2026-11-24', kind: 'holiday', name: 'Ngày Văn hóa Việt Nam' }),
       'DELETE /api/calendar/days/:date': () => provinceAdmin.delete('/api/calendar/days/2026-11-24'),
+      'PUT /api/calendar/years/:year': () =>
+        provinceAdmin.put('/api/calendar/years/2029', { decision: 'Thông báo 1/TB-BNV', days: [{ date: '2029-01-01', kind: 'holiday', name: 'Tết Dương lịch' }] }),
       'POST /api/units/:id/result-keys/rotate': () => adminClient.post(`/api/units/${commune.id}/result-keys/rotate`),
       'POST /api/units/:id/result-keys/:keyId/revoke': async () => {
         const [current] = (await adminClient.get(`/api/units/${commune.id}/result-keys`)).json().keys;

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { errorResponses, noContent } from '../../platform/schemas.ts';
 import * as calendar from './calendar.service.ts';
 import type { CalendarDayRow } from './calendar.tables.ts';
-import { CALENDAR_YEARS, inCalendarYears, isIsoDate, MAX_WORKING_DAYS } from './deadline.ts';
-import { startOfVietnamDay, weekday } from '../../../common/vietnam-time.ts';
+import { CALENDAR_YEARS, inCalendarYears, MAX_WORKING_DAYS } from './deadline.ts';
+import { calendarYearBody } from '../../../common/schemas/calendar.ts';
+import { isIsoDate, startOfVietnamDay, weekday } from '../../../common/vietnam-time.ts';
 
 const outsideYears = `Ngày phải trong các năm ${CALENDAR_YEARS.first}–${CALENDAR_YEARS.last}, những năm lịch làm việc tính được.`;
 const isoDate = z
@@ -14,6 +15,15 @@ const isoDate = z
 const dayKind = z.enum(['holiday', 'working']);
 const daySchema = z.object({ date: z.string(), weekday: z.number(), kind: dayKind, name: z.string() });
 const presentDay = (d: CalendarDayRow) => ({ date: d.day, weekday: weekday(d.day), kind: d.kind, name: d.name });
+const yearParams = z.strictObject({ year: z.coerce.number().int().min(CALENDAR_YEARS.first).max(CALENDAR_YEARS.last) });
+const yearSchema = z.object({
+  year: z.number(),
+  defined: z.boolean(),
+  decision: z.string().nullable(),
+  days: z.array(daySchema),
+  abilities: z.object({ read: z.boolean(), manage: z.boolean() }),
+});
+const presentYear = (r: Awaited<ReturnType<typeof calendar.calendarYear>>) => ({ year: r.year, defined: r.defined, decision: r.decision, days: r.days.map(presentDay), abilities: r.abilities });
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/calendar/years/:year', {
@@ -21,13 +31,21 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['calendar'],
       summary: 'The province’s days off and make-up working days of one year (weekends are implied); `defined` is false for a year without a table',
-      params: z.strictObject({ year: z.coerce.number().int().min(CALENDAR_YEARS.first).max(CALENDAR_YEARS.last) }),
-      response: { 200: z.object({ year: z.number(), defined: z.boolean(), days: z.array(daySchema), abilities: z.object({ read: z.boolean(), manage: z.boolean() }) }), ...errorResponses },
+      params: yearParams,
+      response: { 200: yearSchema, ...errorResponses },
     },
-  }, async (req) => {
-    const r = await app.inTx(req, (ctx) => calendar.calendarYear(ctx, req.params.year));
-    return { year: r.year, defined: r.defined, days: r.days.map(presentDay), abilities: r.abilities };
-  });
+  }, async (req) => presentYear(await app.inTx(req, (ctx) => calendar.calendarYear(ctx, req.params.year))));
+
+  app.put('/api/calendar/years/:year', {
+    config: { access: 'calendar.manage' },
+    schema: {
+      tags: ['calendar'],
+      summary: 'Set a year’s table from the Government’s decision, entered once: its days off and make-up working days replace those before',
+      params: yearParams,
+      body: calendarYearBody,
+      response: { 200: yearSchema, ...errorResponses },
+    },
+  }, async (req) => presentYear(await app.inTx(req, (ctx) => calendar.setCalendarYear(ctx, req.params.year, req.body))));
 
   app.post('/api/calendar/days', {
     config: { access: 'calendar.manage' },

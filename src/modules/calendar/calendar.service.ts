@@ -8,6 +8,7 @@ import { calendarPolicy } from './calendar.policy.ts';
 import { calendarDays, calendarYears } from './calendar.tables.ts';
 import { computeDeadline, isWeekend, type Deadline, type Pause, type WorkCalendar } from './deadline.ts';
 import { BUILT_IN_CALENDAR, type CalendarDayInput } from './holidays.ts';
+import type { CalendarYearBody } from '../../../common/schemas/calendar.ts';
 import { vietnamDate, type IsoDate } from '../../../common/vietnam-time.ts';
 
 async function requireProvince(tx: Executor): Promise<UnitRow> {
@@ -71,16 +72,51 @@ export async function calendarYear(ctx: Ctx, year: number) {
     .from(calendarDays)
     .where(and(eq(calendarDays.provinceId, province.id), gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)))
     .orderBy(asc(calendarDays.day));
-  return { year, defined: !!set, days, abilities: calendarPolicy.abilities(actor, { provincePath: province.path }) };
+  return { year, defined: !!set, decision: set?.decision ?? null, days, abilities: calendarPolicy.abilities(actor, { provincePath: province.path }) };
+}
+
+const workingNotWeekend = () => invalid('working_day_not_weekend', 'Ngày làm bù phải là thứ Bảy hoặc Chủ nhật.', 'A make-up working day must be a Saturday or a Sunday.');
+
+/**
+ * The year's table as the Government's decision sets it, entered once: every day off and make-up working day of the
+ * year replaces the ones before, and the journal keeps what was added, removed and changed.
+ */
+export async function setCalendarYear(ctx: Ctx, year: number, input: CalendarYearBody) {
+  const province = await requireProvince(ctx.tx);
+  calendarPolicy.authorize(requireActor(ctx), 'manage', { provincePath: province.path });
+  const outside = input.days.find((d) => yearOf(d.date) !== year);
+  if (outside) throw invalid('day_outside_year', `Ngày ${outside.date} không thuộc năm ${year}.`, `${outside.date} is not in ${year}.`);
+  if (input.days.some((d) => d.kind === 'working' && !isWeekend(d.date))) throw workingNotWeekend();
+  const now = ctx.clock.now();
+  const inYear = and(eq(calendarDays.provinceId, province.id), gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`));
+  const before = new Map((await ctx.tx.select().from(calendarDays).where(inYear).for('update')).map((d) => [d.day, d]));
+  await ctx.tx
+    .insert(calendarYears)
+    .values({ provinceId: province.id, year, decision: input.decision, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: [calendarYears.provinceId, calendarYears.year], set: { decision: input.decision, updatedAt: now } });
+  await ctx.tx.delete(calendarDays).where(inYear);
+  if (input.days.length > 0) await ctx.tx.insert(calendarDays).values(input.days.map((d) => ({ provinceId: province.id, day: d.date, kind: d.kind, name: d.name, updatedAt: now })));
+  const after = new Map(input.days.map((d) => [d.date, d]));
+  await record(ctx, {
+    type: 'calendar.year_set',
+    target: { type: 'calendar', id: province.id },
+    unitId: province.id,
+    details: {
+      year,
+      decision: input.decision,
+      added: input.days.filter((d) => !before.has(d.date)).map((d) => d.date),
+      removed: [...before.keys()].filter((day) => !after.has(day)),
+      changed: input.days.filter((d) => before.has(d.date) && (before.get(d.date)!.kind !== d.kind || before.get(d.date)!.name !== d.name)).map((d) => d.date),
+    },
+  });
+  return calendarYear(ctx, year);
 }
 
 /** Adds or changes one day of the province's table (a holiday, or a weekend day worked to make up a swapped day). */
 export async function setCalendarDay(ctx: Ctx, input: CalendarDayInput) {
   const province = await requireProvince(ctx.tx);
   calendarPolicy.authorize(requireActor(ctx), 'manage', { provincePath: province.path });
-  if (input.kind === 'working' && !isWeekend(input.date)) {
-    throw invalid('working_day_not_weekend', 'Ngày làm bù phải là thứ Bảy hoặc Chủ nhật.', 'A make-up working day must be a Saturday or a Sunday.');
-  }
+  if (input.kind === 'working' && !isWeekend(input.date)) throw workingNotWeekend();
   const now = ctx.clock.now();
   await ctx.tx.insert(calendarYears).values({ provinceId: province.id, year: yearOf(input.date), createdAt: now }).onConflictDoNothing();
   const [before] = await ctx.tx.select().from(calendarDays).where(and(eq(calendarDays.provinceId, province.id), eq(calendarDays.day, input.date))).for('update');

@@ -4,7 +4,10 @@ import type { CalendarDayKind } from './holidays.ts';
 export const calendarYears = pgTable('calendar_years', {
   provinceId: uuid('province_id').notNull(),
   year: integer('year').notNull(),
+  /** the Government's decision the year's table follows (null: the built-in table, or days entered one by one) */
+  decision: text('decision'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }),
 });
 
 export const calendarDays = pgTable('calendar_days', {

@@ -145,3 +145,43 @@ describe('the province edits its table', () => {
     expectError(await admin.get('/api/calendar/years/9999'), 400, 'invalid_input');
   });
 });
+
+describe('Issue 15: a year’s table entered once from the Government’s decision', () => {
+  const decision = 'Thông báo 5120/TB-BNV ngày 20/11/2027 về lịch nghỉ Tết và nghỉ lễ năm 2028';
+  const days2028 = [
+    { date: '2028-01-01', kind: 'holiday', name: 'Tết Dương lịch' },
+    { date: '2028-01-24', kind: 'holiday', name: 'Nghỉ Tết Nguyên đán' },
+    { date: '2028-01-25', kind: 'holiday', name: 'Nghỉ Tết Nguyên đán' },
+    { date: '2028-02-05', kind: 'working', name: 'Làm bù cho thứ Hai 31/01/2028' },
+  ];
+
+  it('replaces the year’s days with the decision’s, and the journal names what was added, removed and changed', async () => {
+    expect((await admin.post('/api/calendar/days', { date: '2028-09-02', kind: 'holiday', name: 'Quốc khánh' })).statusCode).toBe(200);
+    expect((await admin.post('/api/calendar/days', { date: '2028-01-01', kind: 'holiday', name: 'Năm mới' })).statusCode).toBe(200);
+    const res = await admin.put('/api/calendar/years/2028', { decision, days: days2028 });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ year: 2028, defined: true, decision, days: days2028.map((d) => ({ date: d.date, kind: d.kind, name: d.name })) });
+    expect((await reception.get('/api/calendar/years/2028')).json().days.map((d: { date: string }) => d.date)).toEqual(days2028.map((d) => d.date));
+    const [entry] = (await sys.journalOf('calendar.year_set')).slice(-1);
+    expect(entry!.details).toEqual({ year: 2028, decision, added: ['2028-01-24', '2028-01-25', '2028-02-05'], removed: ['2028-09-02'], changed: ['2028-01-01'] });
+    // the make-up Saturday is worked: 3 working days from Friday 04/02 end on Tuesday 08/02, not Wednesday
+    expect((await dueDate('2028-02-04T09:00:00+07:00', 3)).dueDate).toBe('2028-02-08');
+  });
+
+  it.each([
+    ['a day of another year', { decision, days: [{ date: '2029-01-01', kind: 'holiday', name: 'Tết Dương lịch' }] }, 'day_outside_year'],
+    ['a make-up working day that is not a weekend', { decision, days: [{ date: '2028-02-07', kind: 'working', name: 'Làm bù' }] }, 'working_day_not_weekend'],
+    ['a day listed twice', { decision, days: [days2028[0], days2028[0]] }, 'invalid_input'],
+    ['an impossible date', { decision, days: [{ date: '2028-02-30', kind: 'holiday', name: 'Không có' }] }, 'invalid_input'],
+    ['no decision', { decision: '', days: days2028 }, 'invalid_input'],
+    ['an unknown field', { decision, days: days2028, source: 'x' }, 'invalid_input'],
+  ])('should not accept %s, and changes nothing', async (_what, body, code) => {
+    const before = (await reception.get('/api/calendar/years/2028')).json();
+    expectError(await admin.put('/api/calendar/years/2028', body), 400, code);
+    expect((await reception.get('/api/calendar/years/2028')).json()).toEqual(before);
+  });
+
+  it('should not let a commune administrator set the province’s year (403)', async () => {
+    expectError(await communeAdmin.put('/api/calendar/years/2028', { decision, days: [] }), 403, 'forbidden');
+  });
+});

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyDeadline, computeDeadline, isIsoDate, isWorkingDay, metDeadline, type Pause, type WorkCalendar } from './deadline.ts';
+import { classifyDeadline, computeDeadline, isWorkingDay, metDeadline, type Pause, type WorkCalendar } from './deadline.ts';
+import { isIsoDate } from '../../../common/vietnam-time.ts';
 import { BUILT_IN_CALENDAR } from './holidays.ts';
 import { addDays } from '../../../common/vietnam-time.ts';
 

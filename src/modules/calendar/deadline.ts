@@ -36,13 +36,6 @@ export interface WorkCalendar {
   workingWeekends: ReadonlySet<IsoDate>;
 }
 
-export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-/** Whether the text is a real calendar date (not 2026-02-30). */
-export function isIsoDate(text: string): boolean {
-  return ISO_DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
-}
-
 /** Whether an instant falls, in Vietnam, in CALENDAR_YEARS (false for an invalid date). */
 export function inCalendarYears(at: Date): boolean {
   const { year } = vietnamParts(at);

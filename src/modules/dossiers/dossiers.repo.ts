@@ -1,9 +1,10 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
 import { columnsWithout, readView } from '../../platform/views.ts';
 import { unitsView } from '../units/index.ts';
 import type { DossierScope } from './dossiers.policy.ts';
 import { dossierPersons, dossiers, type DossierRow } from './dossiers.tables.ts';
+import { OPEN_STATUSES } from '../../../common/dossier-workflow.ts';
 
 /** Dossiers as other modules join them (documents, results, lookups, statistics, monitoring): not the search internals. */
 export const dossiersView = readView(dossiers, columnsWithout(dossiers, 'searchText', 'searchWords'));
@@ -67,4 +68,14 @@ export async function subjectsOf(tx: Executor, ids: readonly string[]): Promise<
   const applicants = await tx.select({ personalId: dossiers.applicantPersonalId, fullName: dossiers.applicantName }).from(dossiers).where(inArray(dossiers.id, [...ids]));
   const persons = await tx.select({ personalId: dossierPersons.personalId, fullName: dossierPersons.fullName }).from(dossierPersons).where(inArray(dossierPersons.dossierId, [...ids]));
   return [...applicants, ...persons];
+}
+
+/** How many open dossiers (their deadline running or paused) were received under these procedure versions. */
+export async function openDossiersUnder(tx: Executor, versionIds: readonly string[]): Promise<number> {
+  if (versionIds.length === 0) return 0;
+  const [row] = await tx
+    .select({ n: count() })
+    .from(dossiers)
+    .where(and(inArray(dossiers.procedureVersionId, [...versionIds]), inArray(dossiers.status, [...OPEN_STATUSES])));
+  return row!.n;
 }

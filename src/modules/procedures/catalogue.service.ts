@@ -89,23 +89,37 @@ export async function importCatalogue(ctx: Ctx): Promise<number> {
   return rows.length;
 }
 
-export interface CatalogueQuery {
+export interface CatalogueFilter {
   q?: string;
   level?: CatalogueLevel;
   field?: string;
+  /** the ministry (or court) that published the procedure */
+  issuingBody?: string;
+}
+
+export interface CatalogueQuery extends CatalogueFilter {
   limit: number;
   offset: number;
 }
 
-/** By code (a prefix such as `1.0011`) or by words of the name in any order, diacritics ignored; short names first. */
-export async function searchCatalogue(tx: Executor, query: CatalogueQuery) {
-  const words = foldVietnamese(query.q ?? '').split(' ').filter(Boolean);
-  const byCode = words.length === 1 && /^[0-9.]+$/.test(words[0]!);
-  const where = and(
-    ...(byCode ? [like(procedureCatalogue.code, `${words[0]}%`)] : words.map((w): SQL => sql`${procedureCatalogue.searchText} LIKE ${likeContains(w)}`)),
-    query.level ? arrayContains(procedureCatalogue.levels, [query.level]) : undefined,
-    query.field ? eq(procedureCatalogue.field, query.field) : undefined,
+const wordsOf = (q: string | undefined) => foldVietnamese(q ?? '').split(' ').filter(Boolean);
+const isCodePrefix = (words: string[]) => words.length === 1 && /^[0-9.]+$/.test(words[0]!);
+
+/** By code (a prefix such as `1.0011`) or by words of the name in any order, diacritics ignored. */
+function catalogueWhere(filter: CatalogueFilter): SQL | undefined {
+  const words = wordsOf(filter.q);
+  return and(
+    ...(isCodePrefix(words) ? [like(procedureCatalogue.code, `${words[0]}%`)] : words.map((w): SQL => sql`${procedureCatalogue.searchText} LIKE ${likeContains(w)}`)),
+    filter.level ? arrayContains(procedureCatalogue.levels, [filter.level]) : undefined,
+    filter.field ? eq(procedureCatalogue.field, filter.field) : undefined,
+    filter.issuingBody ? eq(procedureCatalogue.issuingBody, filter.issuingBody) : undefined,
   );
+}
+
+/** A page of the catalogue: short names first (the common procedures), a code prefix in code order. */
+export async function searchCatalogue(tx: Executor, query: CatalogueQuery) {
+  const byCode = isCodePrefix(wordsOf(query.q));
+  const where = catalogueWhere(query);
   const [total] = await tx.select({ n: count() }).from(procedureCatalogue).where(where);
   const items = await tx
     .select()
@@ -115,6 +129,19 @@ export async function searchCatalogue(tx: Executor, query: CatalogueQuery) {
     .limit(query.limit)
     .offset(query.offset);
   return { total: total!.n, items };
+}
+
+/** Every code the filter matches (a few thousand at most: the whole catalogue is 2,642), for an offer in bulk. */
+export async function catalogueCodes(tx: Executor, filter: CatalogueFilter): Promise<string[]> {
+  return (await tx.select({ code: procedureCatalogue.code }).from(procedureCatalogue).where(catalogueWhere(filter)).orderBy(asc(procedureCatalogue.code))).map((r) => r.code);
+}
+
+/** The issuing bodies and fields of the catalogue with how many procedures each has (at a level): the search's filters. */
+export async function catalogueFacets(tx: Executor, level: CatalogueLevel | undefined) {
+  const where = level ? arrayContains(procedureCatalogue.levels, [level]) : undefined;
+  const facet = (column: typeof procedureCatalogue.field | typeof procedureCatalogue.issuingBody) =>
+    tx.select({ name: column, count: count() }).from(procedureCatalogue).where(where).groupBy(column).orderBy(asc(column));
+  return { issuingBodies: await facet(procedureCatalogue.issuingBody), fields: await facet(procedureCatalogue.field) };
 }
 
 export async function findCatalogued(tx: Executor, code: string): Promise<CatalogueRow | undefined> {

@@ -1,32 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idParams, reasonBody } from '../../platform/schemas.ts';
-import { LOOKUP_SEATS } from './lookup-stages.ts';
+import { openDossiersUnder } from '../dossiers/index.ts';
 import { NPD_FIELD_NAMES, NPD_FIELDS } from './npd-fields.ts';
 import type { CatalogueRow, OfferedRow, VersionRow } from './procedures.tables.ts';
+import { catalogueCodes, catalogueFacets } from './catalogue.service.ts';
 import * as procedures from './procedures.service.ts';
+import { bulkOfferBody, BULK_SKIPS, OFFER_LEVELS, procedureCode, versionSchemas } from '../../../common/schemas/procedures.ts';
 
-const code = z.string().trim().regex(/^\d\.\d{6}$/, 'Mã thủ tục có dạng 1.001193');
+const { offerBody, newVersionBody } = versionSchemas(z.enum(NPD_FIELD_NAMES));
 const catalogueLevel = z.enum(['ministry', 'province', 'commune', 'other']);
-const offerLevel = z.enum(['province', 'commune']);
+const offerLevel = z.enum(OFFER_LEVELS);
 const offerStatus = z.enum(['offered', 'withdrawn']);
-
-const document = z.strictObject({
-  name: z.string().trim().min(2, 'Tên giấy tờ quá ngắn.').max(300),
-  required: z.boolean(),
-  copies: z.number().int().min(1).max(20),
-});
-const versionFields = {
-  processingDays: z.number().int().min(0).max(365),
-  documents: z.array(document).max(50),
-  purpose: z.string().trim().min(10, 'Hãy ghi rõ mục đích khai thác dữ liệu.').max(1000),
-  npdFields: z.array(z.enum(NPD_FIELD_NAMES)).max(NPD_FIELD_NAMES.length),
-  /** null: kept permanently. */
-  retentionYears: z.number().int().min(1).max(100).nullable(),
-  lookupStages: z
-    .strictObject({ receiving: z.array(z.enum(LOOKUP_SEATS.receiving)).max(LOOKUP_SEATS.receiving.length), processing: z.array(z.enum(LOOKUP_SEATS.processing)).max(LOOKUP_SEATS.processing.length) })
-    .optional()
-    .describe('who may look up the citizens of a dossier at each stage: desk (its reception officers), assignee (the officer it is assigned to); left out: desk while receiving, assignee while processing'),
+const catalogueFilter = {
+  q: z.string().trim().max(200).optional(),
+  level: catalogueLevel.optional(),
+  field: z.string().trim().max(200).optional(),
+  issuingBody: z.string().trim().max(200).optional(),
 };
 
 const offeringSchema = z.object({ id: z.string(), level: offerLevel, status: offerStatus });
@@ -136,9 +126,7 @@ export const procedureRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['procedures'],
       summary: 'Search the national catalogue by code (prefix) or name words, diacritics ignored',
       querystring: z.strictObject({
-        q: z.string().trim().max(200).optional(),
-        level: catalogueLevel.optional(),
-        field: z.string().trim().max(200).optional(),
+        ...catalogueFilter,
         limit: z.coerce.number().int().min(1).max(100).default(20),
         offset: z.coerce.number().int().min(0).max(10_000).default(0),
       }),
@@ -149,12 +137,32 @@ export const procedureRoutes: FastifyPluginAsyncZod = async (app) => {
     return { total, items: items.map((i) => ({ ...presentCatalogued(i.catalogued), offerings: presentOfferings(i.offerings) })) };
   });
 
+  app.get('/api/procedures/catalogue/codes', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['procedures'],
+      summary: 'Every code a catalogue search matches, for an offer in bulk (the whole catalogue at most)',
+      querystring: z.strictObject(catalogueFilter),
+      response: { 200: z.object({ codes: z.array(z.string()) }), ...errorResponses },
+    },
+  }, async (req) => ({ codes: await app.inTx(req, (ctx) => catalogueCodes(ctx.tx, req.query)) }));
+
+  app.get('/api/procedures/catalogue/facets', {
+    config: { access: 'signedIn' },
+    schema: {
+      tags: ['procedures'],
+      summary: 'The issuing bodies and fields of the catalogue with their numbers of procedures (at a level): the search’s filters',
+      querystring: z.strictObject({ level: catalogueLevel.optional() }),
+      response: { 200: z.object({ issuingBodies: z.array(z.object({ name: z.string(), count: z.number() })), fields: z.array(z.object({ name: z.string(), count: z.number() })) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => catalogueFacets(ctx.tx, req.query.level)));
+
   app.get('/api/procedures/catalogue/:code', {
     config: { access: 'signedIn' },
     schema: {
       tags: ['procedures'],
       summary: 'One catalogued procedure with its official text and, for common ones, a suggested first version',
-      params: z.strictObject({ code }),
+      params: z.strictObject({ code: procedureCode }),
       response: { 200: catalogueDetail, ...errorResponses },
     },
   }, async (req) => {
@@ -205,15 +213,25 @@ export const procedureRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['procedures'],
       summary: 'Offer a catalogued procedure at a level with its first version (or offer a withdrawn one again with a new version)',
-      body: z.strictObject({ code, level: offerLevel, version: z.strictObject({ ...versionFields, note: z.string().trim().max(500).default('') }) }),
+      body: offerBody,
       response: { 200: offeredDetail, ...errorResponses },
     },
   }, async (req) => presentOfferedDetail(await app.inTx(req, (ctx) => procedures.offerProcedure(ctx, req.body))));
 
+  app.post('/api/procedures/offered/bulk', {
+    config: { access: 'procedures.manage' },
+    schema: {
+      tags: ['procedures'],
+      summary: 'Offer many catalogued procedures at one level, each with the catalogue’s time limit and no papers or NPD fields yet; those it cannot offer so are listed with the reason',
+      body: bulkOfferBody,
+      response: { 200: z.object({ offered: z.array(z.string()), skipped: z.array(z.object({ code: z.string(), reason: z.enum(BULK_SKIPS) })) }), ...errorResponses },
+    },
+  }, async (req) => app.inTx(req, (ctx) => procedures.offerInBulk(ctx, req.body)));
+
   app.post('/api/procedures/offered/:id/withdraw', {
     config: { access: 'procedures.manage' },
-    schema: { tags: ['procedures'], summary: 'Stop offering a procedure (its versions stay for the dossiers received under them)', params: idParams, body: reasonBody, response: { 200: offeredDetail, ...errorResponses } },
-  }, async (req) => presentOfferedDetail(await app.inTx(req, (ctx) => procedures.withdrawProcedure(ctx, req.params.id, req.body.reason))));
+    schema: { tags: ['procedures'], summary: 'Stop offering a procedure: refused (409) while open dossiers were received under it; its versions stay for the dossiers received under them', params: idParams, body: reasonBody, response: { 200: offeredDetail, ...errorResponses } },
+  }, async (req) => presentOfferedDetail(await app.inTx(req, (ctx) => procedures.withdrawProcedure(ctx, req.params.id, req.body.reason, openDossiersUnder))));
 
   app.post('/api/procedures/offered/:id/versions', {
     config: { access: 'procedures.manage' },
@@ -221,7 +239,7 @@ export const procedureRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['procedures'],
       summary: 'Change an offered procedure: a new version made from version `basedOn`; earlier versions never change',
       params: idParams,
-      body: z.strictObject({ basedOn: z.number().int().min(1), ...versionFields, note: z.string().trim().min(3, 'Hãy ghi lý do thay đổi.').max(500) }),
+      body: newVersionBody,
       response: { 200: offeredDetail, ...errorResponses },
     },
   }, async (req) => presentOfferedDetail(await app.inTx(req, (ctx) => procedures.createVersion(ctx, req.params.id, req.body))));

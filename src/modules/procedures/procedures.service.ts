@@ -7,7 +7,7 @@ import { likeContains } from '../../platform/text.ts';
 import { record } from '../journal/index.ts';
 import { findUnit, getProvince, type UnitRow } from '../units/index.ts';
 import { findCatalogued, searchCatalogue, type CatalogueQuery } from './catalogue.service.ts';
-import { DEFAULT_LOOKUP_STAGES, LOOKUP_SEATS, type LookupStages } from './lookup-stages.ts';
+import { DEFAULT_LOOKUP_STAGES, LOOKUP_SEATS, type LookupStages } from '../../../common/lookup-stages.ts';
 import { NPD_FIELD_NAMES } from './npd-fields.ts';
 import { procedurePolicy, type OfferedScope } from './procedures.policy.ts';
 import {
@@ -20,6 +20,7 @@ import {
   type VersionRow,
 } from './procedures.tables.ts';
 import { SUGGESTED_VERSIONS, type VersionContent } from './suggested-versions.ts';
+import type { BulkSkip } from '../../../common/schemas/procedures.ts';
 import { foldVietnamese } from '../../../common/text.ts';
 
 export interface VersionInput extends Omit<VersionContent, 'lookupStages'> {
@@ -28,6 +29,9 @@ export interface VersionInput extends Omit<VersionContent, 'lookupStages'> {
   /** Why this version (what changed); may be empty for the first one. */
   note: string;
 }
+
+/** The note of a version made by a bulk offer: what it still lacks. */
+const BULK_NOTE = 'Cung cấp hàng loạt theo danh mục: chưa khai báo giấy tờ, trường dữ liệu dân cư được khai thác và thời hạn lưu trữ.';
 
 const LEVEL_VI: Record<string, string> = { province: 'tỉnh', commune: 'xã', ministry: 'bộ', other: 'cơ quan khác' };
 
@@ -130,11 +134,72 @@ export async function offerProcedure(ctx: Ctx, input: { code: string; level: Off
   return getOffered(ctx, offered.id);
 }
 
-export async function withdrawProcedure(ctx: Ctx, id: string, reason: string) {
+/**
+ * Offers many catalogued procedures at one level at once (every commune-level procedure of a ministry, say), each
+ * with the time limit the catalogue states and nothing else: no papers, no population-database field (R24: those
+ * are declared one procedure at a time, with their purpose), kept permanently until a retention period is set.
+ * Those it cannot offer this way are left out with the reason, for the administrator to offer one at a time.
+ */
+export async function offerInBulk(ctx: Ctx, input: { level: OfferLevel; codes: string[] }) {
+  const actor = requireActor(ctx);
+  const province = await requireProvince(ctx.tx);
+  procedurePolicy.authorize(actor, 'manage', scopeOf(province, null));
+  const codes = [...new Set(input.codes)];
+  const catalogued = new Map(
+    (await ctx.tx.select({ code: procedureCatalogue.code, levels: procedureCatalogue.levels, days: procedureCatalogue.suggestedWorkingDays }).from(procedureCatalogue).where(inArray(procedureCatalogue.code, codes))).map((c) => [c.code, c]),
+  );
+  const existing = new Map(
+    (
+      await ctx.tx
+        .select({ code: offeredProcedures.procedureCode, status: offeredProcedures.status })
+        .from(offeredProcedures)
+        .where(and(eq(offeredProcedures.provinceId, province.id), eq(offeredProcedures.level, input.level), inArray(offeredProcedures.procedureCode, codes)))
+    ).map((o) => [o.code, o.status]),
+  );
+  const skipped: { code: string; reason: BulkSkip }[] = [];
+  const offered: string[] = [];
+  const now = ctx.clock.now();
+  for (const code of codes) {
+    const c = catalogued.get(code);
+    const status = existing.get(code);
+    const reason: BulkSkip | null = !c ? 'not_catalogued' : !c.levels.includes(input.level) ? 'not_at_level' : status === 'offered' ? 'already_offered' : status === 'withdrawn' ? 'withdrawn' : c.days === null ? 'no_time_limit' : null;
+    if (reason) {
+      skipped.push({ code, reason });
+      continue;
+    }
+    const [row] = await ctx.tx
+      .insert(offeredProcedures)
+      .values({ id: crypto.randomUUID(), provinceId: province.id, procedureCode: code, level: input.level, status: 'offered', currentVersion: 1, statusChangedAt: now, statusChangedBy: actor.accountId, createdAt: now })
+      .onConflictDoNothing()
+      .returning();
+    // another administrator offered it in the meantime
+    if (!row) {
+      skipped.push({ code, reason: 'already_offered' });
+      continue;
+    }
+    await insertVersion(ctx, row, 1, normalise({ processingDays: c!.days!, documents: [], purpose: '', npdFields: [], retentionYears: null }), BULK_NOTE);
+    await record(ctx, { type: 'procedure.offer', target: { type: 'procedure', id: row.id }, unitId: province.id, details: { code, level: input.level, version: 1, via: 'bulk' } });
+    offered.push(code);
+  }
+  return { offered, skipped };
+}
+
+/** Counts the open dossiers received under any of these versions (the dossiers module keeps them). */
+export type OpenDossiersUnder = (tx: Executor, versionIds: readonly string[]) => Promise<number>;
+
+/**
+ * Stops offering a procedure: refused while open dossiers were received under it, so no desk is left holding a
+ * dossier of a procedure that is gone; its versions stay, as every closed dossier keeps the one it was received under.
+ */
+export async function withdrawProcedure(ctx: Ctx, id: string, reason: string, openDossiersUnder: OpenDossiersUnder) {
   const actor = requireActor(ctx);
   const province = await requireProvince(ctx.tx);
   const offered = procedurePolicy.authorize(actor, 'manage', withScope(province, await lockOffered(ctx.tx, province, id)));
   if (offered.status === 'withdrawn') throw conflict('already_withdrawn', 'Thủ tục đã ngừng cung cấp.', 'The procedure is already withdrawn.');
+  const open = await openDossiersUnder(ctx.tx, (await versionsOf(ctx.tx, id)).map((v) => v.id));
+  if (open > 0) {
+    throw conflict('procedure_in_use', `Còn ${open} hồ sơ đang giải quyết theo thủ tục này: chỉ ngừng cung cấp khi các hồ sơ đó đã xong.`, `${open} open dossiers were received under this procedure: withdraw it once they are finished.`);
+  }
   await ctx.tx
     .update(offeredProcedures)
     .set({ status: 'withdrawn', statusReason: reason, statusChangedAt: ctx.clock.now(), statusChangedBy: actor.accountId })

@@ -1,5 +1,5 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { LookupStages } from './lookup-stages.ts';
+import type { LookupStages } from '../../../common/lookup-stages.ts';
 
 export type CatalogueLevel = 'ministry' | 'province' | 'commune' | 'other';
 export type OfferLevel = 'province' | 'commune';

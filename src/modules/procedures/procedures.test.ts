@@ -1,6 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receive } from '../../../test/dossier-fixtures.ts';
 import { startTestSystem, type Client, type TestSystem } from '../../../test/harness.ts';
 import type { UnitRow } from '../units/units.tables.ts';
 import { importCatalogue, suggestedWorkingDays } from './catalogue.service.ts';
@@ -371,6 +372,100 @@ describe('Issue 13: who may look up at which stage of a dossier is part of the v
     const insert = sys.database.db.execute(sql`INSERT INTO procedure_versions (id, offered_procedure_id, province_id, version, processing_days, documents, purpose, npd_fields, npd_lookup_stages, note, created_at)
       VALUES (gen_random_uuid(), ${version!.offeredProcedureId}, ${sys.province.id}, 99, 1, '[]', 'x', '{}', '{"receiving": ["desk"], "processing": ["leader"]}', '', now())`);
     await expect(insert).rejects.toSatisfy((err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message}`.includes('procedure_versions_npd_lookup_stages'));
+  });
+});
+
+describe('Issue 15: offering in bulk', () => {
+  // commune-level procedures of the Ministry of Justice: two with one time limit in working days, one without
+  const WITH_LIMIT = ['1.000080', '1.000094'];
+
+  it('R24: offers each procedure with the catalogue’s time limit and nothing else: no papers, no population field, no purpose', async () => {
+    const res = await admin.post('/api/procedures/offered/bulk', { level: 'commune', codes: [...WITH_LIMIT, WITH_LIMIT[0]] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ offered: WITH_LIMIT, skipped: [] });
+    const listed = (await reception.get(`/api/procedures/offered?unitId=${communeDesk.id}&q=1.000080`)).json().items;
+    expect(listed).toHaveLength(1);
+    expect(listed[0].current).toMatchObject({ version: 1, processingDays: 7, documents: [], npdFields: [], purpose: '', retentionYears: null });
+    expect(listed[0].current.note).toContain('chưa khai báo');
+    const entries = (await sys.journalOf('procedure.offer')).filter((e) => (e.details as { via?: string }).via === 'bulk');
+    expect(entries.map((e) => (e.details as { code: string }).code)).toEqual(WITH_LIMIT);
+  });
+
+  it('leaves out, with the reason, what it cannot offer so: offered already, not at that level, no time limit in working days, not catalogued', async () => {
+    const [noLimit] = await sys.database.db
+      .select({ code: procedureCatalogue.code })
+      .from(procedureCatalogue)
+      .where(sql`'commune' = ANY(${procedureCatalogue.levels}) AND ${procedureCatalogue.suggestedWorkingDays} IS NULL`)
+      .limit(1);
+    const before = await offeredCount();
+    const res = await admin.post('/api/procedures/offered/bulk', { level: 'commune', codes: [WITH_LIMIT[0], RECORD_CERTIFICATE, noLimit!.code, '9.999999'] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      offered: [],
+      skipped: [
+        { code: WITH_LIMIT[0], reason: 'already_offered' },
+        { code: RECORD_CERTIFICATE, reason: 'not_at_level' },
+        { code: noLimit!.code, reason: 'no_time_limit' },
+        { code: '9.999999', reason: 'not_catalogued' },
+      ],
+    });
+    expect(await offeredCount()).toBe(before);
+  });
+
+  it('should not let a commune administrator or a reception officer offer in bulk, and changes nothing', async () => {
+    const before = await offeredCount();
+    expectError(await communeAdmin.post('/api/procedures/offered/bulk', { level: 'commune', codes: ['1.000086'] }), 403, 'forbidden');
+    expectError(await reception.post('/api/procedures/offered/bulk', { level: 'commune', codes: ['1.000086'] }), 403, 'forbidden');
+    expect(await offeredCount()).toBe(before);
+  });
+
+  it.each([
+    ['no code', { level: 'commune', codes: [] }],
+    ['a malformed code', { level: 'commune', codes: ['1.0001'] }],
+    ['an unknown field', { level: 'commune', codes: ['1.000086'], npdFields: ['ho_ten'] }],
+    ['a ministry level', { level: 'ministry', codes: ['1.000086'] }],
+  ])('should not accept %s', async (_what, body) => {
+    expectError(await admin.post('/api/procedures/offered/bulk', body), 400, 'invalid_input');
+  });
+
+  it('a version that declares a population field must state the purpose; one that declares none needs none', async () => {
+    const [offered] = (await admin.get('/api/procedures/offered?level=commune&q=1.000094')).json().items;
+    const body = { basedOn: 1, processingDays: 3, documents: [], purpose: '', npdFields: ['ho_ten'], retentionYears: 20, note: 'Khai báo trường dữ liệu' };
+    const refused = await admin.post(`/api/procedures/offered/${offered.id}/versions`, body);
+    expectError(refused, 400, 'invalid_input');
+    expect(refused.json().error.details).toEqual([expect.objectContaining({ path: '/purpose' })]);
+    const res = await admin.post(`/api/procedures/offered/${offered.id}/versions`, { ...body, npdFields: [], note: 'Thời hạn lưu trữ' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().current).toMatchObject({ version: 2, retentionYears: 20, purpose: '' });
+  });
+
+  it('the catalogue lists its issuing bodies and fields with their numbers, and every code a search matches', async () => {
+    const facets = (await reception.get('/api/procedures/catalogue/facets?level=commune')).json();
+    expect(facets.issuingBodies).toContainEqual({ name: 'Bộ Tư pháp', count: 66 });
+    expect(facets.issuingBodies.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(588);
+    const { codes } = (await reception.get(`/api/procedures/catalogue/codes?level=commune&issuingBody=${encodeURIComponent('Bộ Tư pháp')}`)).json();
+    expect(codes).toHaveLength(66);
+    expect(codes).toContain(BIRTH);
+    expect(codes).toEqual([...codes].sort());
+  });
+});
+
+describe('Issue 15: withdrawing a procedure dossiers use', () => {
+  it('should not withdraw a procedure while a dossier received under it is open, and changes nothing', async () => {
+    const desk = await sys.signedIn(await sys.officer({ username: 'tt.tiepnhan2', unit: communeDesk, roles: ['reception_officer'] }), '10.40.0.4');
+    const [offered] = (await admin.get('/api/procedures/offered?level=commune&q=1.000080')).json().items;
+    const dossier = await receive(desk, offered.id, communeDesk.id);
+    const before = await journalCount('procedure.withdraw');
+    const refused = await admin.post(`/api/procedures/offered/${offered.id}/withdraw`, { reason: 'Thử ngừng' });
+    expectError(refused, 409, 'procedure_in_use');
+    expect(refused.json().error.message).toContain('Còn 1 hồ sơ');
+    expect((await admin.get(`/api/procedures/offered/${offered.id}`)).json().status).toBe('offered');
+    expect(await journalCount('procedure.withdraw')).toBe(before);
+    // once the dossier is closed (the citizen withdrew it), the procedure may go
+    expect((await desk.post(`/api/dossiers/${dossier.id}/withdraw`, { reason: 'Công dân rút hồ sơ' })).statusCode).toBe(200);
+    const res = await admin.post(`/api/procedures/offered/${offered.id}/withdraw`, { reason: 'Thử ngừng' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().status).toBe('withdrawn');
   });
 });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_LOOKUP_STAGES, type LookupStages } from './lookup-stages.ts';
+import { DEFAULT_LOOKUP_STAGES, type LookupStages } from '../../../common/lookup-stages.ts';
 import type { NpdField } from './npd-fields.ts';
 import type { RequiredDocument } from './procedures.tables.ts';
 
