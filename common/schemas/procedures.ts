@@ -41,15 +41,15 @@ export function versionSchemas<F extends z.ZodType<string>>(npdField: F) {
   const withPurpose = (v: { purpose: string; npdFields: unknown[] }, ctx: z.RefinementCtx) => {
     if (v.npdFields.length > 0 && v.purpose.length < 10) ctx.addIssue({ code: 'custom', path: ['purpose'], message: PURPOSE_NEEDED });
   };
+  const offerNote = z.string().trim().max(500).default('');
+  const changeNote = z.string().trim().min(3, 'Hãy ghi lý do thay đổi / say why it changes').max(500);
+  const version = <N extends z.ZodType<string>>(note: N) => z.strictObject({ ...content, note }).superRefine(withPurpose);
   return {
-    offerBody: z.strictObject({
-      code: procedureCode,
-      level: z.enum(OFFER_LEVELS),
-      version: z.strictObject({ ...content, note: z.string().trim().max(500).default('') }).superRefine(withPurpose),
-    }),
-    newVersionBody: z
-      .strictObject({ basedOn: z.number().int().min(1), ...content, note: z.string().trim().min(3, 'Hãy ghi lý do thay đổi / say why it changes').max(500) })
-      .superRefine(withPurpose),
+    /** the version of an offer (its note may be empty) and of a change (its note says why): the editor's forms */
+    offerVersion: version(z.string().trim().max(500)),
+    changeVersion: version(changeNote),
+    offerBody: z.strictObject({ code: procedureCode, level: z.enum(OFFER_LEVELS), version: version(offerNote) }),
+    newVersionBody: z.strictObject({ basedOn: z.number().int().min(1), ...content, note: changeNote }).superRefine(withPurpose),
   };
 }
 

@@ -7,6 +7,7 @@ import { SessionsPage } from './pages/auth/Sessions.tsx';
 import { DossierDetailPage } from './pages/dossiers/DossierDetail.tsx';
 import { DossiersPage } from './pages/dossiers/Dossiers.tsx';
 import { ReceptionPage } from './pages/dossiers/Reception.tsx';
+import { CalendarPage } from './pages/calendar/Calendar.tsx';
 import { HomePage } from './pages/Home.tsx';
 import { JournalPage } from './pages/journal/Journal.tsx';
 import { IntegrationsPage } from './pages/npd/Integrations.tsx';
@@ -19,6 +20,9 @@ import { IncidentsPage } from './pages/security/Incidents.tsx';
 import { SecurityCasePage } from './pages/security/SecurityCase.tsx';
 import { SecurityCasesPage } from './pages/security/SecurityCases.tsx';
 import { SecurityDashboardPage } from './pages/security/SecurityDashboard.tsx';
+import { OfferProcedurePage } from './pages/procedures/OfferProcedure.tsx';
+import { ProcedureDetailPage } from './pages/procedures/ProcedureDetail.tsx';
+import { ProceduresPage } from './pages/procedures/Procedures.tsx';
 import { StatisticsPage } from './pages/statistics/Statistics.tsx';
 import { UnitsPage } from './pages/units/Units.tsx';
 import { match } from './router.tsx';
@@ -40,6 +44,10 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/dossiers', page: () => <DossiersPage />, permissions: DOSSIER_PERMISSIONS, nav: 'nav.dossiers' },
   { pattern: '/dossiers/:id', page: ({ id }) => <DossierDetailPage key={id} id={id!} /> },
   { pattern: '/statistics', page: () => <StatisticsPage />, permissions: ['statistics.read'], nav: 'nav.statistics' },
+  { pattern: '/procedures', page: () => <ProceduresPage />, permissions: ['procedures.manage', 'dossiers.receive'], nav: 'nav.procedures' },
+  { pattern: '/procedures/catalogue/:code', page: ({ code }) => <OfferProcedurePage key={code} code={code!} />, permissions: ['procedures.manage', 'dossiers.receive'] },
+  { pattern: '/procedures/:id', page: ({ id }) => <ProcedureDetailPage key={id} id={id!} />, permissions: ['procedures.manage', 'dossiers.receive'] },
+  { pattern: '/calendar', page: () => <CalendarPage />, permissions: ['calendar.manage', 'dossiers.receive'], nav: 'nav.calendar' },
   { pattern: '/accounts', page: () => <AccountsPage />, permissions: ['accounts.read'], nav: 'nav.accounts' },
   { pattern: '/accounts/:id', page: ({ id }) => <AccountDetailPage key={id} id={id!} /> },
   { pattern: '/units', page: () => <UnitsPage />, nav: 'nav.units' },

@@ -4,6 +4,7 @@ import { errorResponses } from '../../platform/schemas.ts';
 import { consistency, entryWithProof, exportSelection, latestCheckpoint, searchJournal } from './journal.service.ts';
 import { SELECTION_FORMAT } from './exports.ts';
 import { checkpoint, journalStatus } from './journal.schemas.ts';
+import { vietnamParts, vietnamWallClock } from '../../../common/vietnam-time.ts';
 
 const entry = z.object({
   seq: z.number(),
@@ -76,7 +77,9 @@ export const journalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (req, reply) => {
     const selection = await app.inTx(req, (ctx) => exportSelection(ctx, dates(req.query)));
-    const stamp = app.clock.now().toISOString().replace(/[:.]/g, '-');
+    // named by Vietnam's clock, which the inspector reads, not by UTC's (7 hours behind, the day before until 07:00)
+    const now = app.clock.now();
+    const stamp = `${vietnamWallClock(now)}:${String(vietnamParts(now).second).padStart(2, '0')}`.replace(/:/g, '-');
     void reply.header('content-disposition', `attachment; filename="nhat-ky-${stamp}.json"`);
     return selection;
   });

@@ -140,7 +140,9 @@ describe('R25: the sequencer and its signed checkpoints', () => {
     const inspector = await sys.signedIn(await sys.officer({ username: 'pc06.exporter', unit: sys.province, roles: ['inspector'] }), '10.6.6.8');
     await integrate(sys.database, signer, sys.clock);
     const res = await inspector.get('/api/journal/export?type=test.entry');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="nhat-ky-.*\.json"$/);
+    // named by the time in Vietnam (UTC+7), to the second
+    const vietnamClock = new Date(sys.clock.now().getTime() + 7 * 3_600_000).toISOString().slice(0, 19).replace(/:/g, '-');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="nhat-ky-${vietnamClock}.json"`);
     const selection = res.json() as JournalSelection;
     expect(selection.entries).toHaveLength(45);
     expect(verifyExportedFile(selection, signer.vkey)).toEqual({ summary: expect.stringMatching(/^45 selected entries/), problems: [] });

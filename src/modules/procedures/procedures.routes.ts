@@ -130,11 +130,11 @@ export const procedureRoutes: FastifyPluginAsyncZod = async (app) => {
         limit: z.coerce.number().int().min(1).max(100).default(20),
         offset: z.coerce.number().int().min(0).max(10_000).default(0),
       }),
-      response: { 200: z.object({ total: z.number(), items: z.array(catalogueSummary) }), ...errorResponses },
+      response: { 200: z.object({ total: z.number(), items: z.array(catalogueSummary), abilities: z.object({ offer: z.boolean() }) }), ...errorResponses },
     },
   }, async (req) => {
-    const { total, items } = await app.inTx(req, (ctx) => procedures.searchProcedures(ctx, req.query));
-    return { total, items: items.map((i) => ({ ...presentCatalogued(i.catalogued), offerings: presentOfferings(i.offerings) })) };
+    const { total, items, abilities } = await app.inTx(req, (ctx) => procedures.searchProcedures(ctx, req.query));
+    return { total, items: items.map((i) => ({ ...presentCatalogued(i.catalogued), offerings: presentOfferings(i.offerings) })), abilities };
   });
 
   app.get('/api/procedures/catalogue/codes', {

@@ -318,10 +318,15 @@ async function offeringsOf(tx: Executor, province: UnitRow, codes: string[]) {
 
 /** The national catalogue, with where the province already offers each procedure. */
 export async function searchProcedures(ctx: Ctx, query: CatalogueQuery) {
+  const actor = requireActor(ctx);
   const province = await requireProvince(ctx.tx);
   const { total, items } = await searchCatalogue(ctx.tx, query);
   const offerings = await offeringsOf(ctx.tx, province, items.map((c) => c.code));
-  return { total, items: items.map((catalogued) => ({ catalogued, offerings: offerings.get(catalogued.code) ?? [] })) };
+  return {
+    total,
+    items: items.map((catalogued) => ({ catalogued, offerings: offerings.get(catalogued.code) ?? [] })),
+    abilities: { offer: procedurePolicy.can(actor, 'manage', scopeOf(province, null)) },
+  };
 }
 
 export async function getCatalogued(ctx: Ctx, code: string) {

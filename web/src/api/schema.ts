@@ -5055,6 +5055,9 @@ export type paths = {
                                     status: "offered" | "withdrawn";
                                 }[];
                             }[];
+                            abilities: {
+                                offer: boolean;
+                            };
                         };
                     };
                 };

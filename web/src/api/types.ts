@@ -35,6 +35,13 @@ export type JournalStatus = Answer<'/api/journal/checkpoint'>;
 export type OfferedProcedure = Item<Answer<'/api/procedures/offered'>>;
 export type ProcedureVersion = OfferedProcedure['current'];
 export type RequiredDocument = ProcedureVersion['documents'][number];
+export type OfferedProcedureDetail = Answer<'/api/procedures/offered/{id}'>;
+/** A procedure of the national catalogue, with where the province offers it (GET /api/procedures/catalogue). */
+export type CatalogueProcedure = Item<Answer<'/api/procedures/catalogue'>>;
+export type CatalogueProcedureDetail = Answer<'/api/procedures/catalogue/{code}'>;
+export type BulkOfferResult = Answer<'/api/procedures/offered/bulk', 'post'>;
+/** The province's days off and make-up working days of one year (GET /api/calendar/years/{year}). */
+export type CalendarYear = Answer<'/api/calendar/years/{year}'>;
 /** A field of the National Population Database a procedure may declare (GET /api/procedures/npd-fields). */
 export type NpdFieldInfo = Item<Answer<'/api/procedures/npd-fields'>>;
 

@@ -5,6 +5,7 @@ import { dossierActionBody, reasonGiven } from '../../../../common/schemas/dossi
 import { $api, queryClient, useRoles, useUnits, type DossierDetail, type DossierPerson } from '../../api/index.ts';
 import { Notice, usePageTitle } from '../../components.tsx';
 import { DataTable, type Column } from '../../components/DataTable.tsx';
+import { DateInput } from '../../components/DateInput.tsx';
 import { FormDialog, FormField, useZodForm } from '../../components/form.tsx';
 import { Loaded } from '../../components/Loaded.tsx';
 import { useUnitName } from '../../components/names.ts';
@@ -148,7 +149,7 @@ function ActionDialog({ dossier, action, onClose, onDone }: { dossier: DossierDe
       )}
       {action === 'apologize' && (
         <FormField form={form} name="newDueDate" label={t('dossier.newDueDate')} hint={t('dossier.newDueDateHint', { date: formatDueDate(dossier.dueAt) })} required>
-          {(field) => <input {...field} type="date" min={earliestNewDate(dossier)} />}
+          {(field) => <DateInput form={form} name="newDueDate" id={field.id} aria-describedby={field['aria-describedby']} min={earliestNewDate(dossier)} />}
         </FormField>
       )}
       <FormField form={form} name="reason" label={needsReason ? t('dossier.reasonCitizen') : t('dossier.note')} hint={needsReason ? t('common.reasonHint') : undefined} required={needsReason}>

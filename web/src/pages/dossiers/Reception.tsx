@@ -6,7 +6,9 @@ import { CHANNELS } from '../../../../common/dossier-workflow.ts';
 import { newDossierBody, relatedPerson } from '../../../../common/schemas/dossiers.ts';
 import { $api, useRoles, type DossierDetail, type OfferedProcedure, type UnitRef } from '../../api/index.ts';
 import { ErrorBox, Field, FieldFrame, Loading, Notice, usePageTitle } from '../../components.tsx';
+import { DateInput } from '../../components/DateInput.tsx';
 import { messageIn, useZodForm } from '../../components/form.tsx';
+import { isIsoDate } from '../../dates.ts';
 import { useI18n } from '../../i18n.ts';
 import { Link } from '../../router.tsx';
 import { useMe } from '../../session.ts';
@@ -268,18 +270,22 @@ function PersonFields({ form, at, names, compact }: { form: ReceptionForm; at: P
       <NestedField form={form} name={`${at}.fullName`} inputName={names.fullName} label={t('reception.fullName')} required onValue={forgetIfBlank}>
         {(props) => <input {...props} type="text" autoComplete="off" maxLength={120} />}
       </NestedField>
-      <NestedField
-        form={form}
-        name={date}
-        inputName={names.birthDate}
-        label={t('reception.birthDate')}
-        required
-        onValue={(value) => {
-          if (value) void form.trigger(date);
-          forgetIfBlank();
-        }}
-      >
-        {(props) => <input {...props} type="date" max={todayInVietnam()} />}
+      <NestedField form={form} name={date} inputName={names.birthDate} label={t('reception.birthDate')} required>
+        {(props) => (
+          <DateInput
+            form={form}
+            name={date}
+            inputName={props.name}
+            id={props.id}
+            aria-describedby={props['aria-describedby']}
+            max={todayInVietnam()}
+            onValue={(value) => {
+              // a whole date is checked at once, against the year the personal ID encodes
+              if (isIsoDate(value)) void form.trigger(date);
+              forgetIfBlank();
+            }}
+          />
+        )}
       </NestedField>
     </>
   );

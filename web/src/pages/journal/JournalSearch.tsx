@@ -2,6 +2,8 @@ import { useId } from 'react';
 import type { UseFormReturn } from 'react-hook-form';
 import { ErrorBox, Field, Notice } from '../../components.tsx';
 import { AccountPicker } from '../../components/AccountPicker.tsx';
+import { DateInput } from '../../components/DateInput.tsx';
+import { dateProblem } from '../../dates.ts';
 import { journalEventTypes, useI18n, type MessageKey } from '../../i18n.ts';
 import { UnitSelect } from '../../UnitSelect.tsx';
 import { eventLabel } from './journal-parts.tsx';
@@ -42,22 +44,25 @@ function TimeBound({ form, bound, legend, dateLabel, timeLabel, problem }: { for
   const dateName = bound === 'from' ? 'fromDate' : 'toDate';
   const timeName = bound === 'from' ? 'fromTime' : 'toTime';
   const date = form.watch(dateName);
+  const mistake = dateProblem(date);
+  const dateMistake = mistake && t(mistake.key, mistake.params);
   return (
     <fieldset className="field time-bound">
       <legend>{legend}</legend>
       <div className="time-bound-inputs">
-        <input
-          type="date"
-          {...form.register(dateName, { onChange: (e: { target: HTMLInputElement }) => !e.target.value && form.setValue(timeName, '') })}
+        <DateInput
+          form={form}
+          name={dateName}
+          onValue={(value) => !value && form.setValue(timeName, '')}
           aria-label={dateLabel}
-          aria-invalid={!!problem}
+          aria-invalid={!!(dateMistake ?? problem)}
           aria-describedby={`${id}-hint`}
           data-testid={`journal-${bound}-date`}
         />
         <input type="time" {...form.register(timeName)} aria-label={timeLabel} disabled={!date} aria-describedby={`${id}-hint`} data-testid={`journal-${bound}-time`} />
       </div>
       <div className="hint" id={`${id}-hint`}>
-        {problem ?? t('journal.timeOptional')}
+        {dateMistake ?? problem ?? t('journal.timeOptional')}
       </div>
     </fieldset>
   );
@@ -90,7 +95,9 @@ export function JournalSearch({
 }) {
   const { t } = useI18n();
   const draft = form.watch();
+  // a date that is not one would be left out of the search: it waits, as the other problems do
   const problems = problemsOf(draft);
+  const invalid = problems.invalid || !!dateProblem(draft.fromDate) || !!dateProblem(draft.toDate);
   const problem = (key: MessageKey | undefined) => (key ? t(key) : undefined);
   const set = (key: 'typeChoice' | 'unitId' | 'citizenId', value: string) => form.setValue(key, value, { shouldDirty: true });
   const setActor = (text: string, actor: Draft['actor']) => {
@@ -172,7 +179,7 @@ export function JournalSearch({
         </div>
         <div className="filter-actions">
           <div className="toolbar-buttons">
-            <button type="submit" className="btn btn-primary" disabled={problems.invalid} data-testid="journal-apply">
+            <button type="submit" className="btn btn-primary" disabled={invalid} data-testid="journal-apply">
               {t('journal.apply')}
             </button>
             <button type="button" className="btn" onClick={onClear} data-testid="journal-clear">
@@ -180,7 +187,7 @@ export function JournalSearch({
             </button>
           </div>
           <div className="export-box">
-            <button type="button" className="btn" onClick={onExport} disabled={problems.invalid || exporting} aria-describedby="journal-export-hint" data-testid="journal-export">
+            <button type="button" className="btn" onClick={onExport} disabled={invalid || exporting} aria-describedby="journal-export-hint" data-testid="journal-export">
               ⤓ {exporting ? t('journal.exporting') : t('journal.export')}
             </button>
             <p className="hint" id="journal-export-hint">
