@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { LangSwitch } from './components.tsx';
 import { Brand } from './components/AuthFrame.tsx';
 import { useI18n } from './i18n.ts';
@@ -17,8 +17,18 @@ export function Shell({ children }: { children: ReactNode }) {
   const items = ROUTES.filter((route) => route.nav && mayOpen(route, me.permissions));
   const current = currentNav(path, items);
   const active = (to: string) => to === current;
+  // On a narrow screen (a phone) the menu, the officer and the sign-out wait behind the "Menu" button (WCAG 1.4.10:
+  // the header leaves the first screen to the page); on a wide one the button is not shown and everything is.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const navId = useId();
+  useEffect(() => setMenuOpen(false), [path]);
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !menuOpen) return;
+    setMenuOpen(false);
+    document.getElementById(`${navId}-toggle`)?.focus();
+  };
   return (
-    <div className="shell">
+    <div className={menuOpen ? 'shell menu-open' : 'shell'} onKeyDown={closeOnEscape}>
       <a className="skip-link" href="#main">
         {t('app.skip')}
       </a>
@@ -27,6 +37,18 @@ export function Shell({ children }: { children: ReactNode }) {
         <div className="topbar-right">
           <LangSwitch />
           <NotificationBell />
+          <button
+            type="button"
+            id={`${navId}-toggle`}
+            className="btn btn-light menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls={navId}
+            onClick={() => setMenuOpen((open) => !open)}
+            data-testid="menu-toggle"
+          >
+            <span className="menu-toggle-icon" aria-hidden="true" />
+            {t('nav.menu')}
+          </button>
           <div className="officer" data-testid="signed-in-officer">
             <div className="officer-name">{me.account.fullName}</div>
             <div className="officer-unit">
@@ -39,7 +61,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <div className="shell-body">
-        <nav className="sidenav" aria-label={t('nav.label')}>
+        <nav className="sidenav" id={navId} aria-label={t('nav.label')}>
           <ul>
             {items.map((item) => (
               <li key={item.pattern}>
