@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { z } from 'zod';
 import { $api, type OfferedProcedureDetail, type ProcedureVersion } from '../../api/index.ts';
 import { ConfirmDialog, ErrorBox, Notice, usePageTitle } from '../../components.tsx';
 import { useZodForm } from '../../components/form.tsx';
@@ -80,46 +81,28 @@ function VersionHistory({ versions }: { versions: OfferedProcedureDetail['versio
   );
 }
 
-/** A new version from the current one: the editor shows the receipt and the changes as they are typed. */
-function ChangeForm({ procedure, onDone, onCancel }: { procedure: OfferedProcedureDetail; onDone: (p: OfferedProcedureDetail) => void; onCancel: () => void }) {
+/**
+ * A new version made from the current one: a change of an offered procedure (its note says why), or a withdrawn one
+ * offered again. The editor shows the receipt and the changes as they are typed.
+ */
+function NewVersionForm({ procedure, again, onDone, onCancel }: { procedure: OfferedProcedureDetail; again: boolean; onDone: (p: OfferedProcedureDetail) => void; onCancel: () => void }) {
   const { t } = useI18n();
-  const form = useZodForm(changeVersion, versionValues(procedure.current));
-  const save = $api.useMutation('post', '/api/procedures/offered/{id}/versions');
-  return (
-    <form
-      className="card"
-      noValidate
-      onSubmit={form.handleSubmit(async (v) => onDone(await save.mutateAsync({ params: { path: { id: procedure.id } }, body: { basedOn: procedure.currentVersion, ...asSent(v) } })))}
-      data-testid="version-form"
-    >
-      <h2>{t('procedures.newVersion', { n: procedure.currentVersion + 1 })}</h2>
-      <VersionEditor form={form} base={procedure.current} procedureName={procedure.name} />
-      <ErrorBox error={save.error} testId="version-error" />
-      <div className="button-row">
-        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting} data-testid="version-save">
-          {t('procedures.saveVersion')}
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** A withdrawn procedure offered again, with a new version made from its last one. */
-function OfferAgainForm({ procedure, onDone, onCancel }: { procedure: OfferedProcedureDetail; onDone: (p: OfferedProcedureDetail) => void; onCancel: () => void }) {
-  const { t } = useI18n();
-  const form = useZodForm(offerVersion, versionValues(procedure.current));
+  const form = useZodForm(again ? offerVersion : changeVersion, versionValues(procedure.current));
+  const change = $api.useMutation('post', '/api/procedures/offered/{id}/versions');
   const offer = $api.useMutation('post', '/api/procedures/offered');
+  const save = async (v: z.output<typeof offerVersion>) =>
+    again
+      ? offer.mutateAsync({ body: { code: procedure.code, level: procedure.level, version: asSent(v) } })
+      : change.mutateAsync({ params: { path: { id: procedure.id } }, body: { basedOn: procedure.currentVersion, ...asSent(v) } });
+  const label = again ? t('procedures.offerAgain') : t('procedures.saveVersion');
   return (
-    <form className="card" noValidate onSubmit={form.handleSubmit(async (version) => onDone(await offer.mutateAsync({ body: { code: procedure.code, level: procedure.level, version: asSent(version) } })))} data-testid="offer-again-form">
-      <h2>{t('procedures.offerAgain')}</h2>
+    <form className="card" noValidate onSubmit={form.handleSubmit(async (v) => onDone(await save(v)))} data-testid={again ? 'offer-again-form' : 'version-form'}>
+      <h2>{again ? label : t('procedures.newVersion', { n: procedure.currentVersion + 1 })}</h2>
       <VersionEditor form={form} base={procedure.current} procedureName={procedure.name} />
-      <ErrorBox error={offer.error} />
+      <ErrorBox error={change.error ?? offer.error} testId="version-error" />
       <div className="button-row">
-        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting} data-testid="offer-again-save">
-          {t('procedures.offerAgain')}
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting} data-testid={again ? 'offer-again-save' : 'version-save'}>
+          {label}
         </button>
         <button type="button" className="btn" onClick={onCancel}>
           {t('common.cancel')}
@@ -184,8 +167,8 @@ export function ProcedureDetailPage({ id }: { id: string }) {
               </Notice>
             )}
             {p.current.npdFields.length === 0 && p.status === 'offered' && <Notice kind="info">{t('procedures.noLookupsNotice')}</Notice>}
-            {mode === 'edit' && <ChangeForm procedure={p} onDone={(n) => done(t('procedures.versionSaved', { n: n.currentVersion }))} onCancel={() => setMode('view')} />}
-            {mode === 'offer' && <OfferAgainForm procedure={p} onDone={(n) => done(t('procedures.offeredAgain', { n: n.currentVersion }))} onCancel={() => setMode('view')} />}
+            {mode === 'edit' && <NewVersionForm procedure={p} again={false} onDone={(n) => done(t('procedures.versionSaved', { n: n.currentVersion }))} onCancel={() => setMode('view')} />}
+            {mode === 'offer' && <NewVersionForm procedure={p} again onDone={(n) => done(t('procedures.offeredAgain', { n: n.currentVersion }))} onCancel={() => setMode('view')} />}
             {mode !== 'edit' && mode !== 'offer' && (
               <section className="card">
                 <h2>{t('procedures.currentVersion', { n: p.currentVersion })}</h2>
